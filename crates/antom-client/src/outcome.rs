@@ -1,0 +1,177 @@
+//! How an Antom call ended, and what may be done next.
+//!
+//! Antom answers business outcomes with HTTP 200 and `result.resultStatus`: `S` success, `F` a
+//! definitive failure, `U` unknown or in progress. Transport problems after the request may have
+//! left this process (timeouts, resets, non-200 answers, answers whose signature does not hold)
+//! are `Unknown` too: the operation may or may not have happened at Antom, so the caller must
+//! settle it by resending the identical request or by inquiring, never by guessing.
+
+/// Why an outcome is unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownCause {
+    /// Antom answered `resultStatus: U`.
+    Antom,
+    /// No answer within the timeout.
+    Timeout,
+    /// The connection failed or broke (the request may have been sent).
+    Connection,
+    /// An HTTP status other than 200.
+    HttpStatus(u16),
+    /// The body was not a JSON Antom response.
+    MalformedResponse,
+    /// A non-error answer without the `signature`/`response-time` headers: not trusted.
+    SignatureMissing,
+    /// The answer's signature does not verify with Antom's public key: not trusted.
+    SignatureInvalid,
+}
+
+impl UnknownCause {
+    /// Stable code used when Antom gave none.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UnknownCause::Antom => "UNKNOWN_EXCEPTION",
+            UnknownCause::Timeout => "TIMEOUT",
+            UnknownCause::Connection => "CONNECTION_ERROR",
+            UnknownCause::HttpStatus(_) => "HTTP_STATUS",
+            UnknownCause::MalformedResponse => "MALFORMED_RESPONSE",
+            UnknownCause::SignatureMissing => "RESPONSE_SIGNATURE_MISSING",
+            UnknownCause::SignatureInvalid => "RESPONSE_SIGNATURE_INVALID",
+        }
+    }
+}
+
+/// What the caller may do after an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// Resending the identical request (same request id, same key fields) is safe and may
+    /// settle it: Antom's idempotency guarantees no second action.
+    SameRequest,
+    /// Do not resend: the operation is under way at Antom (e.g. `REFUND_IN_PROCESS`,
+    /// `CAPTURE_IN_PROCESS`, `PAYMENT_IN_PROCESS`). Wait for the notification or inquire.
+    InquireInstead,
+    /// Final answer: the same request would get the same answer.
+    Never,
+}
+
+/// Codes that mean "Antom is working on it; resending is pointless or harmful".
+const IN_PROCESS_CODES: [&str; 4] = [
+    "PAYMENT_IN_PROCESS",
+    "CAPTURE_IN_PROCESS",
+    "REFUND_IN_PROCESS",
+    "VERIFICATION_IN_PROCESS",
+];
+
+/// The outcome of one Antom call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<T> {
+    /// `resultStatus: S`, signature verified.
+    Success(T),
+    /// `resultStatus: F`: definitive. `unsigned` is true when Antom did not sign the answer
+    /// (it does not for signature errors); such an answer is only ever accepted as a failure.
+    Failed {
+        code: String,
+        message: String,
+        unsigned: bool,
+        response: Option<T>,
+    },
+    /// `resultStatus: U`, or no trustworthy answer at all.
+    Unknown {
+        code: String,
+        message: String,
+        cause: UnknownCause,
+        response: Option<T>,
+    },
+}
+
+impl<T> Outcome<T> {
+    /// The result code (`SUCCESS` for success).
+    pub fn code(&self) -> &str {
+        match self {
+            Outcome::Success(_) => "SUCCESS",
+            Outcome::Failed { code, .. } | Outcome::Unknown { code, .. } => code,
+        }
+    }
+
+    /// `S`, `F` or `U`, for logs and metrics.
+    pub fn status_letter(&self) -> &'static str {
+        match self {
+            Outcome::Success(_) => "S",
+            Outcome::Failed { .. } => "F",
+            Outcome::Unknown { .. } => "U",
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        matches!(self, Outcome::Success(_))
+    }
+
+    /// Whether resending the same request id is safe, pointless or harmful.
+    pub fn resend(&self) -> Resend {
+        match self {
+            Outcome::Success(_) | Outcome::Failed { .. } => Resend::Never,
+            Outcome::Unknown { code, .. } => {
+                if IN_PROCESS_CODES.contains(&code.as_str()) {
+                    Resend::InquireInstead
+                } else {
+                    Resend::SameRequest
+                }
+            }
+        }
+    }
+
+    /// The parsed response, whatever the outcome, when one was received and trusted.
+    pub fn response(&self) -> Option<&T> {
+        match self {
+            Outcome::Success(r) => Some(r),
+            Outcome::Failed { response, .. } | Outcome::Unknown { response, .. } => response.as_ref(),
+        }
+    }
+
+    pub(crate) fn unknown(cause: UnknownCause, message: impl Into<String>) -> Self {
+        Outcome::Unknown {
+            code: cause.code().to_owned(),
+            message: message.into(),
+            cause,
+            response: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown(code: &str) -> Outcome<()> {
+        Outcome::Unknown {
+            code: code.into(),
+            message: String::new(),
+            cause: UnknownCause::Antom,
+            response: None,
+        }
+    }
+
+    #[test]
+    fn in_process_codes_must_not_be_resent() {
+        assert_eq!(unknown("REFUND_IN_PROCESS").resend(), Resend::InquireInstead);
+        assert_eq!(unknown("CAPTURE_IN_PROCESS").resend(), Resend::InquireInstead);
+        assert_eq!(unknown("PAYMENT_IN_PROCESS").resend(), Resend::InquireInstead);
+        assert_eq!(unknown("UNKNOWN_EXCEPTION").resend(), Resend::SameRequest);
+        assert_eq!(
+            unknown("REQUEST_TRAFFIC_EXCEED_LIMIT").resend(),
+            Resend::SameRequest
+        );
+        assert_eq!(
+            Outcome::<()>::unknown(UnknownCause::Timeout, "t").resend(),
+            Resend::SameRequest
+        );
+        assert_eq!(Outcome::Success(()).resend(), Resend::Never);
+        let failed: Outcome<()> = Outcome::Failed {
+            code: "PROCESS_FAIL".into(),
+            message: String::new(),
+            unsigned: false,
+            response: None,
+        };
+        assert_eq!(failed.resend(), Resend::Never);
+        assert_eq!(failed.code(), "PROCESS_FAIL");
+    }
+}
