@@ -1,0 +1,98 @@
+/*
+ * Shared by the simulator's hosted pages (card form, 3-D Secure page).
+ *
+ * A page runs either inside the stand-in SDK's iframe (then it reports to the merchant page
+ * with postMessage, to the origin the SDK passed as `origin`, and the SDK decides what happens
+ * next) or top-level (opened through `normalUrl`; then it redirects to the merchant's redirect
+ * URL itself when done). Card data only ever goes to this page's own origin.
+ */
+(function () {
+  'use strict';
+
+  var params = new URLSearchParams(window.location.search);
+  var sessionId = params.get('session') || '';
+  var parentOrigin = params.get('origin') || '';
+  var embedded = window.parent !== window && /^https?:\/\/[^/?#]+$/.test(parentOrigin);
+
+  function post(message) {
+    if (!embedded) return;
+    message.source = 'antom-sim';
+    message.sessionId = sessionId;
+    window.parent.postMessage(message, parentOrigin);
+  }
+
+  function api(path, body) {
+    var url = '/checkout/api/sessions/' + encodeURIComponent(sessionId) + path;
+    var init = { headers: { Accept: 'application/json' }, credentials: 'omit' };
+    if (body !== undefined) {
+      init.method = 'POST';
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (response) {
+      return response.json().then(function (json) {
+        return { ok: response.ok, status: response.status, body: json };
+      });
+    });
+  }
+
+  function errorOf(res) {
+    var error = res.body && res.body.error;
+    return { code: error ? error.code : 'UNKNOWN', message: error ? error.message : 'Unexpected answer.' };
+  }
+
+  function show(id, text) {
+    var el = document.getElementById(id);
+    el.textContent = text;
+    el.hidden = !text;
+    return el;
+  }
+
+  var finalStates = { SUCCESS: 'Payment authorized.', FAIL: 'Payment failed.', PROCESSING: 'Payment is processing.' };
+  var vaultStates = { SUCCESS: 'Card saved.', FAIL: 'The card could not be saved.', PROCESSING: 'The card is being verified.' };
+
+  /* The session reached SUCCESS, FAIL or PROCESSING: tell the SDK, or redirect. */
+  function finish(view) {
+    var texts = view.kind === 'vaulting' ? vaultStates : finalStates;
+    var detail = view.state !== 'SUCCESS' && view.resultMessage ? ' ' + view.resultMessage : '';
+    var result = show('result', (texts[view.state] || view.state) + detail);
+    result.setAttribute('data-state', view.state);
+    post({
+      type: 'result',
+      kind: view.kind,
+      state: view.state,
+      resultCode: view.resultCode,
+      resultMessage: view.resultMessage,
+      redirectUrl: view.redirectUrl || null
+    });
+    if (!embedded && view.redirectUrl) window.location.assign(view.redirectUrl);
+  }
+
+  /* The session cannot be used (expired, closed, cancelled, already completed, unknown). */
+  function refuse(code, message) {
+    show('error', message);
+    post({ type: 'error', code: code, message: message });
+  }
+
+  function challengeHref() {
+    return '/checkout/3ds?' + params.toString();
+  }
+
+  function formHref() {
+    return '/checkout/form?' + params.toString();
+  }
+
+  window.SimFrame = {
+    sessionId: sessionId,
+    parentOrigin: parentOrigin,
+    embedded: embedded,
+    post: post,
+    api: api,
+    errorOf: errorOf,
+    show: show,
+    finish: finish,
+    refuse: refuse,
+    challengeHref: challengeHref,
+    formHref: formHref
+  };
+})();

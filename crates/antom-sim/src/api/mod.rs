@@ -1,0 +1,304 @@
+//! Antom's merchant API, one module per endpoint, behind one pipeline:
+//!
+//! 1. route: `/ams/api/v1/...` and `/ams/sandbox/api/v1/...` (`Endpoint::from_path`);
+//! 2. verify `signature` over `POST {path as received}\n{client-id}.{request-time}.{raw body}`
+//!    with the merchant's public key. A missing or wrong signature, or a `client-id` other than
+//!    the configured one → `INVALID_SIGNATURE`; a `keyVersion` other than 1 → `KEY_NOT_FOUND`.
+//!    Both `F`, HTTP 200 and **unsigned**, as Antom answers them;
+//! 3. `request-time` must be one of the SDKs' formats, else `PARAM_ILLEGAL` (signed from here on);
+//! 4. parse the body into antom-client's request type (`PARAM_ILLEGAL` on failure);
+//! 5. the endpoint's field checks (`PARAM_ILLEGAL`, `CURRENCY_NOT_SUPPORT`);
+//! 6. fault injection (`faults`);
+//! 7. the endpoint's handler, one transaction on the state;
+//! 8. sign the answer: lowercase `signature`, `response-time`, `client-id` (the request's).
+//!
+//! Every call lands in the request log, whatever its outcome.
+
+mod cancel;
+mod capture;
+mod inquire_vaulting;
+mod inquiry_payment;
+mod inquiry_refund;
+mod pay;
+mod payment_session;
+mod refund;
+mod replay;
+mod vault_payment_method;
+mod vaulting_session;
+
+use std::time::Duration;
+
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
+use antom_client::model::{
+    CancelRequest, CaptureRequest, CreatePaymentSessionRequest, CreateVaultingSessionRequest,
+    InquireVaultingRequest, InquiryPaymentRequest, InquiryRefundRequest, PayRequest, RefundRequest,
+    VaultPaymentMethodRequest,
+};
+use antom_client::time::{iso8601, parse_time};
+use antom_client::{AntomRequest, AntomResponse, Endpoint, Message, ResultInfo, SignatureHeader};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::faults::Mode;
+use crate::lifecycle::Tx;
+use crate::lock;
+use crate::sim::Sim;
+use crate::state::RequestRecord;
+use crate::validation::Checked;
+
+/// The only key version the merchant has "uploaded".
+const KEY_VERSION: &str = "1";
+
+/// One Antom API: its field checks and its handler.
+trait Operation: AntomRequest<Response: Serialize> + DeserializeOwned {
+    /// Field checks that need no state (`now` for time fields).
+    fn validate(&self, now: DateTime<Utc>) -> Checked;
+
+    /// Handles a valid request in one transaction. `processing` is the `processing` fault:
+    /// answer `*_IN_PROCESS` and settle later.
+    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> Self::Response;
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/ams/{tail:.*}", web::route().to(entry));
+}
+
+/// What the pipeline answers, before signing.
+struct Answer {
+    result: ResultInfo,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    /// The `timeout` fault: hold the answer this long.
+    hold: Option<Duration>,
+}
+
+impl Answer {
+    fn result_only(result: ResultInfo, request_id: Option<String>) -> Self {
+        let body = serde_json::to_vec(&json!({ "result": result })).expect("JSON values serialise");
+        Answer {
+            result,
+            body,
+            request_id,
+            hold: None,
+        }
+    }
+}
+
+async fn entry(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {
+    let signed_path = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
+    let endpoint = Endpoint::from_path(req.path()).map(|(e, _)| e);
+    let client_id = header(&req, "client-id").map(str::to_owned);
+
+    if let Err(refusal) = authenticate(&sim, &req, &signed_path, &body) {
+        record(
+            &sim,
+            &req,
+            endpoint,
+            best_effort_id(endpoint, &body),
+            client_id.as_deref(),
+            false,
+            &refusal,
+        );
+        return unsigned(refusal, client_id.as_deref());
+    }
+    // Authenticated, so the client id is ours.
+    let client_id = sim.client_id.clone();
+    let answer = match (endpoint, header(&req, "request-time").and_then(parse_time)) {
+        (_, None) => Answer::result_only(
+            ResultInfo::failed(
+                "PARAM_ILLEGAL",
+                "request-time: must be epoch milliseconds or ISO-8601 with offset",
+            ),
+            best_effort_id(endpoint, &body),
+        ),
+        (None, Some(_)) => Answer::result_only(
+            ResultInfo::failed("NO_INTERFACE_DEF", "No API is defined at this path."),
+            None,
+        ),
+        (Some(endpoint), Some(_)) => dispatch(&sim, endpoint, &body),
+    };
+    record(
+        &sim,
+        &req,
+        endpoint,
+        answer.request_id.clone(),
+        Some(&client_id),
+        true,
+        &answer.result,
+    );
+    tracing::info!(
+        endpoint = endpoint.map_or("unknown", Endpoint::name),
+        request_id = answer.request_id.as_deref().unwrap_or(""),
+        result = %answer.result.result_code,
+        "antom api call"
+    );
+    let response = signed(&sim, &signed_path, &client_id, answer.body);
+    if let Some(hold) = answer.hold {
+        tokio::time::sleep(hold).await;
+    }
+    response
+}
+
+fn dispatch(sim: &Sim, endpoint: Endpoint, body: &[u8]) -> Answer {
+    match endpoint {
+        Endpoint::CreatePaymentSession => run::<CreatePaymentSessionRequest>(sim, body),
+        Endpoint::Pay => run::<PayRequest>(sim, body),
+        Endpoint::InquiryPayment => run::<InquiryPaymentRequest>(sim, body),
+        Endpoint::Capture => run::<CaptureRequest>(sim, body),
+        Endpoint::Cancel => run::<CancelRequest>(sim, body),
+        Endpoint::Refund => run::<RefundRequest>(sim, body),
+        Endpoint::InquiryRefund => run::<InquiryRefundRequest>(sim, body),
+        Endpoint::CreateVaultingSession => run::<CreateVaultingSessionRequest>(sim, body),
+        Endpoint::VaultPaymentMethod => run::<VaultPaymentMethodRequest>(sim, body),
+        Endpoint::InquireVaulting => run::<InquireVaultingRequest>(sim, body),
+    }
+}
+
+/// Steps 4 to 7 for one typed request.
+fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
+    let request: R = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(e) => {
+            return Answer::result_only(
+                ResultInfo::failed(
+                    "PARAM_ILLEGAL",
+                    format!("the body is not a valid {} request: {e}", R::ENDPOINT.name()),
+                ),
+                best_effort_id(Some(R::ENDPOINT), body),
+            )
+        }
+    };
+    let request_id = request.request_id().map(str::to_owned);
+    if let Err(invalid) = request.validate(sim.clock.now()) {
+        return Answer::result_only(ResultInfo::failed(invalid.code, invalid.message), request_id);
+    }
+    let fault = lock(&sim.faults).take_endpoint(R::ENDPOINT);
+    match fault.map(|f| f.mode) {
+        Some(Mode::Unknown) => {
+            return Answer::result_only(
+                ResultInfo::unknown("UNKNOWN_EXCEPTION", "An unknown exception occurred (injected)."),
+                request_id,
+            )
+        }
+        Some(Mode::Fail) => {
+            return Answer::result_only(
+                ResultInfo::failed("PROCESS_FAIL", "A general business failure occurred (injected)."),
+                request_id,
+            )
+        }
+        Some(Mode::Timeout | Mode::Processing) | None => {}
+    }
+    let processing = fault.is_some_and(|f| f.mode == Mode::Processing);
+    let response = sim.with_state(|tx| request.handle(tx, processing));
+    Answer {
+        result: response.result().clone(),
+        body: serde_json::to_vec(&response).expect("model types serialise"),
+        request_id,
+        hold: fault.filter(|f| f.mode == Mode::Timeout).map(|f| f.delay),
+    }
+}
+
+fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Step 2. The refusal is Antom's unsigned error answer.
+fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) -> Result<(), ResultInfo> {
+    let invalid = |why: &str| ResultInfo::failed("INVALID_SIGNATURE", why);
+    if req.method() != Method::POST {
+        return Err(ResultInfo::failed(
+            "METHOD_NOT_SUPPORTED",
+            "Only POST is supported.",
+        ));
+    }
+    let client_id = header(req, "client-id").ok_or_else(|| invalid("The client-id header is missing."))?;
+    if client_id != sim.client_id {
+        return Err(invalid("The client-id is not known."));
+    }
+    let signature = header(req, "signature").ok_or_else(|| invalid("The signature header is missing."))?;
+    let parsed = SignatureHeader::parse(signature)
+        .map_err(|e| invalid(&format!("The signature header is malformed: {e}.")))?;
+    if parsed.key_version != KEY_VERSION {
+        let version: String = parsed.key_version.chars().take(16).collect();
+        return Err(ResultInfo::failed(
+            "KEY_NOT_FOUND",
+            format!("No public key with keyVersion {version} is registered for this client."),
+        ));
+    }
+    let time = header(req, "request-time").unwrap_or_default();
+    Message::post(signed_path, client_id, time, body)
+        .verify(&sim.merchant_key, signature)
+        .map_err(|_| invalid("The signature does not match the request."))
+}
+
+/// Step 8: Antom's signed answer.
+fn signed(sim: &Sim, path: &str, client_id: &str, body: Vec<u8>) -> HttpResponse {
+    let response_time = iso8601(sim.clock.now());
+    let signature = Message::post(path, client_id, &response_time, &body).sign(&sim.antom_key, 1);
+    HttpResponse::Ok()
+        .insert_header(("content-type", "application/json; charset=UTF-8"))
+        .insert_header(("client-id", client_id))
+        .insert_header(("response-time", response_time))
+        .insert_header(("signature", signature))
+        .body(body)
+}
+
+/// Antom does not sign its answer to a request it could not authenticate.
+fn unsigned(result: ResultInfo, client_id: Option<&str>) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response.insert_header(("content-type", "application/json; charset=UTF-8"));
+    if let Some(client_id) = client_id {
+        response.insert_header(("client-id", client_id));
+    }
+    response.json(json!({ "result": result }))
+}
+
+/// The request id of a body that was not (or could not be) parsed, for the log.
+fn best_effort_id(endpoint: Option<Endpoint>, body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let fields: &[&str] = match endpoint.map(|e| e.idempotency()) {
+        Some(antom_client::endpoint::Idempotency::KeyedBy(field)) => &[field][..],
+        _ => &[
+            "paymentId",
+            "paymentRequestId",
+            "refundId",
+            "refundRequestId",
+            "vaultingRequestId",
+        ],
+    };
+    fields
+        .iter()
+        .find_map(|f| value.get(*f).and_then(|v| v.as_str()))
+        .map(|s| s.chars().take(128).collect())
+}
+
+fn record(
+    sim: &Sim,
+    req: &HttpRequest,
+    endpoint: Option<Endpoint>,
+    request_id: Option<String>,
+    client_id: Option<&str>,
+    signature_valid: bool,
+    result: &ResultInfo,
+) {
+    let entry = RequestRecord {
+        path: req.path().to_owned(),
+        endpoint: endpoint.map(Endpoint::name),
+        request_id,
+        client_id: client_id.map(|c| c.chars().take(128).collect()),
+        signature_valid,
+        result_code: result.result_code.clone(),
+        result_status: result.result_status.as_str().to_owned(),
+        at: sim
+            .clock
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    };
+    sim.with_state(|tx| tx.st.requests.push(entry));
+}

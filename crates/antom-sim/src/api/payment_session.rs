@@ -1,0 +1,130 @@
+//! createPaymentSession: a payment awaiting the buyer's card on the hosted form / SDK.
+
+use antom_client::model::{CaptureMode, CreatePaymentSessionRequest, CreatePaymentSessionResponse};
+use antom_client::ResultInfo;
+use chrono::{DateTime, Utc};
+
+use super::replay::inconsistent;
+use super::Operation;
+use crate::clock::{self, nominal};
+use crate::hosted::{self, Kind};
+use crate::ids;
+use crate::lifecycle::Tx;
+use crate::state::{fingerprint, BuyerSession, Payment, Stage};
+use crate::validation::{self as v, Checked, Invalid};
+use crate::views::time;
+
+/// A requested expiry may be up to an hour away (plus clock skew).
+const EXPIRY_SKEW: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Operation for CreatePaymentSessionRequest {
+    fn validate(&self, now: DateTime<Utc>) -> Checked {
+        v::product_code(&self.product_code)?;
+        v::id("paymentRequestId", &self.payment_request_id)?;
+        v::amount("paymentAmount", &self.payment_amount)?;
+        v::order(&self.order)?;
+        v::session_method(self.payment_method.as_ref())?;
+        v::url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
+        v::optional_url("paymentNotifyUrl", self.payment_notify_url.as_deref(), v::MAX_URL)?;
+        v::card_authorization(self.payment_factor.as_ref())?;
+        if let Some(expiry) = &self.payment_session_expiry_time {
+            let latest = clock::add(now, nominal::SESSION_VALIDITY + EXPIRY_SKEW);
+            v::future_time("paymentSessionExpiryTime", expiry, now, latest)?;
+        }
+        if let Some(currency) = self
+            .settlement_strategy
+            .as_ref()
+            .and_then(|s| s.settlement_currency.as_deref())
+        {
+            if v::currency_exponent(currency).is_none() {
+                return Err(Invalid {
+                    code: "CURRENCY_NOT_SUPPORT",
+                    message: format!("settlementStrategy.settlementCurrency: {currency} is not supported"),
+                });
+            }
+        }
+        if let Some(locale) = &self.locale {
+            v::text("locale", locale, 8, false)?;
+        }
+        Ok(())
+    }
+
+    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreatePaymentSessionResponse {
+        let fingerprint = fingerprint(&[
+            "createPaymentSession",
+            &self.payment_amount.currency,
+            &self.payment_amount.value,
+        ]);
+        if let Some(payment) = tx.st.payment_by_request_id(&self.payment_request_id) {
+            if payment.fingerprint != fingerprint {
+                return CreatePaymentSessionResponse::new(inconsistent("paymentRequestId"));
+            }
+            return replay(payment, tx.base_url);
+        }
+        // Parsed by `validate`; the session lasts an hour (scaled) or until the requested time.
+        let requested = self
+            .payment_session_expiry_time
+            .as_deref()
+            .and_then(antom_client::time::parse_time);
+        let default_expiry = tx.deadline(nominal::SESSION_VALIDITY);
+        let expires_at = requested.map_or(default_expiry, |at| at.min(default_expiry));
+        let payment = Payment {
+            id: ids::transaction_id(tx.now),
+            request_id: self.payment_request_id,
+            fingerprint,
+            amount: self.payment_amount,
+            redirect_url: self.payment_redirect_url,
+            notify_url: self.payment_notify_url,
+            capture_mode: v::card_authorization(self.payment_factor.as_ref())
+                .unwrap_or(CaptureMode::Automatic),
+            created_at: tx.now,
+            close_at: tx.deadline(nominal::UNPAID_CLOSE),
+            session: Some(BuyerSession {
+                id: ids::session_id(),
+                expires_at,
+            }),
+            card: None,
+            stage: Stage::AwaitingCard,
+            authorized_at: None,
+            auth_expires_at: None,
+            acquirer_reference_no: None,
+        };
+        let response = replay(&payment, tx.base_url);
+        tx.st.insert_payment(payment);
+        response
+    }
+}
+
+/// The session's answer, the same every time it is asked for, unless the order is over.
+fn replay(payment: &Payment, base_url: &str) -> CreatePaymentSessionResponse {
+    match &payment.stage {
+        Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => {
+            return CreatePaymentSessionResponse::new(ResultInfo::failed(
+                "ORDER_IS_CLOSED",
+                "The order was closed; use a new paymentRequestId.",
+            ))
+        }
+        Stage::Cancelled { .. } => {
+            return CreatePaymentSessionResponse::new(ResultInfo::failed(
+                "ORDER_IS_CANCELED",
+                "The payment was cancelled; use a new paymentRequestId.",
+            ))
+        }
+        _ => {}
+    }
+    let Some(session) = &payment.session else {
+        return CreatePaymentSessionResponse::new(inconsistent("paymentRequestId"));
+    };
+    CreatePaymentSessionResponse {
+        payment_session_data: Some(hosted::session_data(
+            Kind::Payment,
+            &session.id,
+            &payment.request_id,
+            base_url,
+        )),
+        payment_session_expiry_time: Some(time(session.expires_at)),
+        payment_session_id: Some(session.id.clone()),
+        normal_url: Some(hosted::form_url(base_url, &session.id)),
+        ..CreatePaymentSessionResponse::new(ResultInfo::success())
+    }
+}

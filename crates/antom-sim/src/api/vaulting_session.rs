@@ -1,0 +1,76 @@
+//! createVaultingSession: a vaulting awaiting the buyer's card on the hosted form / SDK.
+
+use antom_client::model::{CreateVaultingSessionRequest, CreateVaultingSessionResponse};
+use antom_client::ResultInfo;
+use chrono::{DateTime, Utc};
+
+use super::replay::inconsistent;
+use super::Operation;
+use crate::clock::nominal;
+use crate::hosted::{self, Kind};
+use crate::ids;
+use crate::lifecycle::Tx;
+use crate::state::{fingerprint, BuyerSession, VaultStage, Vaulting};
+use crate::validation::{self as v, Checked};
+use crate::views::time;
+
+impl Operation for CreateVaultingSessionRequest {
+    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+        v::card_method("paymentMethodType", &self.payment_method_type)?;
+        v::id("vaultingRequestId", &self.vaulting_request_id)?;
+        v::url(
+            "vaultingNotificationUrl",
+            &self.vaulting_notification_url,
+            v::MAX_URL,
+        )?;
+        v::optional_url("redirectUrl", self.redirect_url.as_deref(), v::MAX_URL)?;
+        if let Some(region) = &self.merchant_region {
+            v::text("merchantRegion", region, 2, false)?;
+        }
+        Ok(())
+    }
+
+    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreateVaultingSessionResponse {
+        let fingerprint = fingerprint(&["createVaultingSession"]);
+        if let Some(existing) = tx.st.vaultings.get(&self.vaulting_request_id) {
+            return if existing.fingerprint == fingerprint {
+                response(existing, tx.base_url)
+            } else {
+                CreateVaultingSessionResponse::new(inconsistent("vaultingRequestId"))
+            };
+        }
+        let vaulting = Vaulting {
+            request_id: self.vaulting_request_id,
+            fingerprint,
+            notify_url: self.vaulting_notification_url,
+            redirect_url: self.redirect_url,
+            created_at: tx.now,
+            session: Some(BuyerSession {
+                id: ids::session_id(),
+                expires_at: tx.deadline(nominal::SESSION_VALIDITY),
+            }),
+            stage: VaultStage::AwaitingCard,
+        };
+        let answer = response(&vaulting, tx.base_url);
+        tx.st.insert_vaulting(vaulting);
+        answer
+    }
+}
+
+fn response(vaulting: &Vaulting, base_url: &str) -> CreateVaultingSessionResponse {
+    let Some(session) = &vaulting.session else {
+        return CreateVaultingSessionResponse::new(inconsistent("vaultingRequestId"));
+    };
+    CreateVaultingSessionResponse {
+        vaulting_session_data: Some(hosted::session_data(
+            Kind::Vaulting,
+            &session.id,
+            &vaulting.request_id,
+            base_url,
+        )),
+        vaulting_session_id: Some(session.id.clone()),
+        vaulting_session_expiry_time: Some(time(session.expires_at)),
+        normal_url: Some(hosted::form_url(base_url, &session.id)),
+        ..CreateVaultingSessionResponse::new(ResultInfo::success())
+    }
+}

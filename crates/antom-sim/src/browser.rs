@@ -1,0 +1,313 @@
+//! The browser side Antom would host: the stand-in Web SDK, the hosted card form, the 3-D Secure
+//! challenge page, and the small JSON API those pages call (same origin as the pages, so card
+//! data goes to the simulator only).
+//!
+//! | route | what it is |
+//! | --- | --- |
+//! | `GET /sdk/ams-checkout.js` | `window.AMSCashierPayment` and `window.AMSVaulting` |
+//! | `GET /checkout/form?session=…` | card form (`name=cardNumber`, `expiry`, `cvv`, `holderName`; `data-testid=sim-submit`, `sim-cancel`) |
+//! | `GET /checkout/3ds?session=…` | challenge (`data-testid=sim-3ds-pass`, `sim-3ds-fail`) |
+//! | `GET /checkout/api/sessions/{id}` | the session as the pages see it |
+//! | `POST /checkout/api/sessions/{id}/submit` | `{cardNumber, expiry, cvv, holderName}`: same rules as `POST /__sim/sessions/{id}/pay` |
+//! | `POST /checkout/api/sessions/{id}/challenge` | `{"outcome": "pass"\|"fail"}` |
+//!
+//! Pages load their scripts from files (no inline script), so a strict CSP holds; they may be
+//! framed by any merchant page (that is what the SDK does).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::buyer::{self, BuyerError, CardEntry};
+use crate::cards::CardError;
+use crate::hosted;
+use crate::lifecycle::{ThreeDs, Tx};
+use crate::sim::Sim;
+use crate::state::{BuyerSession, SessionTarget, Stage, VaultStage};
+use crate::validation::currency_exponent;
+use crate::views;
+
+const SDK: &str = include_str!("../assets/ams-checkout.js");
+const FORM_HTML: &str = include_str!("../assets/form.html");
+const CHALLENGE_HTML: &str = include_str!("../assets/challenge.html");
+const FRAME_JS: &str = include_str!("../assets/frame.js");
+const FORM_JS: &str = include_str!("../assets/form.js");
+const CHALLENGE_JS: &str = include_str!("../assets/challenge.js");
+const CSS: &str = include_str!("../assets/sim.css");
+
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors *";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/sdk/ams-checkout.js",
+        web::get().to(|| async { asset(SDK, "application/javascript; charset=utf-8") }),
+    )
+    .route("/checkout/form", web::get().to(|| async { page(FORM_HTML) }))
+    .route("/checkout/3ds", web::get().to(|| async { page(CHALLENGE_HTML) }))
+    .route("/checkout/assets/{name}", web::get().to(page_asset))
+    .route("/checkout/api/sessions/{id}", web::get().to(session))
+    .route("/checkout/api/sessions/{id}/submit", web::post().to(submit))
+    .route("/checkout/api/sessions/{id}/challenge", web::post().to(challenge));
+}
+
+fn asset(body: &'static str, content_type: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("content-type", content_type))
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("access-control-allow-origin", "*"))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .body(body)
+}
+
+fn page(html: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("content-type", "text/html; charset=utf-8"))
+        .insert_header(("cache-control", "no-store"))
+        .insert_header(("content-security-policy", PAGE_CSP))
+        .insert_header(("referrer-policy", "no-referrer"))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .body(html)
+}
+
+async fn page_asset(name: web::Path<String>) -> HttpResponse {
+    match name.as_str() {
+        "frame.js" => asset(FRAME_JS, "application/javascript; charset=utf-8"),
+        "form.js" => asset(FORM_JS, "application/javascript; charset=utf-8"),
+        "challenge.js" => asset(CHALLENGE_JS, "application/javascript; charset=utf-8"),
+        "sim.css" => asset(CSS, "text/css; charset=utf-8"),
+        _ => crate::control::error(StatusCode::NOT_FOUND, "NOT_FOUND", "No such asset."),
+    }
+}
+
+/// A session as the hosted pages see it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionView {
+    kind: &'static str,
+    /// OPEN, CHALLENGE, PROCESSING, SUCCESS, FAIL, EXPIRED, CLOSED or CANCELLED.
+    state: &'static str,
+    result_code: String,
+    result_message: String,
+    amount: Option<antom_client::model::Amount>,
+    /// e.g. `SGD 42.00`.
+    amount_text: Option<String>,
+    card_brand: Option<String>,
+    card_last_four: Option<String>,
+    redirect_url: Option<String>,
+    challenge_url: Option<String>,
+    /// The card was refused as input; the form stays open.
+    input_error: bool,
+}
+
+fn amount_text(amount: &antom_client::model::Amount) -> String {
+    let exponent = u32::from(currency_exponent(&amount.currency).unwrap_or(2));
+    let minor = amount.minor_units().unwrap_or_default();
+    if exponent == 0 {
+        return format!("{} {minor}", amount.currency);
+    }
+    let unit = 10_i64.pow(exponent);
+    format!(
+        "{} {}.{:0width$}",
+        amount.currency,
+        minor / unit,
+        minor % unit,
+        width = exponent as usize
+    )
+}
+
+fn expired(session: Option<&BuyerSession>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    session.is_none_or(|s| s.expires_at <= now)
+}
+
+fn view(tx: &Tx<'_>, session_id: &str) -> Result<SessionView, BuyerError> {
+    let mut view = match tx.st.sessions.get(session_id).ok_or(BuyerError::NotFound)? {
+        SessionTarget::Payment(payment_id) => payment_view(tx, payment_id)?,
+        SessionTarget::Vaulting(request_id) => vaulting_view(tx, request_id)?,
+    };
+    if view.state == "CHALLENGE" {
+        view.challenge_url = Some(hosted::challenge_url(tx.base_url, session_id));
+    }
+    Ok(view)
+}
+
+/// Code and message of a session the buyer can no longer use.
+fn refusal(e: BuyerError) -> (String, String) {
+    (e.code().to_owned(), e.to_string())
+}
+
+fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError> {
+    let payment = tx.st.payments.get(payment_id).ok_or(BuyerError::NotFound)?;
+    let result = views::payment_result(payment);
+    let outcome = (result.result_code, result.result_message);
+    let (state, (result_code, result_message)) = match &payment.stage {
+        Stage::AwaitingCard if expired(payment.session.as_ref(), tx.now) => {
+            ("EXPIRED", refusal(BuyerError::Expired))
+        }
+        Stage::AwaitingCard => ("OPEN", outcome),
+        Stage::AwaitingChallenge => ("CHALLENGE", outcome),
+        Stage::Settling { .. } => ("PROCESSING", outcome),
+        Stage::Authorized => ("SUCCESS", outcome),
+        Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => ("CLOSED", refusal(BuyerError::Closed)),
+        Stage::Failed { .. } => ("FAIL", outcome),
+        Stage::Cancelled { .. } => ("CANCELLED", refusal(BuyerError::Cancelled)),
+    };
+    let card = payment.card.as_ref().map(|c| &c.profile);
+    Ok(SessionView {
+        kind: "payment",
+        state,
+        result_code,
+        result_message,
+        amount_text: Some(amount_text(&payment.amount)),
+        amount: Some(payment.amount.clone()),
+        card_brand: card.map(|c| c.brand.to_owned()),
+        card_last_four: card.map(|c| c.last_four.clone()),
+        redirect_url: Some(payment.redirect_url.clone()),
+        challenge_url: None,
+        input_error: false,
+    })
+}
+
+fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerError> {
+    let record = tx.st.vaultings.get(request_id).ok_or(BuyerError::NotFound)?;
+    let verifying = || ("VERIFICATION_IN_PROCESS".to_owned(), String::new());
+    let (state, (result_code, result_message), card) = match &record.stage {
+        VaultStage::AwaitingCard if expired(record.session.as_ref(), tx.now) => {
+            ("EXPIRED", refusal(BuyerError::Expired), None)
+        }
+        VaultStage::AwaitingCard => ("OPEN", verifying(), None),
+        VaultStage::AwaitingChallenge { card } => ("CHALLENGE", verifying(), Some(&card.profile)),
+        VaultStage::Settling { card, .. } => ("PROCESSING", verifying(), Some(&card.profile)),
+        VaultStage::Vaulted { token } => (
+            "SUCCESS",
+            ("SUCCESS".to_owned(), "The card was saved.".to_owned()),
+            tx.st.cards.get(token).map(|c| &c.profile),
+        ),
+        VaultStage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => {
+            ("EXPIRED", refusal(BuyerError::Expired), None)
+        }
+        VaultStage::Failed { code, message } => ("FAIL", (code.clone(), message.clone()), None),
+    };
+    Ok(SessionView {
+        kind: "vaulting",
+        state,
+        result_code,
+        result_message,
+        amount: None,
+        amount_text: None,
+        card_brand: card.map(|c| c.brand.to_owned()),
+        card_last_four: card.map(|c| c.last_four.clone()),
+        redirect_url: record.redirect_url.clone(),
+        challenge_url: None,
+        input_error: false,
+    })
+}
+
+fn respond(result: Result<SessionView, BuyerError>) -> HttpResponse {
+    match result {
+        Ok(view) => HttpResponse::Ok()
+            .insert_header(("cache-control", "no-store"))
+            .json(view),
+        Err(e) => {
+            let status = match e {
+                BuyerError::NotFound => StatusCode::NOT_FOUND,
+                _ => StatusCode::CONFLICT,
+            };
+            crate::control::error(status, e.code(), &e.to_string())
+        }
+    }
+}
+
+async fn session(sim: web::Data<Sim>, id: web::Path<String>) -> HttpResponse {
+    respond(sim.with_state(|tx| view(tx, &id)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CardForm {
+    #[serde(default)]
+    card_number: String,
+    #[serde(default)]
+    expiry: String,
+    #[serde(default)]
+    cvv: String,
+}
+
+async fn submit(sim: web::Data<Sim>, id: web::Path<String>, body: web::Json<CardForm>) -> HttpResponse {
+    let form = body.into_inner();
+    let entry = CardEntry {
+        number: &form.card_number,
+        expiry: Some(&form.expiry),
+        cvv: Some(&form.cvv),
+    };
+    respond(sim.with_state(|tx| {
+        let refused = match tx.st.sessions.get(id.as_str()).cloned() {
+            Some(SessionTarget::Payment(payment_id)) => {
+                buyer::pay(tx, &payment_id, entry, ThreeDs::Interactive)?
+            }
+            Some(SessionTarget::Vaulting(request_id)) => {
+                buyer::bind(tx, &request_id, entry, ThreeDs::Interactive)?
+            }
+            None => return Err(BuyerError::NotFound),
+        };
+        let mut current = view(tx, &id)?;
+        if let Some(e) = refused {
+            refused_input(&mut current, e);
+        }
+        Ok(current)
+    }))
+}
+
+fn refused_input(view: &mut SessionView, e: CardError) {
+    view.input_error = true;
+    view.result_code = e.code().to_owned();
+    view.result_message = e.to_string();
+}
+
+#[derive(Deserialize)]
+struct ChallengeAnswer {
+    outcome: String,
+}
+
+async fn challenge(
+    sim: web::Data<Sim>,
+    id: web::Path<String>,
+    body: web::Json<ChallengeAnswer>,
+) -> HttpResponse {
+    let pass = match body.outcome.as_str() {
+        "pass" => true,
+        "fail" => false,
+        _ => {
+            return crate::control::error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_REQUEST",
+                "outcome: must be pass or fail",
+            )
+        }
+    };
+    respond(sim.with_state(|tx| {
+        match tx.st.sessions.get(id.as_str()).cloned() {
+            Some(SessionTarget::Payment(payment_id)) => {
+                buyer::answer_payment_challenge(tx, &payment_id, pass)?
+            }
+            Some(SessionTarget::Vaulting(request_id)) => {
+                buyer::answer_vaulting_challenge(tx, &request_id, pass)?
+            }
+            None => return Err(BuyerError::NotFound),
+        }
+        view(tx, &id)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use antom_client::model::Amount;
+
+    #[test]
+    fn amounts_read_in_major_units() {
+        assert_eq!(amount_text(&Amount::new("SGD", "4205")), "SGD 42.05");
+        assert_eq!(amount_text(&Amount::new("JPY", "500")), "JPY 500");
+        assert_eq!(amount_text(&Amount::new("USD", "7")), "USD 0.07");
+    }
+}

@@ -1,0 +1,109 @@
+//! A stateful, signing Antom sandbox simulator: the product runs fully offline and every test
+//! is hermetic, against something that behaves like Antom on the wire.
+//!
+//! # Running it
+//!
+//! Embedded (the server's simulator mode, tests):
+//!
+//! ```no_run
+//! # async fn demo(merchant_public: antom_client::PublicKey, antom_private: antom_client::PrivateKey) -> Result<(), antom_sim::SimError> {
+//! let config = antom_sim::SimConfig {
+//!     bind_addr: "127.0.0.1:0".parse().unwrap(),
+//!     ..antom_sim::SimConfig::new("SANDBOX_MERCHANT", merchant_public, antom_private)
+//! };
+//! let simulator = antom_sim::start(config).await?;
+//! // Point antom_client::ClientConfig::gateway_url at simulator.base_url().
+//! simulator.stop().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Alone: `cargo run -p antom-sim` (binary `antom-sim`), configured by environment:
+//!
+//! | variable | default | meaning |
+//! | --- | --- | --- |
+//! | `SIMULATOR_BIND_ADDR` | `127.0.0.1:8090` | listen address (port 0: any free port) |
+//! | `SIMULATOR_CLIENT_ID` | required | the merchant's client id (`SANDBOX_…` clients use `/ams/sandbox/api`) |
+//! | `SIMULATOR_MERCHANT_PUBLIC_KEY` | required | verifies request signatures (SPKI, base64 or PEM) |
+//! | `SIMULATOR_ANTOM_PRIVATE_KEY` | required | signs responses and notifications (PKCS#8/PKCS#1) |
+//! | `SIMULATOR_TIME_SCALE` | `1.0` | multiplies every simulated delay; must be > 0 |
+//! | `SIMULATOR_PUBLIC_BASE_URL` | `http://{bind addr}` | how browsers reach it (extension) |
+//!
+//! # What it simulates
+//!
+//! * The merchant API under `/ams/api/v1/…` and `/ams/sandbox/api/v1/…`: createPaymentSession,
+//!   pay (vaulted card token), inquiryPayment, capture, cancel, refund, inquiryRefund,
+//!   createVaultingSession, vaultPaymentMethod, inquireVaulting — with Antom's signature checks
+//!   (unsigned `INVALID_SIGNATURE` / `KEY_NOT_FOUND`), field checks (`PARAM_ILLEGAL`),
+//!   idempotency (replay, `REPEAT_REQ_INCONSISTENT`, `*_IN_PROCESS`), result codes and signed
+//!   answers. See the `api` module.
+//! * Time: authorization valid 7 days, cancel window 7 days, unpaid orders closed after 14 min
+//!   (PAYMENT_RESULT F, `ORDER_IS_CLOSED`), session data valid 1 h — all scaled, and movable
+//!   with `POST /__sim/clock/advance`.
+//! * Notifications (PAYMENT_RESULT, PAYMENT_PENDING, CAPTURE_RESULT, REFUND_RESULT, vaulting),
+//!   signed as Antom signs them, retried on Antom's schedule until acknowledged.
+//! * The browser side: `GET /sdk/ams-checkout.js` (`AMSCashierPayment`, `AMSVaulting`), the
+//!   hosted card form and the 3-D Secure page, with the contract's `data-testid` hooks.
+//!
+//! Test cards (any future expiry, any CVV): 4111111111111111 and 5555555555554444 authorize;
+//! 4000000000000002 declines (`DO_NOT_HONOR`); 4000000000009995 declines
+//! (`USER_BALANCE_NOT_ENOUGH`); 4000000000003220 asks for 3-D Secure (failing it:
+//! `USER_PAYMENT_VERIFICATION_FAILED`); 4000000000000259 stays processing 30 s (scaled), then
+//! authorizes; 4000000000000341 authorizes but every capture fails. Other Luhn-valid numbers
+//! authorize.
+//!
+//! # Choices where Antom's documentation is silent
+//!
+//! * `pay` with a `paymentMethodId` this simulator never issued: F `INVALID_CARD`, no payment
+//!   is created (inquiry says `ORDER_NOT_EXIST`); the answer is final for that paymentRequestId.
+//! * A card refused as *input* on the hosted form or the control API (bad checksum, past expiry,
+//!   bad CVV) leaves the session open for another try; a *decline* ends the payment (FAIL,
+//!   PAYMENT_RESULT F).
+//! * Vaulting is a zero-amount verification: the insufficient-funds card vaults and declines
+//!   only when paying; the do-not-honor card fails verification (F `VERIFICATION_FAIL`,
+//!   inquireVaulting `vaultingResultCode` `DO_NOT_HONOR`).
+//! * Cancel: allowed while the buyer has not finished and while a payment settles; refused
+//!   (`ORDER_STATUS_INVALID`) for failed payments and once a capture succeeded or is in process;
+//!   no notification. A failed capture does not block it.
+//! * Refunds need a successful capture; REFUND_RESULT is sent after every final refund, to
+//!   `refundNotifyUrl` only (there is no Dashboard URL). A capture with `isLastCapture` closes
+//!   the rest of the authorization.
+//! * Final failures of keyed requests (e.g. CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT) are stored under
+//!   their key like successes; PARAM_ILLEGAL and injected `unknown`/`fail` faults are not (the
+//!   fixed or resent request is processed).
+//! * Notifications are signed over the notify URL's path without its query.
+//!
+//! # Control API (`/__sim/`, JSON, unsigned)
+//!
+//! `POST /__sim/sessions/{paymentRequestId}/pay`, `POST /__sim/vaulting/{vaultingRequestId}/bind`,
+//! `GET /__sim/requests`, `GET /__sim/notifications`, `POST /__sim/notifications/flush`,
+//! `GET|POST|DELETE /__sim/faults`, `POST /__sim/reset`, `GET /__sim/clock`,
+//! `POST /__sim/clock/advance`. Details in the `control` and `faults` modules' docs.
+
+mod api;
+mod browser;
+mod buyer;
+mod cards;
+mod clock;
+mod config;
+mod control;
+mod faults;
+mod hosted;
+mod ids;
+mod lifecycle;
+mod notices;
+mod notifier;
+mod server;
+mod sim;
+mod state;
+mod validation;
+mod views;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+pub use config::{ConfigError, SimConfig, DEFAULT_BIND_ADDR};
+pub use server::{start, SimError, Simulator};
+
+/// Locks a mutex; a panic while it was held leaves plain data behind, which is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

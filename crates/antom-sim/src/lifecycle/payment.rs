@@ -1,0 +1,138 @@
+//! A payment's steps: the buyer's card meets the issuer, then authorized, declined, closed or
+//! cancelled.
+
+use std::time::Duration;
+
+use crate::cards::{Behaviour, CHALLENGE_FAILED};
+use crate::clock::nominal;
+use crate::ids;
+use crate::notices;
+use crate::state::{Settlement, Stage, UsedCard};
+
+use super::{capture, ThreeDs, Tx};
+
+/// The buyer's card is presented for payment `payment_id` (hosted form, control API, or a
+/// vaulted card in `pay`). The caller has checked that the payment awaits a card.
+pub fn present_card(tx: &mut Tx<'_>, payment_id: &str, card: UsedCard, three_ds: ThreeDs) {
+    let behaviour = card.profile.behaviour;
+    if let Some(payment) = tx.st.payment_mut(payment_id) {
+        payment.card = Some(card);
+    }
+    match behaviour {
+        Behaviour::Authorize | Behaviour::CaptureFails => authorize(tx, payment_id),
+        Behaviour::Decline { code, message } => decline(tx, payment_id, code, message),
+        Behaviour::Challenge => answer_challenge(tx, payment_id, three_ds),
+        Behaviour::Processing => settle_later(
+            tx,
+            payment_id,
+            nominal::PROCESSING_CARD,
+            Settlement::Succeed,
+            true,
+        ),
+    }
+}
+
+/// Resolves (or opens) the 3-D Secure challenge of a card that asked for one.
+pub fn answer_challenge(tx: &mut Tx<'_>, payment_id: &str, three_ds: ThreeDs) {
+    match three_ds {
+        ThreeDs::Pass => authorize(tx, payment_id),
+        ThreeDs::Fail => {
+            if let Behaviour::Decline { code, message } = CHALLENGE_FAILED {
+                decline(tx, payment_id, code, message);
+            }
+        }
+        ThreeDs::Interactive => {
+            if let Some(payment) = tx.st.payment_mut(payment_id) {
+                payment.stage = Stage::AwaitingChallenge;
+            }
+        }
+    }
+}
+
+/// Authorized: `paymentTime` now, `authExpiryTime` 7 days (scaled) later, PAYMENT_RESULT S,
+/// then the automatic capture when the payment asked for one.
+pub fn authorize(tx: &mut Tx<'_>, payment_id: &str) {
+    let now = tx.now;
+    let auth_expires_at = tx.deadline(nominal::AUTH_VALIDITY);
+    let Some(payment) = tx.st.payment_mut(payment_id) else {
+        return;
+    };
+    payment.stage = Stage::Authorized;
+    payment.authorized_at = Some(now);
+    payment.auth_expires_at = Some(auth_expires_at);
+    payment.acquirer_reference_no = Some(ids::acquirer_reference(now));
+    let automatic = payment.automatic_capture();
+    let (url, body) = (payment.notify_url.clone(), notices::payment_result(payment));
+    tx.notify(url.as_deref(), body);
+    if automatic {
+        capture::automatic(tx, payment_id);
+    }
+}
+
+/// Declined (or failed 3-D Secure): FAIL and PAYMENT_RESULT F.
+pub fn decline(tx: &mut Tx<'_>, payment_id: &str, code: &str, message: &str) {
+    let Some(payment) = tx.st.payment_mut(payment_id) else {
+        return;
+    };
+    payment.stage = Stage::Failed {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    };
+    let (url, body) = (payment.notify_url.clone(), notices::payment_result(payment));
+    tx.notify(url.as_deref(), body);
+}
+
+/// Not paid in time: the order is closed (ORDER_IS_CLOSED) and reported as failed.
+pub fn close_unpaid(tx: &mut Tx<'_>, payment_id: &str) {
+    decline(
+        tx,
+        payment_id,
+        "ORDER_IS_CLOSED",
+        "The order was closed because it was not paid in time.",
+    );
+}
+
+/// The result is known but arrives after `delay` (scaled); optionally PAYMENT_PENDING now.
+pub fn settle_later(
+    tx: &mut Tx<'_>,
+    payment_id: &str,
+    delay: Duration,
+    outcome: Settlement,
+    pending_notice: bool,
+) {
+    let at = tx.deadline(delay);
+    let Some(payment) = tx.st.payment_mut(payment_id) else {
+        return;
+    };
+    payment.stage = Stage::Settling { at, outcome };
+    if pending_notice {
+        let (url, body) = (payment.notify_url.clone(), notices::payment_pending(payment));
+        tx.notify(url.as_deref(), body);
+    }
+}
+
+/// A settling payment's delay is over.
+pub fn settle(tx: &mut Tx<'_>, payment_id: &str, outcome: Settlement) {
+    match outcome {
+        Settlement::Succeed => authorize(tx, payment_id),
+        Settlement::Fail { code, message } => decline(tx, payment_id, code, message),
+    }
+}
+
+/// Cancelled (by the merchant's cancel): no more buyer action, no capture, no notification.
+pub fn cancel(tx: &mut Tx<'_>, payment_id: &str) {
+    let now = tx.now;
+    if let Some(payment) = tx.st.payment_mut(payment_id) {
+        payment.stage = Stage::Cancelled { at: now };
+    }
+}
+
+/// How a card that settles later ends: declines stay declines, everything else authorizes.
+pub fn settlement_of(behaviour: Behaviour) -> Settlement {
+    match behaviour {
+        Behaviour::Decline { code, message } => Settlement::Fail { code, message },
+        Behaviour::Authorize | Behaviour::Challenge | Behaviour::Processing | Behaviour::CaptureFails => {
+            Settlement::Succeed
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Field checks Antom applies before looking at any state: required fields, lengths, URL and
+//! amount formats, currencies. Every failure is `PARAM_ILLEGAL` (or `CURRENCY_NOT_SUPPORT`) with
+//! a `resultMessage` that names the field, so a failing test says what to fix.
+
+use antom_client::model::{
+    Amount, CaptureMode, Order, PaymentFactor, PaymentMethod, PaymentMethodType, ProductCode,
+};
+use chrono::{DateTime, Utc};
+
+/// A refused request: the result code and a message naming the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn param(field: &str, why: impl AsRef<str>) -> Self {
+        Invalid {
+            code: "PARAM_ILLEGAL",
+            message: format!("{field}: {}", why.as_ref()),
+        }
+    }
+}
+
+pub type Checked<T = ()> = Result<T, Invalid>;
+
+pub const MAX_ID: usize = 64;
+pub const MAX_URL: usize = 2048;
+pub const MAX_GOODS: usize = 100;
+
+/// A required identifier (≤ 64 printable ASCII characters, as Antom advises).
+pub fn id(field: &str, value: &str) -> Checked {
+    if value.is_empty() {
+        return Err(Invalid::param(field, "is required"));
+    }
+    optional_id(field, Some(value))
+}
+
+/// An optional identifier; when present, as [`id`].
+pub fn optional_id(field: &str, value: Option<&str>) -> Checked {
+    let Some(value) = value else { return Ok(()) };
+    if value.is_empty() {
+        return Err(Invalid::param(field, "must not be empty"));
+    }
+    if value.len() > MAX_ID {
+        return Err(Invalid::param(
+            field,
+            format!("is longer than {MAX_ID} characters"),
+        ));
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Invalid::param(field, "must be printable ASCII without spaces"));
+    }
+    Ok(())
+}
+
+/// Free text up to `max` characters; `required` refuses an empty value.
+pub fn text(field: &str, value: &str, max: usize, required: bool) -> Checked {
+    if required && value.trim().is_empty() {
+        return Err(Invalid::param(field, "is required"));
+    }
+    if value.chars().count() > max {
+        return Err(Invalid::param(field, format!("is longer than {max} characters")));
+    }
+    Ok(())
+}
+
+/// A required absolute http(s) URL up to `max` characters.
+pub fn url(field: &str, value: &str, max: usize) -> Checked {
+    if value.is_empty() {
+        return Err(Invalid::param(field, "is required"));
+    }
+    optional_url(field, Some(value), max)
+}
+
+/// An optional URL; when present, as [`url`].
+pub fn optional_url(field: &str, value: Option<&str>, max: usize) -> Checked {
+    let Some(value) = value else { return Ok(()) };
+    if value.len() > max {
+        return Err(Invalid::param(field, format!("is longer than {max} characters")));
+    }
+    match reqwest::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(Invalid::param(field, "must be an absolute http(s) URL")),
+    }
+}
+
+/// Currencies in Antom's card table (protocol §4.3) and their minor-unit exponent. This is what
+/// Antom accepts, not what the shop prices in (`domain::Currency` knows a few more): the
+/// simulator must refuse the others as Antom would.
+const CURRENCIES: &[(&str, u8)] = &[
+    ("AUD", 2),
+    ("BDT", 2),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CNY", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("IDR", 2),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NZD", 2),
+    ("PEN", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TWD", 2),
+    ("USD", 2),
+    ("CLP", 0),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("VND", 0),
+];
+
+/// The exponent of a currency Antom accepts; `None` for any other code.
+pub fn currency_exponent(code: &str) -> Option<u8> {
+    CURRENCIES.iter().find(|(c, _)| *c == code).map(|(_, e)| *e)
+}
+
+/// `{currency, value}`: value 1–16 digits, no leading zero, positive; currency three uppercase
+/// letters from Antom's table (`CURRENCY_NOT_SUPPORT` otherwise); IDR values end in `00`.
+/// Returns the value in minor units.
+pub fn amount(field: &str, amount: &Amount) -> Checked<i64> {
+    let currency = &amount.currency;
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Invalid::param(
+            &format!("{field}.currency"),
+            "must be three uppercase letters (ISO 4217)",
+        ));
+    }
+    if currency_exponent(currency).is_none() {
+        return Err(Invalid {
+            code: "CURRENCY_NOT_SUPPORT",
+            message: format!("{field}.currency: {currency} is not supported"),
+        });
+    }
+    let value_field = format!("{field}.value");
+    let minor = amount
+        .minor_units()
+        .ok_or_else(|| Invalid::param(&value_field, "must be 1 to 16 digits (minor units)"))?;
+    if minor <= 0 {
+        return Err(Invalid::param(&value_field, "must be greater than zero"));
+    }
+    if amount.value.starts_with('0') {
+        return Err(Invalid::param(&value_field, "must not have leading zeros"));
+    }
+    if currency == "IDR" && !amount.value.ends_with("00") {
+        return Err(Invalid::param(&value_field, "IDR amounts must end in 00"));
+    }
+    Ok(minor)
+}
+
+/// Captures and refunds are in the payment's currency.
+pub fn same_currency(field: &str, amount: &Amount, payment_currency: &str) -> Checked {
+    if amount.currency == payment_currency {
+        Ok(())
+    } else {
+        Err(Invalid::param(
+            &format!("{field}.currency"),
+            format!("must be the payment's currency {payment_currency}"),
+        ))
+    }
+}
+
+/// `order`: reference id, description, buyer ids and goods within Antom's limits.
+pub fn order(order: &Order) -> Checked {
+    id("order.referenceOrderId", &order.reference_order_id)?;
+    text("order.orderDescription", &order.order_description, 256, true)?;
+    if let Some(total) = &order.order_amount {
+        amount("order.orderAmount", total)?;
+    }
+    if let Some(buyer) = &order.buyer {
+        optional_id(
+            "order.buyer.referenceBuyerId",
+            buyer.reference_buyer_id.as_deref(),
+        )?;
+        if let Some(email) = &buyer.buyer_email {
+            text("order.buyer.buyerEmail", email, 64, false)?;
+        }
+        if let Some(phone) = &buyer.buyer_phone_no {
+            text("order.buyer.buyerPhoneNo", phone, 24, false)?;
+        }
+    }
+    if order.goods.len() > MAX_GOODS {
+        return Err(Invalid::param(
+            "order.goods",
+            format!("has more than {MAX_GOODS} items"),
+        ));
+    }
+    for (i, goods) in order.goods.iter().enumerate() {
+        id(
+            &format!("order.goods[{i}].referenceGoodsId"),
+            &goods.reference_goods_id,
+        )?;
+        text(
+            &format!("order.goods[{i}].goodsName"),
+            &goods.goods_name,
+            256,
+            true,
+        )?;
+        if let Some(unit) = &goods.goods_unit_amount {
+            amount(&format!("order.goods[{i}].goodsUnitAmount"), unit)?;
+        }
+    }
+    Ok(())
+}
+
+/// Card payments are cashier payments.
+pub fn product_code(code: &ProductCode) -> Checked {
+    if *code == ProductCode::CashierPayment {
+        Ok(())
+    } else {
+        Err(Invalid::param(
+            "productCode",
+            format!("{code} is not supported, only CASHIER_PAYMENT"),
+        ))
+    }
+}
+
+/// Only cards are simulated.
+pub fn card_method(field: &str, method_type: &PaymentMethodType) -> Checked {
+    if *method_type == PaymentMethodType::Card {
+        Ok(())
+    } else {
+        Err(Invalid::param(
+            field,
+            format!("{method_type} is not supported, only CARD"),
+        ))
+    }
+}
+
+/// A card payment is an authorization: `paymentFactor.isAuthorization` must be true.
+/// Returns the capture mode (AUTOMATIC unless MANUAL, as Antom defaults).
+pub fn card_authorization(factor: Option<&PaymentFactor>) -> Checked<CaptureMode> {
+    let factor = factor
+        .ok_or_else(|| Invalid::param("paymentFactor.isAuthorization", "must be true for CARD payments"))?;
+    if factor.is_authorization != Some(true) {
+        return Err(Invalid::param(
+            "paymentFactor.isAuthorization",
+            "must be true for CARD payments",
+        ));
+    }
+    match &factor.capture_mode {
+        None | Some(CaptureMode::Automatic) => Ok(CaptureMode::Automatic),
+        Some(CaptureMode::Manual) => Ok(CaptureMode::Manual),
+        Some(other) => Err(Invalid::param(
+            "paymentFactor.captureMode",
+            format!("{other} is not AUTOMATIC or MANUAL"),
+        )),
+    }
+}
+
+/// `paymentMethod` of a payment session (optional; when present, CARD without a token).
+pub fn session_method(method: Option<&PaymentMethod>) -> Checked {
+    let Some(method) = method else { return Ok(()) };
+    card_method("paymentMethod.paymentMethodType", &method.payment_method_type)
+}
+
+/// An ISO-8601 time in the future, no later than `latest`.
+pub fn future_time(
+    field: &str,
+    value: &str,
+    now: DateTime<Utc>,
+    latest: DateTime<Utc>,
+) -> Checked<DateTime<Utc>> {
+    let at = antom_client::time::parse_time(value)
+        .ok_or_else(|| Invalid::param(field, "must be an ISO-8601 time with offset"))?;
+    if at <= now {
+        return Err(Invalid::param(field, "must be in the future"));
+    }
+    if at > latest {
+        return Err(Invalid::param(
+            field,
+            "must be at most one hour after the request",
+        ));
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amt(currency: &str, value: &str) -> Amount {
+        Amount::new(currency, value)
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(amount("paymentAmount", &amt("SGD", "4200")), Ok(4200));
+        assert_eq!(amount("paymentAmount", &amt("JPY", "1")), Ok(1));
+        for (value, fragment) in [
+            ("0", "greater than zero"),
+            ("0100", "leading zeros"),
+            ("1.5", "digits"),
+            ("-1", "digits"),
+            ("", "digits"),
+            ("12345678901234567", "digits"),
+        ] {
+            let err = amount("paymentAmount", &amt("SGD", value)).unwrap_err();
+            assert_eq!(err.code, "PARAM_ILLEGAL");
+            assert!(err.message.starts_with("paymentAmount.value"), "{err:?}");
+            assert!(err.message.contains(fragment), "{value}: {err:?}");
+        }
+        assert_eq!(
+            amount("a", &amt("XYZ", "1")).unwrap_err().code,
+            "CURRENCY_NOT_SUPPORT"
+        );
+        assert_eq!(amount("a", &amt("sgd", "1")).unwrap_err().code, "PARAM_ILLEGAL");
+        assert!(amount("a", &amt("IDR", "1050"))
+            .unwrap_err()
+            .message
+            .contains("00"));
+        assert_eq!(amount("a", &amt("IDR", "1000")), Ok(1000));
+    }
+
+    #[test]
+    fn ids_and_urls() {
+        assert!(id("paymentRequestId", &"x".repeat(64)).is_ok());
+        let long = id("paymentRequestId", &"x".repeat(65)).unwrap_err();
+        assert!(long.message.contains("paymentRequestId"));
+        assert!(id("paymentRequestId", "").is_err());
+        assert!(id("paymentRequestId", "a b").is_err());
+        assert!(url("paymentRedirectUrl", "https://shop.example/r?x=1", MAX_URL).is_ok());
+        assert!(url("paymentRedirectUrl", "/relative", MAX_URL).is_err());
+        assert!(url("paymentRedirectUrl", "ftp://x", MAX_URL).is_err());
+        let too_long = format!("https://shop.example/{}", "a".repeat(2048));
+        assert!(url("paymentRedirectUrl", &too_long, MAX_URL).is_err());
+    }
+
+    #[test]
+    fn authorization_factor() {
+        assert!(card_authorization(None).is_err());
+        assert!(card_authorization(Some(&PaymentFactor::default())).is_err());
+        assert_eq!(
+            card_authorization(Some(&PaymentFactor::card_authorization(CaptureMode::Manual))),
+            Ok(CaptureMode::Manual)
+        );
+        let auto = PaymentFactor {
+            is_authorization: Some(true),
+            ..PaymentFactor::default()
+        };
+        assert_eq!(card_authorization(Some(&auto)), Ok(CaptureMode::Automatic));
+    }
+}

@@ -1,0 +1,160 @@
+//! How the simulator's records look on the wire, built with antom-client's model types: the
+//! pieces that responses, inquiries and notifications share.
+
+use antom_client::model::{
+    ActionFormMethod, CardDetail, PaymentMethodDetail, PaymentResultInfo, RedirectActionForm, RefundStatus,
+    ThreeDsResult, Transaction, TransactionStatus, TransactionType,
+};
+use antom_client::time::iso8601;
+use antom_client::ResultInfo;
+use chrono::{DateTime, Utc};
+
+use crate::cards::{Behaviour, CardProfile};
+use crate::hosted;
+use crate::state::{Payment, Refund, Stage, State, TxStatus, VaultedCard};
+
+/// ISO-8601 with offset, as Antom writes times.
+pub fn time(at: DateTime<Utc>) -> String {
+    iso8601(at)
+}
+
+pub const IN_PROCESS: &str = "PAYMENT_IN_PROCESS";
+
+/// A payment's outcome as a result object (pay response, PAYMENT_RESULT, paymentResultCode).
+pub fn payment_result(payment: &Payment) -> ResultInfo {
+    match &payment.stage {
+        Stage::Authorized => ResultInfo::success(),
+        Stage::Failed { code, message } => ResultInfo::failed(code, message),
+        Stage::Cancelled { .. } => ResultInfo::failed("ORDER_IS_CANCELED", "The payment was cancelled."),
+        Stage::AwaitingCard | Stage::AwaitingChallenge | Stage::Settling { .. } => {
+            ResultInfo::unknown(IN_PROCESS, "The payment is in process.")
+        }
+    }
+}
+
+/// The 3-D Secure page while the payment's challenge is open (`normalUrl`).
+pub fn open_challenge_url(payment: &Payment, base_url: &str) -> Option<String> {
+    let session = payment.session.as_ref()?;
+    (payment.stage == Stage::AwaitingChallenge).then(|| hosted::challenge_url(base_url, &session.id))
+}
+
+/// `redirectActionForm` for a GET redirect.
+pub fn redirect_form(url: String) -> RedirectActionForm {
+    RedirectActionForm {
+        method: Some(ActionFormMethod::Get),
+        redirect_url: Some(url),
+        ..RedirectActionForm::default()
+    }
+}
+
+/// `paymentResultInfo`: the card, masked; `cardToken` only when the payment used a vaulted card.
+pub fn payment_result_info(payment: &Payment) -> Option<PaymentResultInfo> {
+    let card = payment.card.as_ref()?;
+    let three_ds = (card.profile.behaviour == Behaviour::Challenge && payment.stage == Stage::Authorized)
+        .then(|| ThreeDsResult {
+            three_ds_version: Some("2.2.0".into()),
+            eci: Some("05".into()),
+            ..ThreeDsResult::default()
+        });
+    Some(PaymentResultInfo {
+        card_brand: Some(card.profile.brand.to_owned()),
+        card_no: Some(card.profile.masked.clone()),
+        card_token: card.token.clone(),
+        funding: Some(CardProfile::FUNDING.to_owned()),
+        issuing_country: Some(CardProfile::ISSUING_COUNTRY.to_owned()),
+        last_four: Some(card.profile.last_four.clone()),
+        card_bin: Some(card.profile.bin.clone()),
+        expiry_month: Some(card.expiry.month_mm()),
+        expiry_year: Some(card.expiry.year_yy()),
+        three_ds_result: three_ds,
+        ..PaymentResultInfo::default()
+    })
+}
+
+/// `paymentMethodDetail` of a vaulted card.
+pub fn vaulted_card_detail(card: &VaultedCard) -> PaymentMethodDetail {
+    PaymentMethodDetail::card(CardDetail {
+        brand: Some(card.profile.brand.to_owned()),
+        card_token: Some(card.token.clone()),
+        masked_card_no: Some(card.profile.masked.clone()),
+        last_four: Some(card.profile.last_four.clone()),
+        bin: Some(card.profile.bin.clone()),
+        funding: Some(CardProfile::FUNDING.to_owned()),
+        issuing_country: Some(CardProfile::ISSUING_COUNTRY.to_owned()),
+        expiry_month: Some(card.expiry.month_mm()),
+        expiry_year: Some(card.expiry.year_yy()),
+        ..CardDetail::default()
+    })
+}
+
+/// A capture's or refund's result object.
+pub fn tx_result(status: &TxStatus, in_process_code: &str) -> ResultInfo {
+    match status {
+        TxStatus::Processing { .. } => ResultInfo::unknown(in_process_code, "The request is in process."),
+        TxStatus::Success { .. } => ResultInfo::success(),
+        TxStatus::Failed { code, message, .. } => ResultInfo::failed(code, message),
+    }
+}
+
+fn tx_status(status: &TxStatus) -> TransactionStatus {
+    match status {
+        TxStatus::Processing { .. } => TransactionStatus::Processing,
+        TxStatus::Success { .. } => TransactionStatus::Success,
+        TxStatus::Failed { .. } => TransactionStatus::Fail,
+    }
+}
+
+pub fn refund_status(refund: &Refund) -> RefundStatus {
+    match refund.status {
+        TxStatus::Processing { .. } => RefundStatus::Processing,
+        TxStatus::Success { .. } => RefundStatus::Success,
+        TxStatus::Failed { .. } => RefundStatus::Fail,
+    }
+}
+
+/// inquiryPayment's `transactions`: captures, refunds and the cancel, in time order.
+pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
+    let mut entries: Vec<(DateTime<Utc>, Transaction)> = Vec::new();
+    for capture in state.captures_of(&payment.id) {
+        let at = capture.status.settled_at().unwrap_or(capture.created_at);
+        entries.push((
+            capture.created_at,
+            Transaction {
+                transaction_request_id: Some(capture.request_id.clone()),
+                transaction_id: Some(capture.id.clone()),
+                transaction_amount: Some(capture.amount.clone()),
+                transaction_time: Some(time(at)),
+                transaction_result: Some(tx_result(&capture.status, "CAPTURE_IN_PROCESS")),
+                ..Transaction::new(TransactionType::Capture, tx_status(&capture.status))
+            },
+        ));
+    }
+    for refund in state.refunds_of(&payment.id) {
+        let at = refund.status.settled_at().unwrap_or(refund.created_at);
+        entries.push((
+            refund.created_at,
+            Transaction {
+                transaction_request_id: Some(refund.request_id.clone()),
+                transaction_id: Some(refund.id.clone()),
+                transaction_amount: Some(refund.amount.clone()),
+                transaction_time: Some(time(at)),
+                transaction_result: Some(tx_result(&refund.status, "REFUND_IN_PROCESS")),
+                ..Transaction::new(TransactionType::Refund, tx_status(&refund.status))
+            },
+        ));
+    }
+    if let Stage::Cancelled { at } = payment.stage {
+        entries.push((
+            at,
+            Transaction {
+                transaction_id: Some(payment.id.clone()),
+                transaction_amount: Some(payment.amount.clone()),
+                transaction_time: Some(time(at)),
+                transaction_result: Some(ResultInfo::success()),
+                ..Transaction::new(TransactionType::Cancel, TransactionStatus::Success)
+            },
+        ));
+    }
+    entries.sort_by_key(|(at, _)| *at);
+    entries.into_iter().map(|(_, t)| t).collect()
+}

@@ -1,0 +1,15 @@
+//! The simulator over real HTTP on loopback, driven by antom-client as the product drives it.
+//! Every test starts its own simulator (port 0), so tests are independent and parallel.
+
+mod helpers;
+
+mod browser;
+mod cancel_refund;
+mod captures;
+mod control;
+mod faults;
+mod notifications;
+mod payments;
+mod signature;
+mod validation;
+mod vaulting;
