@@ -1,0 +1,182 @@
+//! The inbox: every notification Antom (or anyone) sent us, raw, with its verdict and outcome.
+//!
+//! A verified body is stored once: its SHA-256 is the `dedupe_key`, and a redelivery only bumps
+//! `delivery_count` and `last_received_at` (one upsert statement, so two concurrent deliveries
+//! cannot both be "first"). Rejected deliveries have no dedupe key and always get their own row.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set};
+use sha2::{Digest, Sha256};
+
+use super::entities::inbox;
+use super::{db_time, Store, StoreError};
+
+const VERIFIED: &str = "VERIFIED";
+const REJECTED: &str = "REJECTED";
+
+/// One HTTP delivery to a webhook route.
+#[derive(Debug, Clone)]
+pub struct InboxDelivery<'a> {
+    pub route: &'a str,
+    /// JSON object of the relevant headers (client-id, request-time, signature, …).
+    pub headers: serde_json::Value,
+    pub body: &'a str,
+    /// The signature and client id checked out.
+    pub verified: bool,
+    pub reject_reason: Option<&'a str>,
+    pub notify_type: Option<&'a str>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Where a delivery was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxRecord {
+    pub id: i64,
+    /// False when this verified body had been received before.
+    pub first_delivery: bool,
+    pub delivery_count: i32,
+    /// The outcome recorded for an earlier delivery of the same body, if any.
+    pub outcome: Option<String>,
+}
+
+/// A stored delivery, for ops.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxEntry {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub last_received_at: DateTime<Utc>,
+    pub route: String,
+    pub headers: serde_json::Value,
+    pub body: String,
+    /// `VERIFIED` or `REJECTED`.
+    pub verdict: String,
+    pub reject_reason: Option<String>,
+    pub notify_type: Option<String>,
+    pub order_id: Option<String>,
+    pub outcome: Option<String>,
+    pub outcome_detail: Option<String>,
+    pub delivery_count: i32,
+}
+
+impl Store {
+    pub async fn record_delivery(&self, delivery: InboxDelivery<'_>) -> Result<InboxRecord, StoreError> {
+        let received_at = db_time(delivery.received_at);
+        let dedupe_key = delivery
+            .verified
+            .then(|| format!("{:x}", Sha256::digest(delivery.body.as_bytes())));
+        let row = inbox::ActiveModel {
+            received_at: Set(received_at),
+            route: Set(delivery.route.to_owned()),
+            headers: Set(delivery.headers.to_string()),
+            body: Set(delivery.body.to_owned()),
+            verdict: Set(if delivery.verified { VERIFIED } else { REJECTED }.to_owned()),
+            reject_reason: Set(delivery.reject_reason.map(str::to_owned)),
+            dedupe_key: Set(dedupe_key.clone()),
+            notify_type: Set(delivery.notify_type.map(str::to_owned)),
+            delivery_count: Set(1),
+            last_received_at: Set(received_at),
+            ..Default::default()
+        };
+        if dedupe_key.is_none() {
+            let inserted = inbox::Entity::insert(row).exec(&self.db).await?;
+            return Ok(InboxRecord {
+                id: inserted.last_insert_id,
+                first_delivery: true,
+                delivery_count: 1,
+                outcome: None,
+            });
+        }
+        // INSERT … ON CONFLICT (dedupe_key) DO UPDATE … RETURNING: the same statement on both
+        // databases (SQLite ≥ 3.35), and the returned count says whether we were first.
+        let mut upsert = inbox::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(inbox::Column::DedupeKey)
+                    .value(
+                        inbox::Column::DeliveryCount,
+                        Expr::col((inbox::Entity, inbox::Column::DeliveryCount)).add(1),
+                    )
+                    .value(inbox::Column::LastReceivedAt, received_at)
+                    .to_owned(),
+            )
+            .into_query();
+        upsert.returning(Query::returning().columns([
+            inbox::Column::Id,
+            inbox::Column::DeliveryCount,
+            inbox::Column::Outcome,
+        ]));
+        let row = self
+            .db
+            .query_one(self.backend().build(&upsert))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let delivery_count: i32 = row.try_get("", "delivery_count")?;
+        Ok(InboxRecord {
+            id: row.try_get("", "id")?,
+            first_delivery: delivery_count == 1,
+            delivery_count,
+            outcome: row.try_get("", "outcome")?,
+        })
+    }
+
+    /// Records what handling a delivery did, and which order it was about when known
+    /// (`order_id: None` leaves the stored one as it is).
+    pub async fn set_inbox_outcome(
+        &self,
+        id: i64,
+        order_id: Option<&str>,
+        outcome: &str,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut row = inbox::ActiveModel {
+            outcome: Set(Some(outcome.to_owned())),
+            outcome_detail: Set(detail.map(str::to_owned)),
+            ..Default::default()
+        };
+        if let Some(order_id) = order_id {
+            row.order_id = Set(Some(order_id.to_owned()));
+        }
+        let updated = inbox::Entity::update_many()
+            .set(row)
+            .filter(inbox::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Deliveries linked to the order, oldest first.
+    pub async fn notifications_for_order(&self, order_id: &str) -> Result<Vec<InboxEntry>, StoreError> {
+        inbox::Entity::find()
+            .filter(inbox::Column::OrderId.eq(order_id))
+            .order_by_asc(inbox::Column::ReceivedAt)
+            .order_by_asc(inbox::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(from_row)
+            .collect()
+    }
+}
+
+fn from_row(row: inbox::Model) -> Result<InboxEntry, StoreError> {
+    let headers = serde_json::from_str(&row.headers)
+        .map_err(|e| StoreError::CorruptSnapshot(format!("inbox {}: headers: {e}", row.id)))?;
+    Ok(InboxEntry {
+        id: row.id,
+        received_at: row.received_at,
+        last_received_at: row.last_received_at,
+        route: row.route,
+        headers,
+        body: row.body,
+        verdict: row.verdict,
+        reject_reason: row.reject_reason,
+        notify_type: row.notify_type,
+        order_id: row.order_id,
+        outcome: row.outcome,
+        outcome_detail: row.outcome_detail,
+        delivery_count: row.delivery_count,
+    })
+}

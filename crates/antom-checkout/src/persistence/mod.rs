@@ -1,0 +1,165 @@
+//! Persistence: sea-orm on SQLite or PostgreSQL, the same code and the same behaviour on both.
+//!
+//! The domain [`Order`](domain::Order) is the source of truth and is stored whole, as a JSON
+//! snapshot that is validated again on every load. The `payments`, `captures`, `refunds`,
+//! `cancels` and `order_items` tables are projections rewritten from the snapshot on every save:
+//! they carry the unique constraints that are the last line of defence against reusing a request
+//! id, and the columns ops queries need.
+//!
+//! Concurrency is the database's job. [`Store::lock_order`] opens a transaction whose *first*
+//! statement is a write (`UPDATE orders SET version = version + 1`): on PostgreSQL that takes the
+//! row lock until commit; on SQLite it takes the database write lock at once, so two writers never
+//! both hold a read snapshot and deadlock while upgrading. Every other transaction here also
+//! starts with a write, for the same reason.
+//!
+//! Times are written truncated to microseconds (PostgreSQL's precision) so that a value reads back
+//! equal on both databases, and on SQLite (where they are RFC 3339 text) compare in time order.
+//!
+//! Files: `entities/` (one per table), `catalog`, `orders` (insert, load, lock, list,
+//! projections), `timeline`, `inbox`, `idempotency`, `admin_tokens`.
+
+pub mod entities;
+
+mod admin_tokens;
+mod catalog;
+mod claims;
+mod error;
+mod idempotency;
+mod inbox;
+mod orders;
+mod timeline;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait,
+};
+
+pub use admin_tokens::{AdminToken, NewAdminToken};
+pub use catalog::Product;
+pub use error::StoreError;
+pub use idempotency::IdempotencyBegin;
+pub use inbox::{InboxDelivery, InboxEntry, InboxRecord};
+pub use orders::{InvalidCursor, LockedOrder, NewOrder, OrderCursor, OrderFilter, OrderPage, StoredOrder};
+pub use timeline::TimelineEntry;
+
+/// PostgreSQL pool size.
+const POSTGRES_POOL: u32 = 16;
+/// SQLite pool size: one writer at a time anyway, but WAL lets readers run beside it.
+const SQLITE_POOL: u32 = 8;
+/// The PostgreSQL advisory lock taken while migrating (any constant unique to this app).
+const MIGRATION_LOCK_KEY: i64 = 0x616e_746f_6d00_0001;
+/// How long a SQLite writer waits for the write lock before failing with `SQLITE_BUSY`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The database behind the server. Cheap to clone (a pool handle).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `sqlite:…` or `postgres://…` (`postgresql://…`). For a SQLite file, the
+    /// parent directory is created if missing (add `?mode=rwc` to create the file itself).
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let mut options = ConnectOptions::new(url);
+        options.sqlx_logging(false);
+        if url.starts_with("sqlite:") {
+            let in_memory = prepare_sqlite_file(url)?;
+            options
+                .max_connections(if in_memory { 1 } else { SQLITE_POOL })
+                .map_sqlx_sqlite_opts(|opts| {
+                    opts.journal_mode(SqliteJournalMode::Wal)
+                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                        .foreign_keys(true)
+                        .synchronous(SqliteSynchronous::Normal)
+                });
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            options.max_connections(POSTGRES_POOL);
+        } else {
+            // The URL may hold a password: do not echo it.
+            return Err(StoreError::Db(DbErr::Custom(
+                "unsupported database URL: expected sqlite:… or postgres://…".into(),
+            )));
+        }
+        Ok(Store {
+            db: Database::connect(options).await?,
+        })
+    }
+
+    /// Applies pending migrations; a no-op when the schema is current.
+    ///
+    /// On PostgreSQL the migrations run in one transaction holding an advisory lock, so replicas
+    /// starting together take turns: the first migrates, the others then find nothing to do.
+    /// (A SQLite file has one server process.)
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend() {
+            DbBackend::Postgres => {
+                let tx = self.db.begin().await?;
+                tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
+                    .await?;
+                Migrator::up(&tx, None).await?;
+                tx.commit().await?;
+            }
+            DbBackend::Sqlite | DbBackend::MySql => Migrator::up(&self.db, None).await?,
+        }
+        Ok(())
+    }
+
+    /// The database answers and every migration this binary knows has been applied.
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        let pending = Migrator::get_pending_migrations(&self.db).await?;
+        if pending.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Db(DbErr::Custom(format!(
+                "{} database migration(s) pending",
+                pending.len()
+            ))))
+        }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+/// Creates the parent directory of a SQLite database file. Returns whether the URL names an
+/// in-memory database (which must keep to one connection: each would get its own database).
+fn prepare_sqlite_file(url: &str) -> Result<bool, StoreError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Db(DbErr::Custom(format!("invalid SQLite URL: {e}"))))?;
+    let file = options.get_filename();
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if in_memory {
+        return Ok(true);
+    }
+    if let Some(dir) = file.parent().filter(|dir| *dir != Path::new("")) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Db(DbErr::Custom(format!(
+                "cannot create the database directory {}: {e}",
+                dir.display()
+            )))
+        })?;
+    }
+    Ok(false)
+}
+
+/// A time as stored: microsecond precision, like PostgreSQL's `timestamptz`.
+fn db_time(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+fn db_time_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    at.map(db_time)
+}

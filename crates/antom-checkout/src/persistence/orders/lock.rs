@@ -1,0 +1,104 @@
+//! Changing an order under its row lock.
+//!
+//! `lock_order` begins a transaction whose first statement is
+//! `UPDATE orders SET version = version + 1 WHERE id = $1`. On PostgreSQL that row lock is held
+//! until commit, so a second `lock_order` of the same order waits there and then reads the
+//! snapshot the first one committed. On SQLite the same write takes the database write lock
+//! immediately (waiting up to the busy timeout); starting with a read instead would let two
+//! connections hold read snapshots and then fail to upgrade. Dropping a [`LockedOrder`] without
+//! committing rolls back.
+
+use chrono::{DateTime, Utc};
+use domain::Order;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+
+use super::super::entities::orders;
+use super::super::{db_time, db_time_opt, timeline, Store, StoreError, TimelineEntry};
+use super::{projections, snapshot_json, stored_order, StoredOrder};
+
+/// An order read inside a transaction that holds its row lock.
+#[derive(Debug)]
+pub struct LockedOrder {
+    tx: DatabaseTransaction,
+    pub stored: StoredOrder,
+}
+
+impl Store {
+    /// Locks the order row and reads it. `None` (and nothing held) when there is no such order.
+    pub async fn lock_order(&self, id: &str) -> Result<Option<LockedOrder>, StoreError> {
+        let tx = self.db.begin().await?;
+        let locked = orders::Entity::update_many()
+            .col_expr(orders::Column::Version, Expr::col(orders::Column::Version).add(1))
+            .filter(orders::Column::Id.eq(id))
+            .exec(&tx)
+            .await?;
+        if locked.rows_affected == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let row = orders::Entity::find_by_id(id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Some(LockedOrder {
+            tx,
+            stored: stored_order(row)?,
+        }))
+    }
+}
+
+impl LockedOrder {
+    pub fn order(&self) -> &Order {
+        &self.stored.order
+    }
+
+    pub fn order_mut(&mut self) -> &mut Order {
+        &mut self.stored.order
+    }
+
+    /// Saves the order and commits: the snapshot and the columns derived from it (status,
+    /// `review_required`, payment id, expiry times), the projections, and `timeline`.
+    ///
+    /// `next_check_at` is written as given (`None`: nothing for the reconciler to do);
+    /// `check_attempts` is kept when `None`.
+    pub async fn commit(
+        self,
+        timeline: &[TimelineEntry],
+        next_check_at: Option<DateTime<Utc>>,
+        check_attempts: Option<i32>,
+    ) -> Result<(), StoreError> {
+        let LockedOrder { tx, stored } = self;
+        let order = &stored.order;
+        let now = Utc::now();
+        let row = orders::ActiveModel {
+            status: Set(order.status().as_str().to_owned()),
+            snapshot: Set(snapshot_json(order)?),
+            review_required: Set(!order.review().is_empty()),
+            payment_id: Set(order.payment().payment_id.clone()),
+            session_expires_at: Set(db_time_opt(order.session_expires_at())),
+            auth_expires_at: Set(db_time_opt(order.payment().auth_expires_at)),
+            next_check_at: Set(db_time_opt(next_check_at)),
+            check_attempts: check_attempts.map_or(ActiveValue::NotSet, Set),
+            updated_at: Set(db_time(now)),
+            ..Default::default()
+        };
+        orders::Entity::update_many()
+            .set(row)
+            .filter(orders::Column::Id.eq(order.id().as_str()))
+            .exec(&tx)
+            .await?;
+        projections::write(&tx, order, now).await?;
+        timeline::insert(&tx, order.id().as_str(), timeline).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Releases the lock without saving anything.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
