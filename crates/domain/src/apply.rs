@@ -91,10 +91,7 @@ pub enum NotApplied {
     #[error("reported amount {reported} differs from the expected {expected}")]
     AmountMismatch { expected: Money, reported: Money },
     #[error("reported currency {reported} differs from the order currency {expected}")]
-    CurrencyMismatch {
-        expected: Currency,
-        reported: Currency,
-    },
+    CurrencyMismatch { expected: Currency, reported: Currency },
     #[error("{record} is already {current}; {reported} was reported")]
     ConflictsWithTerminal {
         record: RecordKind,
@@ -102,10 +99,7 @@ pub enum NotApplied {
         reported: RecordStatus,
     },
     #[error("no {record} with request id {request_id} is known")]
-    UnknownRecord {
-        record: RecordKind,
-        request_id: String,
-    },
+    UnknownRecord { record: RecordKind, request_id: String },
     #[error("refused: {violation}")]
     InvariantViolated { violation: InvariantViolation },
 }
@@ -120,9 +114,9 @@ impl NotApplied {
             | NotApplied::CurrencyMismatch { .. }
             | NotApplied::ConflictsWithTerminal { .. }
             | NotApplied::InvariantViolated { .. } => true,
-            NotApplied::Duplicate
-            | NotApplied::IllegalInState { .. }
-            | NotApplied::UnknownRecord { .. } => false,
+            NotApplied::Duplicate | NotApplied::IllegalInState { .. } | NotApplied::UnknownRecord { .. } => {
+                false
+            }
         }
     }
 
@@ -170,9 +164,7 @@ impl Order {
     fn dispatch(&mut self, event: &Event) -> Applied {
         let kind = event.kind();
         match event {
-            Event::SessionCreated { session_expires_at } => {
-                self.on_session_created(*session_expires_at)
-            }
+            Event::SessionCreated { session_expires_at } => self.on_session_created(*session_expires_at),
             Event::PaymentPending { payment_id } => self.on_payment_pending(payment_id.as_ref()),
             Event::PaymentSucceeded {
                 payment_id,
@@ -208,9 +200,7 @@ impl Order {
                 code,
                 message,
             } => self.on_capture_failed(request_id, failure(code, message)),
-            Event::CaptureStillUnknown { request_id, .. } => {
-                self.on_capture_still_unknown(request_id)
-            }
+            Event::CaptureStillUnknown { request_id, .. } => self.on_capture_still_unknown(request_id),
             Event::CancelRequested { request_id } => self.on_cancel_requested(kind, request_id),
             Event::CancelSucceeded { request_id } => self.on_cancel_succeeded(request_id),
             Event::CancelFailed {
@@ -235,9 +225,7 @@ impl Order {
                 code,
                 message,
             } => self.on_refund_failed(request_id, failure(code, message)),
-            Event::RefundStillUnknown { request_id, .. } => {
-                self.on_refund_still_unknown(request_id)
-            }
+            Event::RefundStillUnknown { request_id, .. } => self.on_refund_still_unknown(request_id),
             Event::AuthorizationExpired { .. } => self.on_authorization_expired(kind),
             Event::SessionExpired { .. } => self.on_session_expired(kind),
         }
@@ -259,19 +247,12 @@ impl Order {
     fn expect_amount(&self, expected: Option<Money>, reported: Money) -> Result<(), NotApplied> {
         self.expect_currency(reported)?;
         match expected {
-            Some(expected) if expected != reported => {
-                Err(NotApplied::AmountMismatch { expected, reported })
-            }
+            Some(expected) if expected != reported => Err(NotApplied::AmountMismatch { expected, reported }),
             Some(_) | None => Ok(()),
         }
     }
 
-    fn illegal(
-        &self,
-        event: &'static str,
-        allowed: &[OrderStatus],
-        reason: &'static str,
-    ) -> NotApplied {
+    fn illegal(&self, event: &'static str, allowed: &[OrderStatus], reason: &'static str) -> NotApplied {
         NotApplied::IllegalInState {
             current: self.status(),
             allowed: allowed.to_vec(),
@@ -306,14 +287,12 @@ fn learn_external_id(
     record: RecordKind,
 ) -> Result<bool, NotApplied> {
     match (slot.as_ref(), reported) {
-        (Some(known), Some(reported)) if known != reported => {
-            Err(InvariantViolation::ExternalIdChanged {
-                record,
-                known: known.clone(),
-                reported: reported.clone(),
-            }
-            .into())
+        (Some(known), Some(reported)) if known != reported => Err(InvariantViolation::ExternalIdChanged {
+            record,
+            known: known.clone(),
+            reported: reported.clone(),
         }
+        .into()),
         (Some(_), _) | (None, None) => Ok(false),
         (None, Some(reported)) => {
             *slot = Some(reported.clone());
@@ -324,11 +303,7 @@ fn learn_external_id(
 
 /// Moves a record's status to a reported terminal one. `Ok(true)` when it changed, `Ok(false)`
 /// when the record already had that status; the opposite terminal status is a conflict.
-fn settle(
-    status: &mut RecordStatus,
-    reported: RecordStatus,
-    record: RecordKind,
-) -> Result<bool, NotApplied> {
+fn settle(status: &mut RecordStatus, reported: RecordStatus, record: RecordKind) -> Result<bool, NotApplied> {
     match *status {
         RecordStatus::Processing => {
             *status = reported;
@@ -361,9 +336,7 @@ mod tests {
     fn a_refused_event_leaves_the_order_untouched() {
         let mut order = order_after(&[paid()]);
         let before = order.clone();
-        let refusal = order
-            .apply(&capture_requested("c1", TOTAL + 1))
-            .unwrap_err();
+        let refusal = order.apply(&capture_requested("c1", TOTAL + 1)).unwrap_err();
         assert_eq!(refusal.code(), "INVARIANT_VIOLATED");
         assert_eq!(order, before);
     }

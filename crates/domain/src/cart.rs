@@ -199,9 +199,7 @@ pub fn price_cart(
             sku: sku.to_string(),
             quantity: summed,
         })?;
-        let entry = lookup(&sku).ok_or_else(|| CartError::UnknownSku {
-            sku: sku.to_string(),
-        })?;
+        let entry = lookup(&sku).ok_or_else(|| CartError::UnknownSku { sku: sku.to_string() })?;
         let item = LineItem::new(entry, sku, quantity)?;
         total = Some(match total {
             None => item.line_total,
@@ -293,11 +291,7 @@ mod tests {
 
     #[test]
     fn merges_repeated_skus_in_first_appearance_order() {
-        let cart = price_cart(
-            &[line("MUG", 1), line("TSHIRT", 1), line("MUG", 2)],
-            catalog,
-        )
-        .unwrap();
+        let cart = price_cart(&[line("MUG", 1), line("TSHIRT", 1), line("MUG", 2)], catalog).unwrap();
         let skus: Vec<_> = cart.items().iter().map(|i| i.sku().as_str()).collect();
         assert_eq!(skus, ["MUG", "TSHIRT"]);
         assert_eq!(cart.items()[0].quantity().get(), 3);
@@ -375,10 +369,7 @@ mod tests {
             json,
             r#"{"sku":"TSHIRT","name":"T-shirt","quantity":2,"unitPrice":{"currency":"SGD","value":"2000"},"lineTotal":{"currency":"SGD","value":"4000"}}"#
         );
-        assert_eq!(
-            serde_json::from_str::<LineItem>(&json).unwrap(),
-            cart.items()[0]
-        );
+        assert_eq!(serde_json::from_str::<LineItem>(&json).unwrap(), cart.items()[0]);
         let tampered = json.replace(r#""value":"4000""#, r#""value":"1""#);
         assert!(serde_json::from_str::<LineItem>(&tampered).is_err());
     }

@@ -28,10 +28,7 @@ pub enum CommandError {
     #[error("{requested} exceeds the refundable {refundable}")]
     AmountExceedsCaptured { requested: Money, refundable: Money },
     #[error("the amount is in {requested} but the order in {expected}")]
-    CurrencyMismatch {
-        expected: Currency,
-        requested: Currency,
-    },
+    CurrencyMismatch { expected: Currency, requested: Currency },
     #[error("the amount must be greater than zero")]
     InvalidAmount,
 }
@@ -51,11 +48,7 @@ impl CommandError {
 impl Order {
     /// The amount to capture: `None` means everything still capturable. Needs a successful,
     /// uncanceled authorisation (no cancel in flight) that has not expired at `now`.
-    pub fn prepare_capture(
-        &self,
-        amount: Option<Money>,
-        now: DateTime<Utc>,
-    ) -> Result<Money, CommandError> {
+    pub fn prepare_capture(&self, amount: Option<Money>, now: DateTime<Utc>) -> Result<Money, CommandError> {
         self.require_live_authorization(now)?;
         let capturable = self.capturable_amount();
         let Some(amount) = amount else {
@@ -94,11 +87,7 @@ impl Order {
     /// A refund needs something captured and must fit in what is still refundable. `_now` is
     /// taken for symmetry and for a future refund window: the window is per merchant contract
     /// and Antom enforces it (`REFUND_WINDOW_EXCEED`).
-    pub fn prepare_refund(
-        &self,
-        amount: Money,
-        _now: DateTime<Utc>,
-    ) -> Result<Money, CommandError> {
+    pub fn prepare_refund(&self, amount: Money, _now: DateTime<Utc>) -> Result<Money, CommandError> {
         if self.payment.status != RecordStatus::Success || self.captured_amount().is_zero() {
             return Err(self.invalid_state("nothing is captured"));
         }
@@ -186,10 +175,7 @@ mod tests {
     #[test]
     fn partial_capture_is_checked_against_what_is_capturable() {
         let order = order_after(&[paid(), capture_succeeded("c1", 3_000)]);
-        assert_eq!(
-            order.prepare_capture(Some(sgd(7_000)), t(1)),
-            Ok(sgd(7_000))
-        );
+        assert_eq!(order.prepare_capture(Some(sgd(7_000)), t(1)), Ok(sgd(7_000)));
         let err = order.prepare_capture(Some(sgd(7_001)), t(1)).unwrap_err();
         assert_eq!(
             err,
@@ -224,11 +210,7 @@ mod tests {
                 "the payment is canceled",
             ),
             (vec![paid()], t(days(7)), "the authorization expired"),
-            (
-                vec![paid(), auth_expired()],
-                t(1),
-                "the authorization expired",
-            ),
+            (vec![paid(), auth_expired()], t(1), "the authorization expired"),
         ];
         for (history, now, expected) in cases {
             let order = order_after(&history);
@@ -266,11 +248,7 @@ mod tests {
                 t(1),
                 "the payment is canceled",
             ),
-            (
-                vec![paid(), auth_expired()],
-                t(1),
-                "the authorization expired",
-            ),
+            (vec![paid(), auth_expired()], t(1), "the authorization expired"),
         ];
         for (history, now, expected) in cases {
             assert_eq!(reason(order_after(&history).prepare_cancel(now)), expected);
@@ -325,11 +303,7 @@ mod tests {
                 requested: jpy(1).currency()
             })
         );
-        for history in [
-            vec![],
-            vec![paid()],
-            vec![paid(), capture_requested("c1", 1)],
-        ] {
+        for history in [vec![], vec![paid()], vec![paid(), capture_requested("c1", 1)]] {
             assert_eq!(
                 reason(order_after(&history).prepare_refund(sgd(1), t(1))),
                 "nothing is captured"

@@ -24,15 +24,9 @@ pub enum InvariantViolation {
     #[error("a new refund of {requested} exceeds the refundable {refundable}")]
     RefundExceedsRefundable { requested: Money, refundable: Money },
     #[error("{record} {request_id} has no positive amount in the order currency")]
-    BadRecordAmount {
-        record: RecordKind,
-        request_id: String,
-    },
+    BadRecordAmount { record: RecordKind, request_id: String },
     #[error("{record} request id {request_id} appears twice")]
-    DuplicateRequestId {
-        record: RecordKind,
-        request_id: String,
-    },
+    DuplicateRequestId { record: RecordKind, request_id: String },
     #[error("Antom's {record} id changed from {known:?} to {reported:?}")]
     ExternalIdChanged {
         record: RecordKind,
@@ -131,10 +125,7 @@ impl Order {
         let captured = self.captured_amount();
         let refunded = self.refunded_amount();
         if captured.minor() > authorized.minor() {
-            return Err(InvariantViolation::CapturedExceedsAuthorized {
-                captured,
-                authorized,
-            });
+            return Err(InvariantViolation::CapturedExceedsAuthorized { captured, authorized });
         }
         if refunded.minor() > captured.minor() {
             return Err(InvariantViolation::RefundedExceedsCaptured { refunded, captured });
@@ -179,9 +170,7 @@ mod tests {
     fn load_error(tamper: impl FnOnce(&mut Value)) -> String {
         let mut value = snapshot();
         tamper(&mut value);
-        serde_json::from_value::<Order>(value)
-            .unwrap_err()
-            .to_string()
+        serde_json::from_value::<Order>(value).unwrap_err().to_string()
     }
 
     /// Edits a stored snapshot in place.
@@ -201,10 +190,7 @@ mod tests {
         let cases: Vec<(Tamper, &str)> = vec![
             (|v| v["total"] = amount("9999"), "line items do not add up"),
             (|v| v["items"] = json!([]), "line items do not add up"),
-            (
-                |v| v["payment"]["amount"] = amount("20000"),
-                "payment amount",
-            ),
+            (|v| v["payment"]["amount"] = amount("20000"), "payment amount"),
             (
                 |v| v["captures"][0]["amount"] = amount("20000"),
                 "captured 200.00 SGD exceeds authorized 100.00 SGD",
@@ -237,10 +223,7 @@ mod tests {
                 |v| v["refunds"][0]["amount"] = amount("0"),
                 "refund r1 has no positive amount",
             ),
-            (
-                |v| v["sessionExpired"] = json!(true),
-                "session is marked expired",
-            ),
+            (|v| v["sessionExpired"] = json!(true), "session is marked expired"),
             (
                 |v| v["authorizationExpired"] = json!(true),
                 "authorization is marked expired",
@@ -248,10 +231,7 @@ mod tests {
         ];
         for (tamper, expected) in cases {
             let error = load_error(tamper);
-            assert!(
-                error.contains(expected),
-                "{error:?} should mention {expected:?}"
-            );
+            assert!(error.contains(expected), "{error:?} should mention {expected:?}");
         }
     }
 

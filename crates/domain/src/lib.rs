@@ -130,9 +130,7 @@ mod vaulting;
 mod testkit;
 
 pub use apply::{Change, NotApplied, Transition};
-pub use cart::{
-    price_cart, CartError, CartLine, CatalogEntry, LineItem, PricedCart, MAX_CART_LINES,
-};
+pub use cart::{price_cart, CartError, CartLine, CatalogEntry, LineItem, PricedCart, MAX_CART_LINES};
 pub use command::{CommandError, CANCEL_WINDOW_DAYS};
 pub use currency::Currency;
 pub use event::Event;

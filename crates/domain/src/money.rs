@@ -79,9 +79,7 @@ impl Money {
             return Err(invalid("leading zero"));
         }
         // At most 16 digits always fits an i64.
-        let minor = value
-            .parse::<i64>()
-            .map_err(|_| invalid("not an integer"))?;
+        let minor = value.parse::<i64>().map_err(|_| invalid("not an integer"))?;
         Money::new(minor, currency)
     }
 
@@ -104,20 +102,14 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let sum = self
-            .minor
-            .checked_add(other.minor)
-            .ok_or(MoneyError::Overflow)?;
+        let sum = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
         Money::new(sum, self.currency)
     }
 
     /// Fails with [`MoneyError::Negative`] when `other` is larger: money never goes below zero.
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let difference = self
-            .minor
-            .checked_sub(other.minor)
-            .ok_or(MoneyError::Overflow)?;
+        let difference = self.minor.checked_sub(other.minor).ok_or(MoneyError::Overflow)?;
         Money::new(difference, self.currency)
     }
 
@@ -207,14 +199,8 @@ mod tests {
 
     #[test]
     fn parses_antom_values() {
-        assert_eq!(
-            Money::from_antom("SGD", "4200").unwrap(),
-            money(4200, "SGD")
-        );
-        assert_eq!(
-            Money::from_antom("SGD", "0").unwrap(),
-            Money::zero(cur("SGD"))
-        );
+        assert_eq!(Money::from_antom("SGD", "4200").unwrap(), money(4200, "SGD"));
+        assert_eq!(Money::from_antom("SGD", "0").unwrap(), Money::zero(cur("SGD")));
         let sixteen_nines = "9999999999999999";
         assert_eq!(
             Money::from_antom("USD", sixteen_nines).unwrap().minor(),

@@ -184,9 +184,8 @@ impl Order {
 
     /// captured − refunded − refunding, never below zero.
     pub fn refundable_amount(&self) -> Money {
-        let minor = self.captured_amount().minor()
-            - self.refunded_amount().minor()
-            - self.refund_in_flight().minor();
+        let minor =
+            self.captured_amount().minor() - self.refunded_amount().minor() - self.refund_in_flight().minor();
         Money::clamped(minor, self.currency())
     }
 
@@ -195,9 +194,7 @@ impl Order {
         let canceled = self.cancel_status() == Some(RecordStatus::Success);
         match self.payment.status {
             RecordStatus::Processing if canceled => OrderStatus::Canceled,
-            RecordStatus::Processing | RecordStatus::Fail if self.session_expired => {
-                OrderStatus::Expired
-            }
+            RecordStatus::Processing | RecordStatus::Fail if self.session_expired => OrderStatus::Expired,
             RecordStatus::Processing => OrderStatus::PendingPayment,
             RecordStatus::Fail => OrderStatus::PaymentFailed,
             RecordStatus::Success => self.status_after_authorization(canceled),
@@ -232,9 +229,7 @@ impl Order {
     pub fn is_session_overdue(&self, now: DateTime<Utc>) -> bool {
         self.payment.status == RecordStatus::Processing
             && !self.session_expired
-            && self
-                .session_expires_at
-                .is_some_and(|deadline| deadline <= now)
+            && self.session_expires_at.is_some_and(|deadline| deadline <= now)
     }
 
     /// True when the worker should apply `AuthorizationExpired { at: now }`: the authorisation
@@ -355,57 +350,32 @@ mod tests {
             (vec![failed()], OrderStatus::PaymentFailed),
             (vec![failed(), session_expired()], OrderStatus::Expired),
             (vec![paid()], OrderStatus::Authorized),
-            (
-                vec![paid(), cancel_requested("x1")],
-                OrderStatus::Authorized,
-            ),
+            (vec![paid(), cancel_requested("x1")], OrderStatus::Authorized),
             (vec![paid(), cancel_succeeded("x1")], OrderStatus::Canceled),
             (
                 vec![paid(), capture_requested("c1", 100)],
                 OrderStatus::CapturePending,
             ),
+            (vec![paid(), capture_succeeded("c1", 100)], OrderStatus::Captured),
             (
-                vec![paid(), capture_succeeded("c1", 100)],
-                OrderStatus::Captured,
-            ),
-            (
-                vec![
-                    paid(),
-                    capture_succeeded("c1", 100),
-                    capture_requested("c2", 100),
-                ],
+                vec![paid(), capture_succeeded("c1", 100), capture_requested("c2", 100)],
                 OrderStatus::CapturePending,
             ),
-            (
-                vec![paid(), capture_failed("c1")],
-                OrderStatus::CaptureFailed,
-            ),
+            (vec![paid(), capture_failed("c1")], OrderStatus::CaptureFailed),
             (
                 vec![paid(), capture_failed("c1"), capture_succeeded("c2", 100)],
                 OrderStatus::Captured,
             ),
             (
-                vec![
-                    paid(),
-                    capture_succeeded("c1", 100),
-                    refund_requested("r1", 100),
-                ],
+                vec![paid(), capture_succeeded("c1", 100), refund_requested("r1", 100)],
                 OrderStatus::Captured,
             ),
             (
-                vec![
-                    paid(),
-                    capture_succeeded("c1", 100),
-                    refund_succeeded("r1", 40),
-                ],
+                vec![paid(), capture_succeeded("c1", 100), refund_succeeded("r1", 40)],
                 OrderStatus::PartiallyRefunded,
             ),
             (
-                vec![
-                    paid(),
-                    capture_succeeded("c1", 100),
-                    refund_succeeded("r1", 100),
-                ],
+                vec![paid(), capture_succeeded("c1", 100), refund_succeeded("r1", 100)],
                 OrderStatus::Refunded,
             ),
             (

@@ -23,9 +23,7 @@ impl Quantity {
     /// Takes the raw number from the request (JSON integers arrive as `i64`).
     pub fn parse(raw: i64) -> Result<Quantity, QuantityError> {
         if (Self::MIN..=Self::MAX).contains(&raw) {
-            u8::try_from(raw)
-                .map(Quantity)
-                .map_err(|_| QuantityError(raw))
+            u8::try_from(raw).map(Quantity).map_err(|_| QuantityError(raw))
         } else {
             Err(QuantityError(raw))
         }
@@ -74,10 +72,7 @@ mod tests {
 
     #[test]
     fn serde_validates() {
-        assert_eq!(
-            serde_json::to_string(&Quantity::parse(3).unwrap()).unwrap(),
-            "3"
-        );
+        assert_eq!(serde_json::to_string(&Quantity::parse(3).unwrap()).unwrap(), "3");
         assert_eq!(serde_json::from_str::<Quantity>("7").unwrap().get(), 7);
         assert!(serde_json::from_str::<Quantity>("0").is_err());
         assert!(serde_json::from_str::<Quantity>("100").is_err());

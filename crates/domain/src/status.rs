@@ -184,10 +184,7 @@ mod tests {
 
     #[test]
     fn finality() {
-        let finals: Vec<_> = OrderStatus::ALL
-            .into_iter()
-            .filter(|s| s.is_final())
-            .collect();
+        let finals: Vec<_> = OrderStatus::ALL.into_iter().filter(|s| s.is_final()).collect();
         assert_eq!(
             finals,
             [

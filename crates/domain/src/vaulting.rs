@@ -44,10 +44,7 @@ impl VaultingAttempt {
 
     /// PROCESSING → SUCCESS/FAIL. Any status already held, and PROCESSING after a final one
     /// (a stale inquiry), is `Duplicate`; the opposite final status is `ConflictsWithTerminal`.
-    pub fn apply_result(
-        &mut self,
-        reported: RecordStatus,
-    ) -> Result<VaultingTransition, NotApplied> {
+    pub fn apply_result(&mut self, reported: RecordStatus) -> Result<VaultingTransition, NotApplied> {
         let from = self.status;
         match (from, reported) {
             (RecordStatus::Processing, RecordStatus::Success | RecordStatus::Fail) => {
@@ -58,8 +55,7 @@ impl VaultingAttempt {
             | (RecordStatus::Success | RecordStatus::Fail, RecordStatus::Processing)
             | (RecordStatus::Success, RecordStatus::Success)
             | (RecordStatus::Fail, RecordStatus::Fail) => Err(NotApplied::Duplicate),
-            (RecordStatus::Success, RecordStatus::Fail)
-            | (RecordStatus::Fail, RecordStatus::Success) => {
+            (RecordStatus::Success, RecordStatus::Fail) | (RecordStatus::Fail, RecordStatus::Success) => {
                 Err(NotApplied::ConflictsWithTerminal {
                     record: RecordKind::Vaulting,
                     current: from,
@@ -134,9 +130,6 @@ mod tests {
         let vaulting = attempt();
         let json = serde_json::to_string(&vaulting).unwrap();
         assert_eq!(json, r#"{"requestId":"vault-1","status":"PROCESSING"}"#);
-        assert_eq!(
-            serde_json::from_str::<VaultingAttempt>(&json).unwrap(),
-            vaulting
-        );
+        assert_eq!(serde_json::from_str::<VaultingAttempt>(&json).unwrap(), vaulting);
     }
 }

@@ -13,8 +13,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{
-    price_cart, CancelRequestId, CaptureRequestId, CardSummary, CartLine, CatalogEntry, Currency,
-    Event, Money, NotApplied, Order, OrderId, PaymentRequestId, RecordStatus, RefundRequestId,
+    price_cart, CancelRequestId, CaptureRequestId, CardSummary, CartLine, CatalogEntry, Currency, Event,
+    Money, NotApplied, Order, OrderId, PaymentRequestId, RecordStatus, RefundRequestId,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -122,12 +122,9 @@ fn record_plan(size: std::ops::RangeInclusive<i64>) -> impl Strategy<Value = Rec
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
-    let cancel = proptest::option::of((any::<bool>(), any::<bool>()).prop_map(
-        |(requested, succeeds)| CancelPlan {
-            requested,
-            succeeds,
-        },
-    ));
+    let cancel = proptest::option::of(
+        (any::<bool>(), any::<bool>()).prop_map(|(requested, succeeds)| CancelPlan { requested, succeeds }),
+    );
     let paid = (
         (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
         cancel,
@@ -206,12 +203,7 @@ fn capture_events(id: &str, plan: &RecordPlan) -> Vec<Event> {
         code: "UNKNOWN_EXCEPTION".into(),
     };
     let mut events = Vec::new();
-    if plan.requested
-        || matches!(
-            plan.outcome,
-            Outcome::InFlight | Outcome::UnknownThenSuccess
-        )
-    {
+    if plan.requested || matches!(plan.outcome, Outcome::InFlight | Outcome::UnknownThenSuccess) {
         events.push(requested);
     }
     match plan.outcome {
@@ -247,12 +239,7 @@ fn refund_events(id: &str, amount: Money, plan: &RecordPlan) -> Vec<Event> {
         code: "REFUND_IN_PROCESS".into(),
     };
     let mut events = Vec::new();
-    if plan.requested
-        || matches!(
-            plan.outcome,
-            Outcome::InFlight | Outcome::UnknownThenSuccess
-        )
-    {
+    if plan.requested || matches!(plan.outcome, Outcome::InFlight | Outcome::UnknownThenSuccess) {
         events.push(requested);
     }
     match plan.outcome {
@@ -326,13 +313,7 @@ fn history(plan: &Plan) -> Vec<Event> {
                     last4: "1111".into(),
                 }),
             });
-            paid_history(
-                &mut events,
-                cancel.as_ref(),
-                captures,
-                refunds,
-                *auth_expires,
-            );
+            paid_history(&mut events, cancel.as_ref(), captures, refunds, *auth_expires);
         }
     }
     events
@@ -426,11 +407,7 @@ fn delivery() -> impl Strategy<Value = (Vec<Event>, Vec<Event>)> {
         })
         .prop_flat_map(|(history, extra)| {
             let mut delivered = history.clone();
-            delivered.extend(
-                extra
-                    .iter()
-                    .map(|i| history[i.index(history.len())].clone()),
-            );
+            delivered.extend(extra.iter().map(|i| history[i.index(history.len())].clone()));
             (Just(history), Just(delivered).prop_shuffle())
         })
 }
@@ -504,11 +481,7 @@ fn antom_only_delivery() -> impl Strategy<Value = (Vec<Event>, Vec<Event>)> {
         })
         .prop_flat_map(|(history, extra)| {
             let mut delivered = history.clone();
-            delivered.extend(
-                extra
-                    .iter()
-                    .map(|i| history[i.index(history.len())].clone()),
-            );
+            delivered.extend(extra.iter().map(|i| history[i.index(history.len())].clone()));
             (Just(history), Just(delivered).prop_shuffle())
         })
 }

@@ -40,11 +40,7 @@ impl Order {
         self.on_cancel_result(request_id, RecordStatus::Success, None)
     }
 
-    pub(super) fn on_cancel_failed(
-        &mut self,
-        request_id: &CancelRequestId,
-        failure: Failure,
-    ) -> Applied {
+    pub(super) fn on_cancel_failed(&mut self, request_id: &CancelRequestId, failure: Failure) -> Applied {
         self.on_cancel_result(request_id, RecordStatus::Fail, Some(failure))
     }
 
@@ -127,14 +123,8 @@ mod tests {
             (OrderStatus::Authorized, OrderStatus::Canceled)
         );
         assert_eq!(order.capturable_amount(), sgd(0));
-        assert_eq!(
-            order.apply(&cancel_succeeded("x1")),
-            Err(NotApplied::Duplicate)
-        );
-        assert_eq!(
-            order.apply(&cancel_requested("x1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&cancel_succeeded("x1")), Err(NotApplied::Duplicate));
+        assert_eq!(order.apply(&cancel_requested("x1")), Err(NotApplied::Duplicate));
     }
 
     #[test]
@@ -142,10 +132,7 @@ mod tests {
         let mut order = order_after(&[paid(), cancel_requested("x1")]);
         order.apply(&cancel_failed("x1")).unwrap();
         assert_eq!(order.status(), OrderStatus::Authorized);
-        assert_eq!(
-            order.apply(&cancel_failed("x1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&cancel_failed("x1")), Err(NotApplied::Duplicate));
         order.apply(&cancel_requested("x2")).unwrap();
         order.apply(&cancel_succeeded("x2")).unwrap();
         assert_eq!(order.cancel().unwrap().request_id, cx("x2"));
@@ -221,17 +208,11 @@ mod tests {
         let mut order = order_after(&[paid()]);
         order.apply(&cancel_succeeded("x1")).unwrap();
         assert_eq!(order.status(), OrderStatus::Canceled);
-        assert_eq!(
-            order.apply(&cancel_requested("x1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&cancel_requested("x1")), Err(NotApplied::Duplicate));
         let mut order = order_after(&[paid()]);
         order.apply(&cancel_failed("x1")).unwrap();
         assert_eq!(order.cancel().unwrap().status, RecordStatus::Fail);
-        assert_eq!(
-            order.apply(&cancel_requested("x1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&cancel_requested("x1")), Err(NotApplied::Duplicate));
     }
 
     #[test]

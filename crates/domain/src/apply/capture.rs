@@ -37,8 +37,8 @@ impl Order {
         if let Some(index) = self.capture_index(request_id) {
             self.expect_amount(self.captures[index].amount, amount)?;
             let capture = &mut self.captures[index];
-            let learned = fill(&mut capture.amount, Some(&amount))
-                | fill(&mut capture.requested_at, Some(&at));
+            let learned =
+                fill(&mut capture.amount, Some(&amount)) | fill(&mut capture.requested_at, Some(&at));
             return changed(capture_details(learned, request_id));
         }
         self.expect_currency(amount)?;
@@ -77,17 +77,12 @@ impl Order {
             Some(index) => {
                 self.expect_amount(self.captures[index].amount, amount)?;
                 let capture = &mut self.captures[index];
-                if settle(
-                    &mut capture.status,
-                    RecordStatus::Success,
-                    RecordKind::Capture,
-                )? {
+                if settle(&mut capture.status, RecordStatus::Success, RecordKind::Capture)? {
                     changes.push(status_changed(request_id, RecordStatus::Success));
                 }
-                let learned =
-                    learn_external_id(&mut capture.capture_id, capture_id, RecordKind::Capture)?
-                        | fill(&mut capture.captured_at, Some(&at))
-                        | fill(&mut capture.amount, Some(&amount));
+                let learned = learn_external_id(&mut capture.capture_id, capture_id, RecordKind::Capture)?
+                    | fill(&mut capture.captured_at, Some(&at))
+                    | fill(&mut capture.amount, Some(&amount));
                 if changes.is_empty() {
                     // Already SUCCESS: the payment success was implied when it became so.
                     return changed(capture_details(learned, request_id));
@@ -115,11 +110,7 @@ impl Order {
         Ok(changes)
     }
 
-    pub(super) fn on_capture_failed(
-        &mut self,
-        request_id: &CaptureRequestId,
-        failure: Failure,
-    ) -> Applied {
+    pub(super) fn on_capture_failed(&mut self, request_id: &CaptureRequestId, failure: Failure) -> Applied {
         match self.capture_index(request_id) {
             Some(index) => {
                 let capture = &mut self.captures[index];
@@ -146,10 +137,7 @@ impl Order {
 
     /// Accepted without change while the capture is PROCESSING (the caller keeps inquiring).
     pub(super) fn on_capture_still_unknown(&mut self, request_id: &CaptureRequestId) -> Applied {
-        match self
-            .capture_index(request_id)
-            .map(|i| self.captures[i].status)
-        {
+        match self.capture_index(request_id).map(|i| self.captures[i].status) {
             Some(RecordStatus::Processing) => Ok(Vec::new()),
             Some(RecordStatus::Success | RecordStatus::Fail) => Err(NotApplied::Duplicate),
             None => Err(NotApplied::UnknownRecord {
@@ -251,15 +239,9 @@ mod tests {
         let mut order = order_after(&[paid(), capture_requested("c1", TOTAL)]);
         let transition = order.apply(&capture_failed("c1")).unwrap();
         assert_eq!(transition.to, OrderStatus::CaptureFailed);
-        assert_eq!(
-            order.captures()[0].failure.as_ref().unwrap().code,
-            "PROCESS_FAIL"
-        );
+        assert_eq!(order.captures()[0].failure.as_ref().unwrap().code, "PROCESS_FAIL");
         assert_eq!(order.capturable_amount(), sgd(TOTAL));
-        assert_eq!(
-            order.apply(&capture_failed("c1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&capture_failed("c1")), Err(NotApplied::Duplicate));
         order.apply(&capture_requested("c2", TOTAL)).unwrap();
         assert_eq!(order.status(), OrderStatus::CapturePending);
     }
@@ -320,10 +302,7 @@ mod tests {
         let cases = [
             (vec![], "the payment is not authorized"),
             (vec![failed()], "the payment is not authorized"),
-            (
-                vec![paid(), cancel_requested("x1")],
-                "a cancel is in flight",
-            ),
+            (vec![paid(), cancel_requested("x1")], "a cancel is in flight"),
             (
                 vec![paid(), cancel_requested("x1"), cancel_succeeded("x1")],
                 "the payment is canceled",
@@ -349,20 +328,14 @@ mod tests {
             amount: jpy(100),
             at: t(1),
         };
-        assert_eq!(
-            order.apply(&request).unwrap_err().code(),
-            "CURRENCY_MISMATCH"
-        );
+        assert_eq!(order.apply(&request).unwrap_err().code(), "CURRENCY_MISMATCH");
         let result = Event::CaptureSucceeded {
             request_id: cap("c1"),
             capture_id: None,
             amount: jpy(100),
             at: t(1),
         };
-        assert_eq!(
-            order.apply(&result).unwrap_err().code(),
-            "CURRENCY_MISMATCH"
-        );
+        assert_eq!(order.apply(&result).unwrap_err().code(), "CURRENCY_MISMATCH");
     }
 
     #[test]
@@ -404,9 +377,7 @@ mod tests {
         assert_eq!(
             order.apply(&capture_succeeded("auto-1", TOTAL)),
             Err(NotApplied::InvariantViolated {
-                violation: InvariantViolation::CanceledWithCaptures {
-                    captured: sgd(TOTAL)
-                }
+                violation: InvariantViolation::CanceledWithCaptures { captured: sgd(TOTAL) }
             })
         );
         assert_eq!(order.status(), OrderStatus::Canceled);
@@ -468,10 +439,7 @@ mod tests {
             })
         );
         order.apply(&capture_succeeded("c1", 100)).unwrap();
-        assert_eq!(
-            order.apply(&capture_unknown("c1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&capture_unknown("c1")), Err(NotApplied::Duplicate));
     }
 
     #[test]
@@ -492,9 +460,6 @@ mod tests {
             amount: sgd(100),
             at: t(11),
         };
-        assert_eq!(
-            order.apply(&other).unwrap_err().code(),
-            "INVARIANT_VIOLATED"
-        );
+        assert_eq!(order.apply(&other).unwrap_err().code(), "INVARIANT_VIOLATED");
     }
 }

@@ -116,10 +116,9 @@ mod tests {
             let mut order = order_after(&history);
             assert!(!order.is_authorization_overdue(t(days(30))));
             match order.apply(&auth_expired()) {
-                Err(NotApplied::IllegalInState { allowed, .. }) => assert_eq!(
-                    allowed,
-                    [OrderStatus::Authorized, OrderStatus::CaptureFailed]
-                ),
+                Err(NotApplied::IllegalInState { allowed, .. }) => {
+                    assert_eq!(allowed, [OrderStatus::Authorized, OrderStatus::CaptureFailed])
+                }
                 other => panic!("expected IllegalInState, got {other:?}"),
             }
         }

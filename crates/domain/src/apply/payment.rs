@@ -43,10 +43,7 @@ impl Order {
         let mut learned = self.learn_payment_id(success.payment_id)?;
         let payment = &mut self.payment;
         learned |= fill(&mut payment.paid_at, Some(&success.paid_at));
-        learned |= fill(
-            &mut payment.auth_expires_at,
-            success.auth_expires_at.as_ref(),
-        );
+        learned |= fill(&mut payment.auth_expires_at, success.auth_expires_at.as_ref());
         learned |= fill(&mut payment.card, success.card);
         if changes.is_empty() {
             changes = self.payment_details(learned);
@@ -54,11 +51,7 @@ impl Order {
         changed(changes)
     }
 
-    pub(super) fn on_payment_failed(
-        &mut self,
-        payment_id: Option<&String>,
-        failure: Failure,
-    ) -> Applied {
+    pub(super) fn on_payment_failed(&mut self, payment_id: Option<&String>, failure: Failure) -> Applied {
         let mut changes = Vec::new();
         self.settle_payment(RecordStatus::Fail, &mut changes)?;
         let learned = self.learn_payment_id(payment_id)?;
@@ -71,10 +64,7 @@ impl Order {
     }
 
     /// A capture succeeded, so the authorisation did, whether or not we have heard so.
-    pub(super) fn imply_payment_success(
-        &mut self,
-        changes: &mut Vec<Change>,
-    ) -> Result<(), NotApplied> {
+    pub(super) fn imply_payment_success(&mut self, changes: &mut Vec<Change>) -> Result<(), NotApplied> {
         self.settle_payment(RecordStatus::Success, changes)
     }
 
@@ -190,10 +180,7 @@ mod tests {
         let mut order = new_order();
         let transition = order.apply(&failed()).unwrap();
         assert_eq!(transition.to, OrderStatus::PaymentFailed);
-        assert_eq!(
-            order.payment().failure.as_ref().unwrap().code,
-            "DO_NOT_HONOR"
-        );
+        assert_eq!(order.payment().failure.as_ref().unwrap().code, "DO_NOT_HONOR");
         assert_eq!(order.apply(&failed()), Err(NotApplied::Duplicate));
         assert_eq!(
             order.apply(&paid()),
@@ -229,19 +216,13 @@ mod tests {
         let transition = order.apply(&pending(Some("pay-1"))).unwrap();
         assert_eq!(transition.to, OrderStatus::PendingPayment);
         assert_eq!(order.payment().payment_id.as_deref(), Some("pay-1"));
-        assert_eq!(
-            order.apply(&pending(Some("pay-1"))),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&pending(Some("pay-1"))), Err(NotApplied::Duplicate));
     }
 
     #[test]
     fn pending_after_a_result_is_a_duplicate() {
         let mut order = order_after(&[paid()]);
-        assert_eq!(
-            order.apply(&pending(Some("pay-1"))),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&pending(Some("pay-1"))), Err(NotApplied::Duplicate));
         let mut order = order_after(&[failed()]);
         assert_eq!(order.apply(&pending(None)), Err(NotApplied::Duplicate));
     }

@@ -74,15 +74,10 @@ impl Order {
             Some(index) => {
                 self.expect_amount(self.refunds[index].amount, amount)?;
                 let refund = &mut self.refunds[index];
-                let settled = settle(
-                    &mut refund.status,
-                    RecordStatus::Success,
-                    RecordKind::Refund,
-                )?;
-                let learned =
-                    learn_external_id(&mut refund.refund_id, refund_id, RecordKind::Refund)?
-                        | fill(&mut refund.refunded_at, Some(&at))
-                        | fill(&mut refund.amount, Some(&amount));
+                let settled = settle(&mut refund.status, RecordStatus::Success, RecordKind::Refund)?;
+                let learned = learn_external_id(&mut refund.refund_id, refund_id, RecordKind::Refund)?
+                    | fill(&mut refund.refunded_at, Some(&at))
+                    | fill(&mut refund.amount, Some(&amount));
                 if settled {
                     Ok(vec![status_changed(request_id, RecordStatus::Success)])
                 } else {
@@ -106,11 +101,7 @@ impl Order {
         }
     }
 
-    pub(super) fn on_refund_failed(
-        &mut self,
-        request_id: &RefundRequestId,
-        failure: Failure,
-    ) -> Applied {
+    pub(super) fn on_refund_failed(&mut self, request_id: &RefundRequestId, failure: Failure) -> Applied {
         match self.refund_index(request_id) {
             Some(index) => {
                 let refund = &mut self.refunds[index];
@@ -138,10 +129,7 @@ impl Order {
 
     /// Accepted without change while the refund is PROCESSING (the caller keeps inquiring).
     pub(super) fn on_refund_still_unknown(&mut self, request_id: &RefundRequestId) -> Applied {
-        match self
-            .refund_index(request_id)
-            .map(|i| self.refunds[i].status)
-        {
+        match self.refund_index(request_id).map(|i| self.refunds[i].status) {
             Some(RecordStatus::Processing) => Ok(Vec::new()),
             Some(RecordStatus::Success | RecordStatus::Fail) => Err(NotApplied::Duplicate),
             None => Err(NotApplied::UnknownRecord {
@@ -236,10 +224,7 @@ mod tests {
         order.apply(&refund_failed("r1")).unwrap();
         assert_eq!(order.refundable_amount(), sgd(6_000));
         assert_eq!(order.status(), OrderStatus::Captured);
-        assert_eq!(
-            order.apply(&refund_failed("r1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&refund_failed("r1")), Err(NotApplied::Duplicate));
     }
 
     #[test]
@@ -267,11 +252,7 @@ mod tests {
 
     #[test]
     fn a_request_needs_something_captured() {
-        for history in [
-            vec![],
-            vec![paid()],
-            vec![paid(), capture_requested("c1", 100)],
-        ] {
+        for history in [vec![], vec![paid()], vec![paid(), capture_requested("c1", 100)]] {
             let mut order = order_after(&history);
             match order.apply(&refund_requested("r1", 100)) {
                 Err(NotApplied::IllegalInState { reason, .. }) => {
@@ -333,10 +314,7 @@ mod tests {
             amount: jpy(1_000),
             at: t(1),
         };
-        assert_eq!(
-            order.apply(&foreign).unwrap_err().code(),
-            "CURRENCY_MISMATCH"
-        );
+        assert_eq!(order.apply(&foreign).unwrap_err().code(), "CURRENCY_MISMATCH");
     }
 
     #[test]
@@ -365,15 +343,8 @@ mod tests {
             })
         );
         order.apply(&refund_requested("r1", 100)).unwrap();
-        assert!(order
-            .apply(&refund_unknown("r1"))
-            .unwrap()
-            .changes
-            .is_empty());
+        assert!(order.apply(&refund_unknown("r1")).unwrap().changes.is_empty());
         order.apply(&refund_failed("r1")).unwrap();
-        assert_eq!(
-            order.apply(&refund_unknown("r1")),
-            Err(NotApplied::Duplicate)
-        );
+        assert_eq!(order.apply(&refund_unknown("r1")), Err(NotApplied::Duplicate));
     }
 }

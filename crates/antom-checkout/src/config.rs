@@ -1,0 +1,447 @@
+//! Configuration: one typed struct, loaded once from defaults, optional `config/*.toml` files
+//! and the environment (names exactly as in the contract), validated at start with errors that
+//! name the variable. Keys are parsed here, once; secrets never reach `Debug`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use antom_client::{PrivateKey, PublicKey};
+use base64::Engine;
+use serde::Deserialize;
+
+/// What was wrong with the configuration, naming the variable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{var}: {reason}")]
+    Invalid { var: &'static str, reason: String },
+    #[error("{var} is required when {when}")]
+    Missing { var: &'static str, when: &'static str },
+    #[error("could not read the configuration files: {0}")]
+    Files(#[from] config::ConfigError),
+}
+
+fn invalid(var: &'static str, reason: impl fmt::Display) -> ConfigError {
+    ConfigError::Invalid {
+        var,
+        reason: reason.to_string(),
+    }
+}
+
+/// The raw layer: every value a string, as the environment gives it.
+#[derive(Debug, Default, Deserialize)]
+struct Raw {
+    bind_addr: Option<String>,
+    public_base_url: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<String>,
+    antom_mode: Option<String>,
+    antom_gateway_url: Option<String>,
+    antom_client_id: Option<String>,
+    antom_merchant_private_key: Option<String>,
+    antom_public_key: Option<String>,
+    antom_key_version: Option<String>,
+    antom_sdk_script_url: Option<String>,
+    simulator_bind_addr: Option<String>,
+    simulator_client_id: Option<String>,
+    simulator_merchant_public_key: Option<String>,
+    simulator_antom_private_key: Option<String>,
+    simulator_time_scale: Option<String>,
+    capture_mode: Option<String>,
+    reconcile_interval_secs: Option<String>,
+    data_encryption_key: Option<String>,
+    pci_direct_vaulting: Option<String>,
+    rust_log: Option<String>,
+    log_format: Option<String>,
+    session_retry_budget_ms: Option<String>,
+}
+
+/// Antom's production gateway (Asia); merchants elsewhere set `ANTOM_GATEWAY_URL`.
+pub const DEFAULT_GATEWAY_URL: &str = "https://open-sea-global.alipay.com";
+/// Antom's Web SDK on its CDN.
+pub const DEFAULT_SDK_SCRIPT_URL: &str =
+    "https://sdk.marmot-cloud.com/package/ams-checkout/1.30.0/dist/umd/ams-checkout.min.js";
+/// The client id the zero-configuration shop and its embedded simulator share.
+pub const DEMO_CLIENT_ID: &str = "SANDBOX_ANTOM_CHECKOUT_DEMO";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureMode {
+    Manual,
+    Automatic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// A 32-byte key for card tokens at rest and the buyer cookie HMAC.
+#[derive(Clone)]
+pub struct DataKey(pub [u8; 32]);
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey(redacted)")
+    }
+}
+
+impl DataKey {
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .map_err(|e| invalid("DATA_ENCRYPTION_KEY", format!("not base64: {e}")))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
+            invalid("DATA_ENCRYPTION_KEY", format!("must be 32 bytes, is {}", b.len()))
+        })?;
+        Ok(DataKey(key))
+    }
+}
+
+/// How the server reaches Antom.
+#[derive(Debug, Clone)]
+pub enum AntomSettings {
+    Live {
+        gateway_url: String,
+        client_id: String,
+        merchant_key: PrivateKey,
+        antom_public_key: PublicKey,
+        key_version: u32,
+        sdk_script_url: String,
+    },
+    /// The embedded simulator. Keys left unset are generated into the data directory.
+    Simulator {
+        bind_addr: SocketAddr,
+        client_id: String,
+        merchant_key: Option<PrivateKey>,
+        antom_private_key: Option<PrivateKey>,
+        key_version: u32,
+        time_scale: f64,
+        sdk_script_url: Option<String>,
+    },
+}
+
+/// Settings of the standalone simulator (`antom-checkout simulator`).
+#[derive(Debug, Clone)]
+pub struct SimulatorSettings {
+    pub bind_addr: SocketAddr,
+    pub client_id: String,
+    pub merchant_public_key: Option<PublicKey>,
+    pub antom_private_key: Option<PrivateKey>,
+    pub time_scale: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind_addr: SocketAddr,
+    /// `None`: derived from the bound address (so port 0 works in tests).
+    pub public_base_url: Option<String>,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub antom: AntomSettings,
+    pub simulator: SimulatorSettings,
+    pub capture_mode: CaptureMode,
+    pub reconcile_interval: Duration,
+    pub data_encryption_key: Option<DataKey>,
+    pub pci_direct_vaulting: bool,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    /// How long `POST /sessions` keeps resending an unknown createPaymentSession before 504.
+    pub session_retry_budget: Duration,
+}
+
+impl Settings {
+    /// Defaults, then `config/*.toml` (alphabetical), then the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::load_from(Path::new("config"), std::env::vars().collect())
+    }
+
+    /// The same layering with an explicit directory and environment (tests use this).
+    pub fn load_from(config_dir: &Path, env: HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Ok(entries) = std::fs::read_dir(config_dir) {
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            for file in files {
+                builder = builder.add_source(config::File::from(file));
+            }
+        }
+        let env: HashMap<String, String> = env
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        for (key, value) in env {
+            builder = builder.set_override(key, value)?;
+        }
+        let raw: Raw = builder.build()?.try_deserialize()?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> Result<Self, ConfigError> {
+        let bind_addr = socket("BIND_ADDR", raw.bind_addr.as_deref().unwrap_or("127.0.0.1:8080"))?;
+        let public_base_url = match raw.public_base_url {
+            Some(url) => Some(base_url("PUBLIC_BASE_URL", &url)?),
+            None if bind_addr.port() != 0 => Some(format!("http://{bind_addr}")),
+            None => None,
+        };
+        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "data".into()));
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| "sqlite://data/antom-checkout.sqlite?mode=rwc".into());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(invalid("DATABASE_URL", "must start with sqlite: or postgres://"));
+        }
+        let key_version = match raw.antom_key_version.as_deref() {
+            None => 1,
+            Some(v) => v
+                .parse::<u32>()
+                .map_err(|_| invalid("ANTOM_KEY_VERSION", "must be a positive integer"))?,
+        };
+        let simulator_bind = socket(
+            "SIMULATOR_BIND_ADDR",
+            raw.simulator_bind_addr.as_deref().unwrap_or("127.0.0.1:8090"),
+        )?;
+        let time_scale = match raw.simulator_time_scale.as_deref() {
+            None => 1.0,
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .ok_or_else(|| invalid("SIMULATOR_TIME_SCALE", "must be a number greater than 0"))?,
+        };
+        let mode = match raw.antom_mode.as_deref() {
+            Some("simulator") => "simulator",
+            Some("live") => "live",
+            Some(other) => {
+                return Err(invalid(
+                    "ANTOM_MODE",
+                    format!("`{other}` is not simulator or live"),
+                ))
+            }
+            None if raw.antom_client_id.is_some() => "live",
+            None => "simulator",
+        };
+        let merchant_key = raw
+            .antom_merchant_private_key
+            .as_deref()
+            .map(PrivateKey::parse)
+            .transpose()
+            .map_err(|e| invalid("ANTOM_MERCHANT_PRIVATE_KEY", e))?;
+        let antom_public_key = raw
+            .antom_public_key
+            .as_deref()
+            .map(PublicKey::parse)
+            .transpose()
+            .map_err(|e| invalid("ANTOM_PUBLIC_KEY", e))?;
+        let simulator_antom_key = raw
+            .simulator_antom_private_key
+            .as_deref()
+            .map(PrivateKey::parse)
+            .transpose()
+            .map_err(|e| invalid("SIMULATOR_ANTOM_PRIVATE_KEY", e))?;
+        let simulator_merchant_public = raw
+            .simulator_merchant_public_key
+            .as_deref()
+            .map(PublicKey::parse)
+            .transpose()
+            .map_err(|e| invalid("SIMULATOR_MERCHANT_PUBLIC_KEY", e))?;
+        let sdk_script_url = raw.antom_sdk_script_url;
+        let data_encryption_key = raw
+            .data_encryption_key
+            .as_deref()
+            .map(DataKey::parse)
+            .transpose()?;
+
+        let antom = if mode == "live" {
+            let when = "ANTOM_MODE is live";
+            AntomSettings::Live {
+                gateway_url: base_url(
+                    "ANTOM_GATEWAY_URL",
+                    raw.antom_gateway_url.as_deref().unwrap_or(DEFAULT_GATEWAY_URL),
+                )?,
+                client_id: raw.antom_client_id.clone().ok_or(ConfigError::Missing {
+                    var: "ANTOM_CLIENT_ID",
+                    when,
+                })?,
+                merchant_key: merchant_key.ok_or(ConfigError::Missing {
+                    var: "ANTOM_MERCHANT_PRIVATE_KEY",
+                    when,
+                })?,
+                antom_public_key: antom_public_key.ok_or(ConfigError::Missing {
+                    var: "ANTOM_PUBLIC_KEY",
+                    when,
+                })?,
+                key_version,
+                sdk_script_url: sdk_script_url.unwrap_or_else(|| DEFAULT_SDK_SCRIPT_URL.into()),
+            }
+        } else {
+            AntomSettings::Simulator {
+                bind_addr: simulator_bind,
+                client_id: raw
+                    .antom_client_id
+                    .clone()
+                    .unwrap_or_else(|| DEMO_CLIENT_ID.into()),
+                merchant_key,
+                antom_private_key: simulator_antom_key.clone(),
+                key_version,
+                time_scale,
+                sdk_script_url,
+            }
+        };
+        if mode == "live" && data_encryption_key.is_none() {
+            return Err(ConfigError::Missing {
+                var: "DATA_ENCRYPTION_KEY",
+                when: "ANTOM_MODE is live",
+            });
+        }
+        let capture_mode = match raw.capture_mode.as_deref().unwrap_or("manual") {
+            "manual" => CaptureMode::Manual,
+            "automatic" => CaptureMode::Automatic,
+            other => {
+                return Err(invalid(
+                    "CAPTURE_MODE",
+                    format!("`{other}` is not manual or automatic"),
+                ))
+            }
+        };
+        let reconcile_interval = match raw.reconcile_interval_secs.as_deref() {
+            None => Duration::from_secs(10),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    invalid(
+                        "RECONCILE_INTERVAL_SECS",
+                        "must be a number of seconds in (0, 86400]",
+                    )
+                })?,
+        };
+        let pci_direct_vaulting = boolean("PCI_DIRECT_VAULTING", raw.pci_direct_vaulting.as_deref())?;
+        let log_format = match raw.log_format.as_deref().unwrap_or("pretty") {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => return Err(invalid("LOG_FORMAT", format!("`{other}` is not pretty or json"))),
+        };
+        let session_retry_budget = match raw.session_retry_budget_ms.as_deref() {
+            None => Duration::from_secs(8),
+            Some(v) => Duration::from_millis(
+                v.parse::<u64>()
+                    .map_err(|_| invalid("SESSION_RETRY_BUDGET_MS", "must be milliseconds"))?,
+            ),
+        };
+        Ok(Settings {
+            bind_addr,
+            public_base_url,
+            database_url,
+            data_dir,
+            antom,
+            simulator: SimulatorSettings {
+                bind_addr: simulator_bind,
+                client_id: raw
+                    .simulator_client_id
+                    .or(raw.antom_client_id)
+                    .unwrap_or_else(|| DEMO_CLIENT_ID.into()),
+                merchant_public_key: simulator_merchant_public,
+                antom_private_key: simulator_antom_key,
+                time_scale,
+            },
+            capture_mode,
+            reconcile_interval,
+            data_encryption_key,
+            pci_direct_vaulting,
+            log_filter: raw.rust_log.unwrap_or_else(|| "info".into()),
+            log_format,
+            session_retry_budget,
+        })
+    }
+
+    pub fn is_simulator(&self) -> bool {
+        matches!(self.antom, AntomSettings::Simulator { .. })
+    }
+}
+
+fn socket(var: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| invalid(var, format!("`{value}` is not an address like 127.0.0.1:8080")))
+}
+
+fn base_url(var: &'static str, value: &str) -> Result<String, ConfigError> {
+    let url = url::Url::parse(value.trim()).map_err(|e| invalid(var, e))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid(var, "must be an http(s) URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(var, "must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn boolean(var: &'static str, value: Option<&str>) -> Result<bool, ConfigError> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("false") | Some("0") | Some("no") => Ok(false),
+        Some("true") | Some("1") | Some("yes") => Ok(true),
+        Some(other) => Err(invalid(var, format!("`{other}` is not true or false"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::load_from(Path::new("/nonexistent"), env)
+    }
+
+    #[test]
+    fn zero_configuration_is_the_simulator_shop() {
+        let s = load(&[]).unwrap();
+        assert!(s.is_simulator());
+        assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_base_url.as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(s.database_url, "sqlite://data/antom-checkout.sqlite?mode=rwc");
+        assert_eq!(s.capture_mode, CaptureMode::Manual);
+        assert_eq!(s.reconcile_interval, Duration::from_secs(10));
+        assert!(!s.pci_direct_vaulting);
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        for (var, value) in [
+            ("BIND_ADDR", "nope"),
+            ("PUBLIC_BASE_URL", "ftp://x"),
+            ("DATABASE_URL", "mysql://x"),
+            ("ANTOM_MODE", "prod"),
+            ("CAPTURE_MODE", "sometimes"),
+            ("RECONCILE_INTERVAL_SECS", "-1"),
+            ("DATA_ENCRYPTION_KEY", "c2hvcnQ="),
+            ("PCI_DIRECT_VAULTING", "maybe"),
+            ("LOG_FORMAT", "xml"),
+            ("SIMULATOR_TIME_SCALE", "0"),
+            ("ANTOM_MERCHANT_PRIVATE_KEY", "not a key"),
+            ("ANTOM_PUBLIC_KEY", "not a key"),
+        ] {
+            let err = load(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.starts_with(var), "{var}: {err}");
+            assert!(!err.contains("not a key"), "errors do not echo key input: {err}");
+        }
+    }
+
+    #[test]
+    fn live_mode_requires_credentials() {
+        let err = load(&[("ANTOM_CLIENT_ID", "5YEZ")]).unwrap_err().to_string();
+        assert!(err.contains("ANTOM_MERCHANT_PRIVATE_KEY"), "{err}");
+        let err = load(&[("ANTOM_MODE", "live")]).unwrap_err().to_string();
+        assert!(err.contains("ANTOM_CLIENT_ID"), "{err}");
+    }
+}

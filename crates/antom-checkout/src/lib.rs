@@ -1,0 +1,19 @@
+//! antom-checkout: the merchant checkout backend for Antom card payments.
+//!
+//! Data flow, by module name: `routes::sessions` → `services::checkout` → `domain::Order` →
+//! `persistence::orders` → `antom_client::Client`. Webhooks, inquiries and ops actions all
+//! change orders through one locked path, `services::order_sync`.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod keys_store;
+pub mod metrics;
+pub mod persistence;
+pub mod routes;
+pub mod services;
+pub mod simulator_cli;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod tokens;

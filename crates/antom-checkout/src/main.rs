@@ -1,0 +1,176 @@
+//! The `antom-checkout` binary: thin CLI over the library.
+
+use std::process::ExitCode;
+
+use antom_checkout::config::{LogFormat, Settings};
+use antom_checkout::persistence::{NewAdminToken, Store};
+use antom_checkout::startup::Application;
+use antom_checkout::{telemetry, tokens};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "antom-checkout",
+    version,
+    about = "Merchant checkout backend for Antom card payments"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations and serve (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Run the Antom simulator alone.
+    Simulator,
+    /// Development keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Admin bearer tokens.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a fresh RSA-2048 key pair (PKCS#8 private, SPKI public, base64).
+    Generate,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Print a new admin token once; only its hash is stored.
+    CreateToken {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["viewer", "operator"])]
+        role: String,
+    },
+    /// List tokens (never their secrets).
+    ListTokens,
+    /// Revoke a token by name or id.
+    RevokeToken { name_or_id: String },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Keys {
+        command: KeysCommand::Generate,
+    }) = &cli.command
+    {
+        let (private, public) = antom_client::PrivateKey::generate_base64()?;
+        println!("# RSA-2048 development key pair (base64 DER)");
+        println!("PRIVATE_KEY_PKCS8={private}");
+        println!("PUBLIC_KEY_SPKI={public}");
+        return Ok(());
+    }
+    let settings = Settings::load().context("invalid configuration")?;
+    telemetry::init(&settings.log_filter, settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let store = Store::connect(&settings.database_url).await?;
+            store.migrate().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Simulator => antom_checkout::simulator_cli::run(&settings).await,
+        Command::Admin { command } => admin(settings, command).await,
+        Command::Keys { .. } => unreachable!("handled above"),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let simulator = settings.is_simulator();
+    let json_logs = settings.log_format == LogFormat::Json;
+    let app = Application::build(settings).await.context("could not start")?;
+    let shop = app.state().public_base_url.to_string();
+    if simulator {
+        let token = tokens::new_token();
+        app.state()
+            .store
+            .insert_admin_token(NewAdminToken::operator_for_demo(&token))
+            .await
+            .context("could not create the demo operator token")?;
+        let sim = app.simulator_url().unwrap_or_default();
+        if json_logs {
+            tracing::info!(
+                shop,
+                admin = format!("{shop}/admin"),
+                simulator = sim,
+                "antom-checkout is running (simulator mode)"
+            );
+        }
+        println!();
+        println!("  antom-checkout is running in simulator mode (no real money moves)");
+        println!("  Shop:            {shop}/");
+        println!("  Admin console:   {shop}/admin");
+        println!("  Operator token:  {token}");
+        println!("  Antom simulator: {sim}");
+        println!("  Test card:       4111 1111 1111 1111, any future expiry, any CVV");
+        println!();
+    } else {
+        tracing::info!(shop, "antom-checkout is running (live mode)");
+    }
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    match command {
+        AdminCommand::CreateToken { name, role } => {
+            let token = tokens::new_token();
+            store
+                .insert_admin_token(NewAdminToken::new(&name, &role, &tokens::hash_token(&token)))
+                .await?;
+            println!("{token}");
+            eprintln!("Token for `{name}` ({role}). It is shown once; only its hash is stored.");
+        }
+        AdminCommand::ListTokens => {
+            for t in store.list_admin_tokens().await? {
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{state}",
+                    t.id,
+                    t.name,
+                    t.role,
+                    t.created_at.to_rfc3339()
+                );
+            }
+        }
+        AdminCommand::RevokeToken { name_or_id } => {
+            if store.revoke_admin_token(&name_or_id, chrono::Utc::now()).await? {
+                println!("revoked");
+            } else {
+                anyhow::bail!("no active token named or with id `{name_or_id}`");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! `POST /admin/api/orders/{orderId}/capture|cancel|refund|sync`.
+//!
+//! Each handler: the body (JSON, at most 64 KiB, empty meaning `{}`, unknown fields refused so a
+//! typo cannot turn a partial capture into a full one), then the order must exist (404), then
+//! the action runs once per `Idempotency-Key` through `services::ops` with the actor
+//! `admin:{token name}`, which the service writes to the order's timeline.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::Money;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::idempotency::{self, Action};
+use super::{find_order, orders};
+use crate::auth::AdminUser;
+use crate::error::ApiError;
+use crate::routes::{read_body, require_json, MAX_BODY};
+use crate::services::ops;
+use crate::state::AppState;
+
+/// Antom's `refundReason` is at most 256 characters.
+const MAX_REASON_CHARS: usize = 256;
+
+/// `{}` captures everything still capturable; `{"amount": …}` that much.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaptureBody {
+    amount: Option<Money>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefundBody {
+    amount: Money,
+    reason: Option<String>,
+}
+
+/// Cancel and sync take no parameters: the body is empty or `{}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoBody {}
+
+/// What every action handler starts from.
+struct Parsed<T> {
+    /// Canonical form of the body, for idempotency.
+    raw: Value,
+    body: T,
+    order_id: String,
+}
+
+/// JSON content type, body ≤ 64 KiB (empty is `{}`), a JSON object of shape `T`, an existing
+/// order: in that order, so a malformed request is 400 whatever order it names.
+async fn parse<T: DeserializeOwned>(
+    state: &AppState,
+    req: &HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<Parsed<T>, ApiError> {
+    require_json(req)?;
+    let bytes = read_body(payload, MAX_BODY).await?;
+    let raw: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?
+    };
+    if !raw.is_object() {
+        return Err(ApiError::bad_request("the body must be a JSON object"));
+    }
+    let body = serde_json::from_value(raw.clone())
+        .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
+    let stored = find_order(state, &path.into_inner()).await?;
+    Ok(Parsed {
+        raw,
+        body,
+        order_id: stored.order.id().as_str().to_owned(),
+    })
+}
+
+pub async fn capture(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AdminUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let Parsed { raw, body, order_id } = parse::<CaptureBody>(&state, &req, path, payload).await?;
+    let action = Action {
+        name: "capture",
+        order_id: &order_id,
+        user: &user,
+        body: &raw,
+    };
+    let work = {
+        let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
+        async move {
+            let capture = ops::capture(&state, &order_id, body.amount, &actor).await?;
+            Ok((StatusCode::ACCEPTED, json!({ "capture": capture })))
+        }
+    };
+    idempotency::once(&state, &req, action, work).await
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AdminUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let Parsed { raw, order_id, .. } = parse::<NoBody>(&state, &req, path, payload).await?;
+    let action = Action {
+        name: "cancel",
+        order_id: &order_id,
+        user: &user,
+        body: &raw,
+    };
+    let work = {
+        let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
+        async move {
+            let cancel = ops::cancel(&state, &order_id, &actor).await?;
+            Ok((StatusCode::ACCEPTED, json!({ "cancel": cancel })))
+        }
+    };
+    idempotency::once(&state, &req, action, work).await
+}
+
+pub async fn refund(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AdminUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let Parsed { raw, body, order_id } = parse::<RefundBody>(&state, &req, path, payload).await?;
+    let reason = reason(body.reason)?;
+    let action = Action {
+        name: "refund",
+        order_id: &order_id,
+        user: &user,
+        body: &raw,
+    };
+    let work = {
+        let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
+        async move {
+            let refund = ops::refund(&state, &order_id, body.amount, reason, &actor).await?;
+            Ok((StatusCode::ACCEPTED, json!({ "refund": refund })))
+        }
+    };
+    idempotency::once(&state, &req, action, work).await
+}
+
+/// Trimmed; blank means none.
+fn reason(raw: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(reason) = raw.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "reason must be at most {MAX_REASON_CHARS} characters"
+        )));
+    }
+    Ok(Some(reason))
+}
+
+/// Inquires Antom now and answers with the order as it is afterwards.
+pub async fn sync(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AdminUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let Parsed { raw, order_id, .. } = parse::<NoBody>(&state, &req, path, payload).await?;
+    let action = Action {
+        name: "sync",
+        order_id: &order_id,
+        user: &user,
+        body: &raw,
+    };
+    let work = {
+        let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
+        async move {
+            ops::sync(&state, &order_id, &actor).await?;
+            Ok((StatusCode::OK, orders::detail(&state, &order_id).await?))
+        }
+    };
+    idempotency::once(&state, &req, action, work).await
+}

@@ -1,0 +1,32 @@
+//! `GET /api/orders/{orderId}`, protected by the order token (404 for anyone else).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::{bearer, views};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tokens::token_matches;
+
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let not_found = ApiError::NotFound {
+        code: "ORDER_NOT_FOUND",
+    };
+    let Some(token) = bearer(&req) else {
+        return Err(not_found);
+    };
+    let order_id = path.into_inner();
+    if order_id.len() > 64 {
+        return Err(not_found);
+    }
+    let Some(stored) = state.store.order(&order_id).await? else {
+        return Err(not_found);
+    };
+    if !token_matches(token, &stored.token_hash) {
+        return Err(not_found);
+    }
+    Ok(HttpResponse::Ok().json(views::order(&stored)))
+}

@@ -1,0 +1,56 @@
+//! `POST /webhooks/antom/{payments,refunds,vaulting}`: raw bytes in, Antom's answer out.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::read_body;
+use crate::error::ApiError;
+use crate::services::notifications::{receive, WebhookRoute};
+use crate::state::AppState;
+
+/// Antom's notifications are small; anything larger is not from Antom.
+const MAX_NOTIFICATION: usize = 256 * 1024;
+
+async fn handle(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+    route: WebhookRoute,
+) -> Result<HttpResponse, ApiError> {
+    let body = read_body(payload, MAX_NOTIFICATION).await?;
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(2048).collect::<String>())
+    };
+    let answer = receive(&state, route, header, &body).await?;
+    Ok(
+        HttpResponse::build(actix_web::http::StatusCode::from_u16(answer.status).unwrap_or_default())
+            .content_type("application/json")
+            .body(answer.body),
+    )
+}
+
+pub async fn payments(
+    s: web::Data<AppState>,
+    r: HttpRequest,
+    p: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    handle(s, r, p, WebhookRoute::Payments).await
+}
+
+pub async fn refunds(
+    s: web::Data<AppState>,
+    r: HttpRequest,
+    p: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    handle(s, r, p, WebhookRoute::Refunds).await
+}
+
+pub async fn vaulting(
+    s: web::Data<AppState>,
+    r: HttpRequest,
+    p: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    handle(s, r, p, WebhookRoute::Vaulting).await
+}

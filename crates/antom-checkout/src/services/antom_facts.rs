@@ -1,0 +1,335 @@
+//! Antom's messages (notifications, inquiry answers) turned into domain events.
+//!
+//! This is the only place that reads Antom's fields to decide what happened; everything after
+//! it speaks `domain::Event`. Malformed facts (bad amounts, ids) are refused here with a reason
+//! that goes into the inbox and the timeline.
+
+use antom_client::model::{Amount, NotifyType};
+use antom_client::model::{
+    CaptureNotification, InquiryPaymentResponse, PaymentNotification, PaymentResultInfo, PaymentStatus,
+    RefundNotification, RefundStatus, Transaction, TransactionStatus, TransactionType,
+};
+use antom_client::time::parse_time;
+use antom_client::ResultStatus;
+use chrono::{DateTime, Utc};
+use domain::{CaptureRequestId, CardSummary, Event, Money, Order, RefundRequestId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FactError {
+    #[error("the amount is not valid: {0}")]
+    Amount(#[from] domain::MoneyError),
+    #[error("an id is not valid: {0}")]
+    Id(#[from] domain::IdError),
+    #[error("the field `{0}` is missing")]
+    Missing(&'static str),
+}
+
+fn money(amount: &Amount) -> Result<Money, FactError> {
+    Ok(Money::from_antom(&amount.currency, &amount.value)?)
+}
+
+fn time_or(value: Option<&str>, fallback: DateTime<Utc>) -> DateTime<Utc> {
+    value.and_then(parse_time).unwrap_or(fallback)
+}
+
+/// Brand and last four digits, from whichever of Antom's card fields are present.
+pub fn card_summary(info: Option<&PaymentResultInfo>) -> Option<CardSummary> {
+    let info = info?;
+    let last4 = info.last_four.clone().or_else(|| {
+        let digits: String = info
+            .card_no
+            .as_deref()?
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (digits.len() >= 4).then(|| digits[digits.len() - 4..].to_owned())
+    })?;
+    Some(CardSummary {
+        brand: info.card_brand.clone().unwrap_or_else(|| "CARD".into()),
+        last4,
+    })
+}
+
+/// Antom closes a session nobody paid (after about 14 minutes) with this code.
+const SESSION_CLOSED: &str = "ORDER_IS_CLOSED";
+
+/// A failed payment, plus the session's expiry when Antom closed an unpaid session.
+fn payment_failed(
+    payment_id: Option<String>,
+    code: String,
+    message: String,
+    now: DateTime<Utc>,
+) -> Vec<Event> {
+    let closed = code == SESSION_CLOSED;
+    let mut events = vec![Event::PaymentFailed {
+        payment_id,
+        code,
+        message,
+    }];
+    if closed {
+        events.push(Event::SessionExpired { at: now });
+    }
+    events
+}
+
+/// PAYMENT_RESULT / PAYMENT_PENDING.
+pub fn payment_notification(n: &PaymentNotification, now: DateTime<Utc>) -> Result<Vec<Event>, FactError> {
+    let payment_id = Some(n.payment_id.clone()).filter(|p| !p.is_empty());
+    if n.notify_type == NotifyType::PaymentPending {
+        return Ok(vec![Event::PaymentPending { payment_id }]);
+    }
+    if n.result.result_status == ResultStatus::Failed {
+        return Ok(payment_failed(
+            payment_id,
+            n.result.result_code.clone(),
+            n.result.result_message.clone(),
+            now,
+        ));
+    }
+    Ok(vec![match n.result.result_status {
+        ResultStatus::Success => Event::PaymentSucceeded {
+            payment_id,
+            amount: money(&n.payment_amount)?,
+            paid_at: time_or(n.payment_time.as_deref(), now),
+            auth_expires_at: n.auth_expiry_time.as_deref().and_then(parse_time),
+            card: card_summary(n.payment_result_info.as_ref().or(n.card_info.as_ref())),
+        },
+        ResultStatus::Failed | ResultStatus::Unknown | ResultStatus::Other(_) => {
+            Event::PaymentPending { payment_id }
+        }
+    }])
+}
+
+/// CAPTURE_RESULT.
+pub fn capture_notification(n: &CaptureNotification, now: DateTime<Utc>) -> Result<Event, FactError> {
+    let request_id = CaptureRequestId::parse(&n.capture_request_id)?;
+    Ok(match n.result.result_status {
+        ResultStatus::Success => Event::CaptureSucceeded {
+            request_id,
+            capture_id: n.capture_id.clone(),
+            amount: money(
+                n.capture_amount
+                    .as_ref()
+                    .ok_or(FactError::Missing("captureAmount"))?,
+            )?,
+            at: time_or(n.capture_time.as_deref(), now),
+        },
+        ResultStatus::Failed => Event::CaptureFailed {
+            request_id,
+            code: n.result.result_code.clone(),
+            message: n.result.result_message.clone(),
+        },
+        ResultStatus::Unknown | ResultStatus::Other(_) => Event::CaptureStillUnknown {
+            request_id,
+            code: n.result.result_code.clone(),
+        },
+    })
+}
+
+/// REFUND_RESULT.
+pub fn refund_notification(n: &RefundNotification, now: DateTime<Utc>) -> Result<Event, FactError> {
+    let request_id = RefundRequestId::parse(&n.refund_request_id)?;
+    Ok(match n.refund_status {
+        RefundStatus::Success => Event::RefundSucceeded {
+            request_id,
+            refund_id: n.refund_id.clone(),
+            amount: money(
+                n.refund_amount
+                    .as_ref()
+                    .ok_or(FactError::Missing("refundAmount"))?,
+            )?,
+            at: time_or(n.refund_time.as_deref(), now),
+        },
+        RefundStatus::Fail => Event::RefundFailed {
+            request_id,
+            code: n.result.result_code.clone(),
+            message: n.result.result_message.clone(),
+        },
+        RefundStatus::Processing | RefundStatus::Other(_) => Event::RefundStillUnknown {
+            request_id,
+            code: n.result.result_code.clone(),
+        },
+    })
+}
+
+/// An inquiryPayment answer: the payment's status plus every capture, refund and cancel
+/// transaction it lists. `order` supplies our cancel request id (Antom's cancel has none).
+pub fn inquiry(
+    resp: &InquiryPaymentResponse,
+    order: &Order,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, FactError> {
+    let mut events = Vec::new();
+    let payment_id = resp.payment_id.clone();
+    match &resp.payment_status {
+        Some(PaymentStatus::Success) => events.push(Event::PaymentSucceeded {
+            payment_id,
+            amount: money(
+                resp.payment_amount
+                    .as_ref()
+                    .ok_or(FactError::Missing("paymentAmount"))?,
+            )?,
+            paid_at: time_or(resp.payment_time.as_deref(), now),
+            auth_expires_at: resp.auth_expiry_time.as_deref().and_then(parse_time),
+            card: card_summary(resp.payment_result_info.as_ref().or(resp.card_info.as_ref())),
+        }),
+        Some(PaymentStatus::Fail) => events.extend(payment_failed(
+            payment_id,
+            resp.payment_result_code
+                .clone()
+                .unwrap_or_else(|| "PAYMENT_FAILED".into()),
+            resp.payment_result_message.clone().unwrap_or_default(),
+            now,
+        )),
+        Some(PaymentStatus::Cancelled) => {
+            if let Some(cancel) = order.cancel() {
+                events.push(Event::CancelSucceeded {
+                    request_id: cancel.request_id.clone(),
+                })
+            }
+        }
+        Some(PaymentStatus::Processing | PaymentStatus::Pending) => {
+            events.push(Event::PaymentPending { payment_id })
+        }
+        Some(PaymentStatus::Other(_)) | None => {}
+    }
+    for t in &resp.transactions {
+        if let Some(event) = transaction(t, order, now)? {
+            events.push(event);
+        }
+    }
+    Ok(events)
+}
+
+fn transaction(t: &Transaction, order: &Order, now: DateTime<Utc>) -> Result<Option<Event>, FactError> {
+    let at = time_or(t.transaction_time.as_deref(), now);
+    let (code, message) = t
+        .transaction_result
+        .as_ref()
+        .map(|r| (r.result_code.clone(), r.result_message.clone()))
+        .unwrap_or_else(|| ("FAILED".into(), String::new()));
+    let request_id = || {
+        t.transaction_request_id
+            .as_deref()
+            .ok_or(FactError::Missing("transactionRequestId"))
+    };
+    let amount = || {
+        money(
+            t.transaction_amount
+                .as_ref()
+                .ok_or(FactError::Missing("transactionAmount"))?,
+        )
+    };
+    Ok(match (&t.transaction_type, &t.transaction_status) {
+        (TransactionType::Capture, TransactionStatus::Success) => Some(Event::CaptureSucceeded {
+            request_id: CaptureRequestId::parse(request_id()?)?,
+            capture_id: t.transaction_id.clone(),
+            amount: amount()?,
+            at,
+        }),
+        (TransactionType::Capture, TransactionStatus::Fail) => Some(Event::CaptureFailed {
+            request_id: CaptureRequestId::parse(request_id()?)?,
+            code,
+            message,
+        }),
+        (TransactionType::Refund, TransactionStatus::Success) => Some(Event::RefundSucceeded {
+            request_id: RefundRequestId::parse(request_id()?)?,
+            refund_id: t.transaction_id.clone(),
+            amount: amount()?,
+            at,
+        }),
+        (TransactionType::Refund, TransactionStatus::Fail) => Some(Event::RefundFailed {
+            request_id: RefundRequestId::parse(request_id()?)?,
+            code,
+            message,
+        }),
+        (TransactionType::Cancel | TransactionType::Void, TransactionStatus::Success) => {
+            order.cancel().map(|c| Event::CancelSucceeded {
+                request_id: c.request_id.clone(),
+            })
+        }
+        _ => None,
+    })
+}
+
+/// The answer to our own capture call, as events. `Unknown` changes nothing: the capture stays
+/// PROCESSING and the reconciler settles it with the same captureRequestId.
+pub fn capture_outcome(
+    request_id: &CaptureRequestId,
+    amount: Money,
+    outcome: &antom_client::Outcome<antom_client::model::CaptureResponse>,
+    now: DateTime<Utc>,
+) -> Vec<Event> {
+    use antom_client::Outcome;
+    match outcome {
+        Outcome::Success(r) => vec![Event::CaptureSucceeded {
+            request_id: request_id.clone(),
+            capture_id: r.capture_id.clone(),
+            amount,
+            at: time_or(r.capture_time.as_deref(), now),
+        }],
+        Outcome::Failed { code, message, .. } => vec![Event::CaptureFailed {
+            request_id: request_id.clone(),
+            code: code.clone(),
+            message: message.clone(),
+        }],
+        Outcome::Unknown { code, .. } => vec![Event::CaptureStillUnknown {
+            request_id: request_id.clone(),
+            code: code.clone(),
+        }],
+    }
+}
+
+/// The answer to our own refund call (or an inquiryRefund), as events.
+pub fn refund_outcome(
+    request_id: &RefundRequestId,
+    amount: Money,
+    outcome: &antom_client::Outcome<antom_client::model::RefundResponse>,
+    now: DateTime<Utc>,
+) -> Vec<Event> {
+    use antom_client::Outcome;
+    match outcome {
+        Outcome::Success(r) => vec![Event::RefundSucceeded {
+            request_id: request_id.clone(),
+            refund_id: r.refund_id.clone(),
+            amount,
+            at: time_or(r.refund_time.as_deref(), now),
+        }],
+        Outcome::Failed { code, message, .. } => vec![Event::RefundFailed {
+            request_id: request_id.clone(),
+            code: code.clone(),
+            message: message.clone(),
+        }],
+        Outcome::Unknown { code, .. } => vec![Event::RefundStillUnknown {
+            request_id: request_id.clone(),
+            code: code.clone(),
+        }],
+    }
+}
+
+/// An inquiryRefund answer, as events (PROCESSING → none).
+pub fn refund_inquiry(
+    request_id: &RefundRequestId,
+    response: &antom_client::model::InquiryRefundResponse,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, FactError> {
+    Ok(match &response.refund_status {
+        Some(RefundStatus::Success) => vec![Event::RefundSucceeded {
+            request_id: request_id.clone(),
+            refund_id: response.refund_id.clone(),
+            amount: money(
+                response
+                    .refund_amount
+                    .as_ref()
+                    .ok_or(FactError::Missing("refundAmount"))?,
+            )?,
+            at: time_or(response.refund_time.as_deref(), now),
+        }],
+        Some(RefundStatus::Fail) => vec![Event::RefundFailed {
+            request_id: request_id.clone(),
+            code: "REFUND_FAILED".into(),
+            message: String::new(),
+        }],
+        Some(RefundStatus::Processing | RefundStatus::Other(_)) | None => Vec::new(),
+    })
+}

@@ -1,0 +1,343 @@
+//! `POST /sessions`: price the cart from the catalog, store the order and a fresh
+//! paymentRequestId, then ask Antom for a payment session, resending the identical request
+//! while the answer is unknown and the time budget lasts.
+
+use antom_client::model::{
+    Amount, Buyer, CaptureMode as AntomCaptureMode, CreatePaymentSessionRequest, Env, Goods,
+    Order as AntomOrder, OsType, PaymentFactor, PaymentMethod, TerminalType, UserName,
+};
+use antom_client::time::parse_time;
+use antom_client::{Outcome, RetryPolicy};
+use chrono::{DateTime, Duration, Utc};
+use domain::{
+    price_cart, CartError, CartLine, CatalogEntry, Event, Order, OrderId, PaymentRequestId, PricedCart, Sku,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::order_sync::apply_events;
+use crate::config::CaptureMode;
+use crate::error::ApiError;
+use crate::persistence::{NewOrder, TimelineEntry};
+use crate::state::AppState;
+use crate::tokens;
+
+/// The request body of `POST /sessions` (unknown fields, such as client-side prices, are ignored).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRequest {
+    pub items: Vec<SessionItem>,
+    #[serde(default)]
+    pub buyer: Option<BuyerInput>,
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub terminal_type: Option<String>,
+    #[serde(default)]
+    pub os_type: Option<String>,
+    #[serde(default)]
+    pub saved_card_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionItem {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuyerInput {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SdkConfig {
+    pub environment: &'static str,
+    pub script_url: String,
+}
+
+/// The 201 body.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCreated {
+    pub order_id: String,
+    pub order_token: String,
+    pub payment_request_id: String,
+    pub payment_session_data: String,
+    pub payment_session_expiry_time: String,
+    pub amount: domain::Money,
+    pub sdk: SdkConfig,
+}
+
+fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Unprocessable {
+        code,
+        message: message.into(),
+    }
+}
+
+impl From<CartError> for ApiError {
+    fn from(e: CartError) -> Self {
+        let code = match e.code() {
+            "EMPTY_CART" => "EMPTY_CART",
+            "UNKNOWN_SKU" => "UNKNOWN_SKU",
+            "INVALID_QUANTITY" => "INVALID_QUANTITY",
+            "MIXED_CURRENCY" => "MIXED_CURRENCY",
+            "TOO_MANY_ITEMS" => "TOO_MANY_ITEMS",
+            "ZERO_TOTAL" => "ZERO_TOTAL",
+            _ => "AMOUNT_OVERFLOW",
+        };
+        unprocessable(code, e.to_string())
+    }
+}
+
+/// Checks the optional fields the contract lets buyers send, before anything is stored.
+fn validate(request: &SessionRequest) -> Result<(), ApiError> {
+    if let Some(t) = &request.terminal_type {
+        if !matches!(t.as_str(), "WEB" | "WAP" | "APP") {
+            return Err(ApiError::bad_request("terminalType must be WEB, WAP or APP"));
+        }
+    }
+    if let Some(os) = &request.os_type {
+        if !matches!(os.as_str(), "IOS" | "ANDROID") {
+            return Err(ApiError::bad_request("osType must be IOS or ANDROID"));
+        }
+    }
+    if let Some(locale) = &request.locale {
+        let ok = locale.len() <= 8
+            && locale
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !ok {
+            return Err(ApiError::bad_request("locale must look like en_US"));
+        }
+    }
+    if let Some(b) = &request.buyer {
+        let fits = |v: &Option<String>, max: usize| v.as_ref().is_none_or(|s| s.chars().count() <= max);
+        if !fits(&b.email, 64) || !fits(&b.first_name, 32) || !fits(&b.last_name, 32) {
+            return Err(ApiError::bad_request(
+                "buyer fields are too long (email 64, names 32)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Prices the cart against the catalog. Client prices never enter here.
+async fn price(state: &AppState, items: &[SessionItem]) -> Result<PricedCart, ApiError> {
+    let lines: Vec<CartLine> = items
+        .iter()
+        .map(|i| CartLine {
+            sku: i.sku.clone(),
+            quantity: i.quantity,
+        })
+        .collect();
+    let skus: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
+    let products = state.store.products_by_sku(&skus).await?;
+    let lookup = |sku: &Sku| {
+        products
+            .iter()
+            .find(|p| p.sku == sku.as_str())
+            .map(|p| CatalogEntry {
+                sku: sku.clone(),
+                name: p.name.clone(),
+                unit_price: p.unit_price,
+            })
+    };
+    Ok(price_cart(&lines, lookup)?)
+}
+
+pub async fn create_session(
+    state: &AppState,
+    request: SessionRequest,
+    buyer_id: Option<&str>,
+) -> Result<SessionCreated, ApiError> {
+    validate(&request)?;
+    if request.saved_card_id.is_some() {
+        return Err(unprocessable(
+            "SAVED_CARDS_DISABLED",
+            "paying with a saved card is not available yet",
+        ));
+    }
+    let cart = price(state, &request.items).await?;
+    let now = Utc::now();
+    let order_id = uuid::Uuid::now_v7().to_string();
+    let payment_request_id = uuid::Uuid::now_v7().to_string();
+    let order = Order::new(
+        OrderId::parse(&order_id).expect("uuid is a valid id"),
+        cart,
+        PaymentRequestId::parse(&payment_request_id).expect("uuid is a valid id"),
+        now,
+    );
+    let token = tokens::new_token();
+    let token_hash = tokens::hash_token(&token);
+    // If this process dies before Antom answers, the reconciler finds the order here.
+    let check_at = now
+        + Duration::from_std(state.settings.session_retry_budget).unwrap_or_default()
+        + Duration::seconds(5);
+    state
+        .store
+        .insert_order(NewOrder {
+            order: &order,
+            token_hash: &token_hash,
+            buyer_id,
+            timeline: &[TimelineEntry {
+                at: now,
+                event_type: "ORDER_CREATED".into(),
+                actor: "buyer".into(),
+                details: json!({"paymentRequestId": payment_request_id, "amount": order.total()}),
+            }],
+            next_check_at: Some(check_at),
+        })
+        .await?;
+
+    let antom_request = session_request(state, &order, &request, buyer_id, &token);
+    let budget = state.settings.session_retry_budget;
+    let retry = RetryPolicy {
+        max_attempts: 5,
+        initial_backoff: std::time::Duration::from_millis(250),
+        max_backoff: std::time::Duration::from_secs(2),
+        max_elapsed: budget,
+    };
+    let outcome = state.antom.send_with(&antom_request, retry).await;
+    let now = Utc::now();
+    match outcome {
+        Outcome::Success(response) => {
+            let expires = response
+                .payment_session_expiry_time
+                .as_deref()
+                .and_then(parse_time)
+                .unwrap_or(now + Duration::hours(1));
+            let session_data = response.payment_session_data.clone().unwrap_or_default();
+            apply_events(
+                &state.store,
+                &order_id,
+                &[Event::SessionCreated {
+                    session_expires_at: expires,
+                }],
+                "antom:createPaymentSession",
+                now,
+            )
+            .await?;
+            Ok(SessionCreated {
+                order_id,
+                order_token: token,
+                payment_request_id,
+                payment_session_data: session_data,
+                payment_session_expiry_time: iso(expires),
+                amount: order.total(),
+                sdk: SdkConfig {
+                    environment: state.sdk.environment,
+                    script_url: state.sdk.script_url.clone(),
+                },
+            })
+        }
+        Outcome::Failed { code, message, .. } => {
+            apply_events(
+                &state.store,
+                &order_id,
+                &[Event::PaymentFailed {
+                    payment_id: None,
+                    code: code.clone(),
+                    message: message.clone(),
+                }],
+                "antom:createPaymentSession",
+                now,
+            )
+            .await?;
+            Err(ApiError::AntomRejected { code, message })
+        }
+        Outcome::Unknown { code, .. } => {
+            tracing::warn!(order_id, %code, "createPaymentSession unknown after retries; left to the reconciler");
+            state
+                .store
+                .append_timeline(
+                    &order_id,
+                    &[TimelineEntry {
+                        at: now,
+                        event_type: "SESSION_UNKNOWN".into(),
+                        actor: "antom:createPaymentSession".into(),
+                        details: json!({"code": code}),
+                    }],
+                )
+                .await?;
+            Err(ApiError::AntomUnavailable)
+        }
+    }
+}
+
+fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn amount(m: domain::Money) -> Amount {
+    Amount::new(m.currency().code(), m.to_antom_value())
+}
+
+/// The createPaymentSession request for an order.
+fn session_request(
+    state: &AppState,
+    order: &Order,
+    request: &SessionRequest,
+    buyer_id: Option<&str>,
+    token: &str,
+) -> CreatePaymentSessionRequest {
+    let order_id = order.id().as_str();
+    let goods = order
+        .items()
+        .iter()
+        .map(|item| Goods {
+            reference_goods_id: item.sku().as_str().to_owned(),
+            goods_name: item.name().chars().take(256).collect(),
+            goods_unit_amount: Some(amount(item.unit_price())),
+            goods_quantity: Some(item.quantity().get().to_string()),
+            ..Default::default()
+        })
+        .collect();
+    let buyer = Buyer {
+        reference_buyer_id: buyer_id.map(str::to_owned),
+        buyer_email: request.buyer.as_ref().and_then(|b| b.email.clone()),
+        buyer_name: request.buyer.as_ref().map(|b| UserName {
+            first_name: b.first_name.clone(),
+            last_name: b.last_name.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let env = Env {
+        terminal_type: Some(TerminalType::from(
+            request.terminal_type.as_deref().unwrap_or("WEB"),
+        )),
+        os_type: request.os_type.as_deref().map(OsType::from),
+        ..Default::default()
+    };
+    let count: u32 = order.items().iter().map(|i| i.quantity().get()).sum();
+    let capture_mode = match state.capture_mode {
+        CaptureMode::Manual => AntomCaptureMode::Manual,
+        CaptureMode::Automatic => AntomCaptureMode::Automatic,
+    };
+    CreatePaymentSessionRequest {
+        payment_request_id: order.payment().request_id.as_str().to_owned(),
+        payment_amount: amount(order.total()),
+        order: AntomOrder {
+            reference_order_id: order_id.to_owned(),
+            order_description: format!("Order {order_id} ({count} items)"),
+            order_amount: Some(amount(order.total())),
+            buyer: Some(buyer),
+            goods,
+            env: Some(env.clone()),
+        },
+        payment_method: Some(PaymentMethod::card()),
+        payment_redirect_url: state.url(&format!("/checkout/result?orderId={order_id}&token={token}")),
+        payment_notify_url: Some(state.url("/webhooks/antom/payments")),
+        payment_factor: Some(PaymentFactor::card_authorization(capture_mode)),
+        env: Some(env),
+        locale: request.locale.clone(),
+        ..Default::default()
+    }
+}

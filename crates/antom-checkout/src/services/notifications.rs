@@ -1,0 +1,229 @@
+//! Antom's webhooks: verify over the raw bytes first, store every delivery in the inbox,
+//! parse, apply through the locked sync path, record the outcome, acknowledge.
+
+use antom_client::model::Notification;
+use antom_client::{verify_notification, SignedHeaders, ACK_BODY};
+use chrono::Utc;
+use domain::Event;
+use serde_json::json;
+
+use super::antom_facts;
+use super::order_sync::apply_events;
+use crate::persistence::{InboxDelivery, StoreError};
+use crate::state::AppState;
+
+/// The three webhook routes of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookRoute {
+    Payments,
+    Refunds,
+    Vaulting,
+}
+
+impl WebhookRoute {
+    pub fn path(self) -> &'static str {
+        match self {
+            WebhookRoute::Payments => "/webhooks/antom/payments",
+            WebhookRoute::Refunds => "/webhooks/antom/refunds",
+            WebhookRoute::Vaulting => "/webhooks/antom/vaulting",
+        }
+    }
+}
+
+/// The HTTP answer for Antom.
+#[derive(Debug)]
+pub struct WebhookAnswer {
+    pub status: u16,
+    pub body: String,
+}
+
+impl WebhookAnswer {
+    fn ack() -> Self {
+        WebhookAnswer {
+            status: 200,
+            body: ACK_BODY.to_owned(),
+        }
+    }
+
+    fn rejected(message: &str) -> Self {
+        WebhookAnswer {
+            status: 401,
+            body: json!({"result": {"resultCode": "INVALID_SIGNATURE", "resultStatus": "F", "resultMessage": message}})
+                .to_string(),
+        }
+    }
+}
+
+/// Headers kept with each delivery (never anything else from the request).
+pub const STORED_HEADERS: [&str; 5] = [
+    "client-id",
+    "request-time",
+    "signature",
+    "content-type",
+    "user-agent",
+];
+
+pub async fn receive(
+    state: &AppState,
+    route: WebhookRoute,
+    header: impl Fn(&str) -> Option<String>,
+    body: &[u8],
+) -> Result<WebhookAnswer, StoreError> {
+    let now = Utc::now();
+    let values: Vec<(&str, Option<String>)> = STORED_HEADERS.iter().map(|h| (*h, header(h))).collect();
+    let stored_headers = serde_json::Value::Object(
+        values
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), json!(v))))
+            .collect(),
+    );
+    let get = |name: &str| {
+        values
+            .iter()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.as_deref())
+    };
+    let signed = SignedHeaders {
+        client_id: get("client-id"),
+        time: get("request-time"),
+        signature: get("signature"),
+    };
+    let text = String::from_utf8_lossy(body);
+    let verdict = verify_notification(
+        state.antom_public_key(),
+        &state.external_path(route.path()),
+        state.antom.client_id(),
+        signed,
+        body,
+    );
+    if let Err(reason) = verdict {
+        let reason = reason.to_string();
+        state
+            .store
+            .record_delivery(InboxDelivery {
+                route: route.path(),
+                headers: stored_headers,
+                body: &text,
+                verified: false,
+                reject_reason: Some(&reason),
+                notify_type: None,
+                received_at: now,
+            })
+            .await?;
+        state
+            .metrics
+            .observe_notification(route.path(), "REJECTED", "INVALID_SIGNATURE");
+        tracing::warn!(route = route.path(), %reason, "notification rejected");
+        return Ok(WebhookAnswer::rejected(&reason));
+    }
+
+    let parsed = Notification::parse(body);
+    let notify_type = parsed
+        .as_ref()
+        .ok()
+        .and_then(|n| n.notify_type())
+        .map(|t| t.as_str().to_owned());
+    let record = state
+        .store
+        .record_delivery(InboxDelivery {
+            route: route.path(),
+            headers: stored_headers,
+            body: &text,
+            verified: true,
+            reject_reason: None,
+            notify_type: notify_type.as_deref(),
+            received_at: now,
+        })
+        .await?;
+    // A redelivery of something already settled is acknowledged without touching the order.
+    // Anything else (first delivery, unknown payment then, a crash mid-way) is applied again:
+    // the domain treats repeated facts as duplicates, so this is safe.
+    let settled = matches!(
+        record.outcome.as_deref(),
+        Some("APPLIED" | "DUPLICATE" | "NO_CHANGE" | "FLAGGED_FOR_REVIEW")
+    );
+    if !record.first_delivery && settled {
+        state
+            .metrics
+            .observe_notification(route.path(), "VERIFIED", "DUPLICATE_DELIVERY");
+        return Ok(WebhookAnswer::ack());
+    }
+
+    let (order_id, outcome, detail) = match parsed {
+        Err(e) => (None, "UNPARSEABLE".to_owned(), Some(e.to_string())),
+        Ok(notification) => apply_notification(state, &notification, now).await?,
+    };
+    state
+        .store
+        .set_inbox_outcome(record.id, order_id.as_deref(), &outcome, detail.as_deref())
+        .await?;
+    state
+        .metrics
+        .observe_notification(route.path(), "VERIFIED", &outcome);
+    tracing::info!(route = route.path(), order_id = order_id.as_deref().unwrap_or(""), %outcome, "notification applied");
+    Ok(WebhookAnswer::ack())
+}
+
+/// Finds the order a notification is about, turns it into events and applies them.
+async fn apply_notification(
+    state: &AppState,
+    notification: &Notification,
+    now: chrono::DateTime<Utc>,
+) -> Result<(Option<String>, String, Option<String>), StoreError> {
+    let store = &state.store;
+    let (order_id, events): (Option<String>, Result<Vec<Event>, antom_facts::FactError>) = match notification
+    {
+        Notification::Payment(n) => {
+            let id = match store
+                .order_id_by_payment_request_id(&n.payment_request_id)
+                .await?
+            {
+                Some(id) => Some(id),
+                None => store.order_id_by_payment_id(&n.payment_id).await?,
+            };
+            (id, antom_facts::payment_notification(n, now))
+        }
+        Notification::Capture(n) => {
+            let id = match store
+                .order_id_by_capture_request_id(&n.capture_request_id)
+                .await?
+            {
+                Some(id) => Some(id),
+                None => store.order_id_by_payment_id(&n.payment_id).await?,
+            };
+            (id, antom_facts::capture_notification(n, now).map(|e| vec![e]))
+        }
+        Notification::Refund(n) => {
+            let id = match store.order_id_by_refund_request_id(&n.refund_request_id).await? {
+                Some(id) => Some(id),
+                None => match &n.payment_id {
+                    Some(p) => store.order_id_by_payment_id(p).await?,
+                    None => None,
+                },
+            };
+            (id, antom_facts::refund_notification(n, now).map(|e| vec![e]))
+        }
+        Notification::Vaulting(_) => return Ok((None, "VAULTING_NOT_ENABLED".into(), None)),
+        Notification::Unknown(_) => return Ok((None, "UNKNOWN_TYPE".into(), None)),
+    };
+    let Some(order_id) = order_id else {
+        return Ok((
+            None,
+            "UNKNOWN_PAYMENT".into(),
+            Some("no order matches this notification".into()),
+        ));
+    };
+    let events = match events {
+        Ok(events) => events,
+        Err(e) => return Ok((Some(order_id), "INVALID_FACT".into(), Some(e.to_string()))),
+    };
+    let report = apply_events(store, &order_id, &events, "antom:notification", now).await?;
+    Ok(match report {
+        Some(report) => (
+            Some(order_id),
+            report.outcome().to_owned(),
+            Some(report.status.as_str().to_owned()),
+        ),
+        None => (None, "UNKNOWN_PAYMENT".into(), None),
+    })
+}

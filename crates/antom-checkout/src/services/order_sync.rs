@@ -1,0 +1,138 @@
+//! The one path by which facts change an order: lock the row, apply each event through the
+//! domain state machine, record every applied or refused fact in the timeline, flag what needs
+//! a human, schedule the next reconciliation check, commit. Webhooks, inquiries (result page,
+//! reconciler, ops sync) and ops actions all come through here, so they cannot disagree.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::{Event, NotApplied, Order, OrderStatus, RecordStatus, ReviewNote};
+use serde_json::json;
+
+use crate::persistence::{Store, StoreError, TimelineEntry};
+
+/// What applying a batch of facts did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub status: OrderStatus,
+    pub applied: usize,
+    pub duplicates: usize,
+    pub refused: usize,
+    pub flagged: bool,
+}
+
+impl SyncReport {
+    /// A one-word outcome for the inbox and metrics.
+    pub fn outcome(&self) -> &'static str {
+        if self.flagged {
+            "FLAGGED_FOR_REVIEW"
+        } else if self.applied > 0 {
+            "APPLIED"
+        } else if self.refused == 0 && self.duplicates > 0 {
+            "DUPLICATE"
+        } else if self.refused == 0 {
+            "NO_CHANGE"
+        } else {
+            "NOT_APPLIED"
+        }
+    }
+}
+
+/// Applies `events` to the order under its lock. `None` when the order does not exist.
+pub async fn apply_events(
+    store: &Store,
+    order_id: &str,
+    events: &[Event],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SyncReport>, StoreError> {
+    let Some(mut locked) = store.lock_order(order_id).await? else {
+        return Ok(None);
+    };
+    let mut report = SyncReport {
+        status: locked.order().status(),
+        applied: 0,
+        duplicates: 0,
+        refused: 0,
+        flagged: false,
+    };
+    let mut timeline = Vec::new();
+    for event in events {
+        let result = locked.order_mut().apply(event);
+        match result {
+            Ok(transition) => {
+                report.applied += 1;
+                timeline.push(TimelineEntry {
+                    at: now,
+                    event_type: event.kind().to_owned(),
+                    actor: actor.to_owned(),
+                    details: json!({
+                        "event": event,
+                        "from": transition.from.as_str(),
+                        "to": transition.to.as_str(),
+                    }),
+                });
+            }
+            Err(NotApplied::Duplicate) => {
+                report.duplicates += 1;
+            }
+            Err(refusal) => {
+                report.refused += 1;
+                timeline.push(TimelineEntry {
+                    at: now,
+                    event_type: "EVENT_NOT_APPLIED".into(),
+                    actor: actor.to_owned(),
+                    details: json!({
+                        "event": event,
+                        "reason": refusal.code(),
+                        "message": refusal.to_string(),
+                    }),
+                });
+                if refusal.needs_review() {
+                    report.flagged = true;
+                    let reason = format!("{} not applied: {refusal}", event.kind());
+                    locked.order_mut().flag_for_review(ReviewNote {
+                        at: now,
+                        reason: reason.clone(),
+                    });
+                    timeline.push(TimelineEntry {
+                        at: now,
+                        event_type: "FLAGGED_FOR_REVIEW".into(),
+                        actor: actor.to_owned(),
+                        details: json!({ "reason": reason }),
+                    });
+                }
+            }
+        }
+    }
+    report.status = locked.order().status();
+    let changed = report.applied > 0 || report.flagged;
+    let attempts = if changed {
+        0
+    } else {
+        locked.stored.check_attempts.saturating_add(1)
+    };
+    let next = next_check_at(locked.order(), now, attempts);
+    locked.commit(&timeline, next, Some(attempts)).await?;
+    Ok(Some(report))
+}
+
+/// When the reconciler should look at this order again: while anything is still processing
+/// at Antom, with exponential backoff (5 s doubling, at most 10 min); `None` when settled.
+pub fn next_check_at(order: &Order, now: DateTime<Utc>, attempts: i32) -> Option<DateTime<Utc>> {
+    let payment_open = order.payment().status == RecordStatus::Processing && !order.session_expired();
+    let capture_open = order
+        .captures()
+        .iter()
+        .any(|c| c.status == RecordStatus::Processing);
+    let refund_open = order
+        .refunds()
+        .iter()
+        .any(|r| r.status == RecordStatus::Processing);
+    let cancel_open = order
+        .cancel()
+        .is_some_and(|c| c.status == RecordStatus::Processing);
+    if !(payment_open || capture_open || refund_open || cancel_open) {
+        return None;
+    }
+    let seconds = 5i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(600);
+    Some(now + Duration::seconds(seconds))
+}

@@ -1,0 +1,150 @@
+//! The reconciliation worker: every `RECONCILE_INTERVAL_SECS` it claims the orders whose check
+//! is due and asks Antom about whatever is still open, so a lost webhook never loses a payment:
+//! payments still processing (inquiryPayment), captures and cancels still processing
+//! (inquiryPayment transactions, then a resend of the identical request, which Antom's
+//! idempotency makes safe), refunds still processing (inquiryRefund; a refund Antom has never
+//! seen is resent with the same refundRequestId, one it is processing is never resent),
+//! sessions past their expiry (→ EXPIRED) and authorizations past `authExpiryTime`.
+//! Every answer is applied through the same locked path as a webhook.
+
+use antom_client::model::InquiryRefundRequest;
+use antom_client::Outcome;
+use chrono::{Duration, Utc};
+use domain::{Event, RecordStatus};
+
+use super::antom_facts;
+use super::inquiry::inquire_payment;
+use super::ops::{send_cancel, send_capture, send_refund};
+use super::order_sync::apply_events;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const ACTOR: &str = "worker:reconciler";
+/// A claimed order is not handed to another replica for this long.
+const LEASE_SECONDS: i64 = 60;
+/// Orders looked at per round.
+const BATCH: u64 = 50;
+
+/// Runs forever (until the task is aborted).
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    let interval = state.settings.reconcile_interval;
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(interval).await;
+            match run_once(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(orders = n, "reconciled"),
+                Err(e) => tracing::warn!(error = %e, "reconciliation round failed"),
+            }
+        }
+    })
+}
+
+/// One round: claim due orders and reconcile each. Returns how many were looked at.
+pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
+    let now = Utc::now();
+    let claimed = state
+        .store
+        .claim_due_orders(now, Duration::seconds(LEASE_SECONDS), BATCH)
+        .await?;
+    for order_id in &claimed {
+        if let Err(e) = reconcile_order(state, order_id).await {
+            tracing::warn!(order_id = order_id.as_str(), error = %e, "could not reconcile");
+        }
+    }
+    Ok(claimed.len())
+}
+
+/// Brings one order as far towards its final state as Antom's answers allow.
+pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), ApiError> {
+    let Some(stored) = state.store.order(order_id).await? else {
+        return Ok(());
+    };
+    let order = &stored.order;
+    let open_payment = order.payment().status == RecordStatus::Processing && !order.session_expired();
+    let open_capture = order
+        .captures()
+        .iter()
+        .any(|c| c.status == RecordStatus::Processing);
+    let open_cancel = order
+        .cancel()
+        .is_some_and(|c| c.status == RecordStatus::Processing);
+    if open_payment || open_capture || open_cancel {
+        inquire_payment(state, order_id, ACTOR)
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
+    }
+    inquire_refunds(state, order_id, ACTOR).await?;
+
+    // Whatever the inquiry could not settle is resent with the identical request id.
+    let Some(stored) = state.store.order(order_id).await? else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    for capture in stored
+        .order
+        .captures()
+        .iter()
+        .filter(|c| c.status == RecordStatus::Processing)
+    {
+        if let Some(amount) = capture.amount {
+            send_capture(state, order_id, &stored, &capture.request_id, amount).await?;
+        }
+    }
+    if let Some(cancel) = stored
+        .order
+        .cancel()
+        .filter(|c| c.status == RecordStatus::Processing)
+    {
+        send_cancel(state, order_id, &stored, &cancel.request_id).await?;
+    }
+
+    let mut events = Vec::new();
+    if stored.order.is_session_overdue(now) {
+        events.push(Event::SessionExpired { at: now });
+    }
+    if stored.order.is_authorization_overdue(now) {
+        events.push(Event::AuthorizationExpired { at: now });
+    }
+    // Always apply (even nothing): it reschedules the next check with backoff.
+    apply_events(&state.store, order_id, &events, ACTOR, now).await?;
+    Ok(())
+}
+
+/// inquiryRefund for every refund still processing; resends the refunds Antom never received.
+pub async fn inquire_refunds(state: &AppState, order_id: &str, actor: &str) -> Result<(), ApiError> {
+    let Some(stored) = state.store.order(order_id).await? else {
+        return Ok(());
+    };
+    for refund in stored
+        .order
+        .refunds()
+        .iter()
+        .filter(|r| r.status == RecordStatus::Processing)
+    {
+        let request = InquiryRefundRequest::by_refund_request_id(refund.request_id.as_str().to_owned());
+        let now = Utc::now();
+        match state.antom.send(&request).await {
+            Outcome::Success(response) => {
+                let events = antom_facts::refund_inquiry(&refund.request_id, &response, now)
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+                apply_events(&state.store, order_id, &events, actor, now).await?;
+            }
+            Outcome::Failed { code, .. } if code == "ORDER_NOT_EXIST" => {
+                if let Some(amount) = refund.amount {
+                    send_refund(
+                        state,
+                        order_id,
+                        &stored,
+                        &refund.request_id,
+                        amount,
+                        refund.reason.as_deref(),
+                    )
+                    .await?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

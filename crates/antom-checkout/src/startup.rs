@@ -1,0 +1,311 @@
+//! Builds the application from settings: database, keys, the embedded simulator, the Antom
+//! client, the HTTP server. Binds before anything needs the port, so port 0 works in tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::{web, App, HttpServer};
+use antom_client::{Client, ClientConfig, PrivateKey, PublicKey};
+use tracing::Instrument;
+
+use crate::config::{AntomSettings, DataKey, Settings};
+use crate::keys_store::{self, KeysStoreError};
+use crate::metrics::Metrics;
+use crate::persistence::{Store, StoreError};
+use crate::routes;
+use crate::state::{AppState, SdkInfo};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("keys: {0}")]
+    Keys(#[from] KeysStoreError),
+    #[error("simulator: {0}")]
+    Simulator(String),
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+    #[error("Antom client: {0}")]
+    Client(#[from] antom_client::ClientError),
+}
+
+/// A running application.
+pub struct Application {
+    port: u16,
+    base_url: String,
+    server: Option<Server>,
+    handle: ServerHandle,
+    simulator: Option<antom_sim::Simulator>,
+    worker: Option<tokio::task::JoinHandle<()>>,
+    state: AppState,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Antom side resolved: who we are, how we sign, whom we trust.
+struct AntomSide {
+    gateway_url: String,
+    client_id: String,
+    merchant_key: PrivateKey,
+    antom_public_key: PublicKey,
+    key_version: u32,
+    sdk: SdkInfo,
+    simulator: Option<antom_sim::Simulator>,
+    data_key: Option<DataKey>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let store = Store::connect(&settings.database_url).await?;
+        store.migrate().await?;
+        store.seed_demo_catalog().await?;
+
+        let listener = TcpListener::bind(settings.bind_addr).map_err(|source| StartupError::Bind {
+            addr: settings.bind_addr.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.to_string(),
+                source,
+            })?
+            .port();
+        let public_base_url = settings
+            .public_base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", settings.bind_addr.ip()));
+        let public_path_prefix = url::Url::parse(&public_base_url)
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+
+        let antom = resolve_antom(&settings).await?;
+        let data_key = settings
+            .data_encryption_key
+            .clone()
+            .or(antom.data_key.clone())
+            .expect("live mode requires DATA_ENCRYPTION_KEY (checked when loading settings)");
+        let metrics = Arc::new(Metrics::default());
+        let mut client_config = ClientConfig::new(
+            antom.gateway_url.clone(),
+            antom.client_id.clone(),
+            antom.merchant_key.clone(),
+            antom.antom_public_key.clone(),
+        );
+        client_config.key_version = antom.key_version;
+        client_config.observer = Some(metrics.clone());
+        let client = Client::new(client_config)?;
+        let capture_mode = settings.capture_mode;
+
+        let state = AppState {
+            store,
+            antom: client,
+            antom_public_key: antom.antom_public_key.clone(),
+            settings: Arc::new(settings),
+            public_base_url: Arc::from(public_base_url.as_str()),
+            public_path_prefix: Arc::from(public_path_prefix.as_str()),
+            sdk: antom.sdk.clone(),
+            metrics,
+            data_key,
+            capture_mode,
+        };
+        let server = http_server(listener, state.clone())?;
+        let worker = Some(crate::services::reconciler::spawn(state.clone()));
+        Ok(Application {
+            worker,
+            port,
+            base_url: format!("http://127.0.0.1:{port}"),
+            handle: server.handle(),
+            server: Some(server),
+            simulator: antom.simulator,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Loopback URL of this server (tests use it; `PUBLIC_BASE_URL` may differ).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The embedded simulator's base URL, in simulator mode.
+    pub fn simulator_url(&self) -> Option<String> {
+        self.simulator.as_ref().map(|s| s.base_url().to_owned())
+    }
+
+    /// Serves until the server stops (signal or [`Application::stop`]).
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        let server = self.server.take().expect("run once");
+        let handle = self.handle.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                tracing::info!("shutting down");
+                handle.stop(true).await;
+            }
+        });
+        let result = server.await;
+        if let Some(worker) = self.worker.take() {
+            worker.abort();
+        }
+        if let Some(sim) = self.simulator.take() {
+            sim.stop().await;
+        }
+        result
+    }
+
+    /// Starts serving in the background; returns a handle to stop it.
+    pub fn spawn(mut self) -> RunningApplication {
+        let server = self.server.take().expect("run once");
+        let task = tokio::spawn(server);
+        RunningApplication { app: self, task }
+    }
+}
+
+/// An application serving in the background (tests, the benchmark).
+#[derive(Debug)]
+pub struct RunningApplication {
+    pub app: Application,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningApplication {
+    pub async fn stop(mut self) {
+        self.app.handle.stop(true).await;
+        let _ = self.task.await;
+        if let Some(worker) = self.app.worker.take() {
+            worker.abort();
+        }
+        if let Some(sim) = self.app.simulator.take() {
+            sim.stop().await;
+        }
+    }
+}
+
+async fn resolve_antom(settings: &Settings) -> Result<AntomSide, StartupError> {
+    match &settings.antom {
+        AntomSettings::Live {
+            gateway_url,
+            client_id,
+            merchant_key,
+            antom_public_key,
+            key_version,
+            sdk_script_url,
+        } => Ok(AntomSide {
+            gateway_url: gateway_url.clone(),
+            client_id: client_id.clone(),
+            merchant_key: merchant_key.clone(),
+            antom_public_key: antom_public_key.clone(),
+            key_version: *key_version,
+            sdk: SdkInfo {
+                environment: if client_id.starts_with("SANDBOX_") {
+                    "sandbox"
+                } else {
+                    "prod"
+                },
+                script_url: sdk_script_url.clone(),
+            },
+            simulator: None,
+            data_key: None,
+        }),
+        AntomSettings::Simulator {
+            bind_addr,
+            client_id,
+            merchant_key,
+            antom_private_key,
+            key_version,
+            time_scale,
+            sdk_script_url,
+        } => {
+            let needs_dev_keys = merchant_key.is_none()
+                || antom_private_key.is_none()
+                || settings.data_encryption_key.is_none();
+            let dev = if needs_dev_keys {
+                Some(keys_store::load_or_generate(&settings.data_dir)?)
+            } else {
+                None
+            };
+            let merchant_key = merchant_key
+                .clone()
+                .or_else(|| dev.as_ref().map(|d| d.merchant.clone()))
+                .expect("dev keys loaded when missing");
+            let antom_key = antom_private_key
+                .clone()
+                .or_else(|| dev.as_ref().map(|d| d.antom.clone()))
+                .expect("dev keys loaded when missing");
+            let simulator = antom_sim::start(antom_sim::SimConfig {
+                bind_addr: *bind_addr,
+                client_id: client_id.clone(),
+                merchant_public_key: merchant_key.public_key(),
+                antom_private_key: antom_key.clone(),
+                time_scale: *time_scale,
+                public_base_url: None,
+            })
+            .await
+            .map_err(|e| StartupError::Simulator(e.to_string()))?;
+            let base = simulator.base_url().to_owned();
+            Ok(AntomSide {
+                gateway_url: base.clone(),
+                client_id: client_id.clone(),
+                merchant_key,
+                antom_public_key: antom_key.public_key(),
+                key_version: *key_version,
+                sdk: SdkInfo {
+                    environment: "sandbox",
+                    script_url: sdk_script_url
+                        .clone()
+                        .unwrap_or_else(|| format!("{base}/sdk/ams-checkout.js")),
+                },
+                simulator: Some(simulator),
+                data_key: dev.map(|d| d.data_key),
+            })
+        }
+    }
+}
+
+fn http_server(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {
+    let data = web::Data::new(state);
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap_fn(|req, srv| {
+                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+                let method = req.method().to_string();
+                let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+                let span = tracing::info_span!("http", %method, %route);
+                let started = Instant::now();
+                let fut = srv.call(req);
+                async move {
+                    let response = fut.await?;
+                    if let Some(metrics) = metrics {
+                        metrics.observe_http(&route, &method, response.status().as_u16(), started.elapsed());
+                    }
+                    Ok(response)
+                }
+                .instrument(span)
+            })
+            .configure(routes::configure)
+    })
+    .listen(listener)
+    .map_err(|source| StartupError::Bind { addr, source })?
+    .disable_signals()
+    .shutdown_timeout(5)
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,276 @@
+//! `spawn_app`: one application per test, on a fresh database, with the fixture test keys so
+//! tests can sign notifications as Antom would.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use antom_checkout::config::Settings;
+use antom_checkout::startup::{Application, RunningApplication};
+use antom_client::{Message, PrivateKey};
+use serde_json::{json, Value};
+
+pub const CLIENT_ID: &str = "SANDBOX_TEST_MERCHANT";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per database for each scenario function `async fn name(db: Db)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::helpers::Db::Sqlite).await } )* }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::helpers::Db::Postgres).await } )* }
+    };
+}
+
+fn test_keys() -> Value {
+    let path = format!("{}/tests/fixtures/test-keys.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+pub fn antom_key() -> PrivateKey {
+    PrivateKey::parse(test_keys()["antom"]["private_key_pkcs8_base64"].as_str().unwrap()).unwrap()
+}
+
+pub fn merchant_key() -> PrivateKey {
+    PrivateKey::parse(
+        test_keys()["merchant"]["private_key_pkcs8_base64"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+pub struct TestApp {
+    pub running: Option<RunningApplication>,
+    pub base: String,
+    pub sim: String,
+    pub http: reqwest::Client,
+    data_dir: PathBuf,
+    /// (admin URL, database name) of a PostgreSQL database to drop at the end.
+    postgres: Option<(String, String)>,
+}
+
+impl TestApp {
+    pub fn app(&self) -> &Application {
+        &self.running.as_ref().unwrap().app
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some((admin, name)) = self.postgres.take() {
+            use sea_orm::ConnectionTrait;
+            if let Ok(conn) = sea_orm::Database::connect(&admin).await {
+                let _ = conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = conn.close().await;
+            }
+        }
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a session for a cart and returns the 201 body.
+    pub async fn create_session(&self, items: Value) -> Value {
+        let response = self.post_json("/sessions", &json!({ "items": items })).await;
+        assert_eq!(response.status(), 201, "POST /sessions");
+        response.json().await.unwrap()
+    }
+
+    pub async fn default_session(&self) -> Value {
+        self.create_session(json!([{"sku": "TSHIRT-BLK-M", "quantity": 2}]))
+            .await
+    }
+
+    /// Pays a session at the simulator as a buyer would.
+    pub async fn sim_pay(&self, payment_request_id: &str, card: &str, three_ds: Option<&str>) -> Value {
+        let mut body = json!({ "cardNumber": card });
+        if let Some(outcome) = three_ds {
+            body["threeDsOutcome"] = json!(outcome);
+        }
+        let response = self
+            .http
+            .post(format!("{}/__sim/sessions/{payment_request_id}/pay", self.sim))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "sim pay: {}", response.status());
+        response.json().await.unwrap()
+    }
+
+    pub async fn sim_faults(&self, faults: Value) {
+        let response = self
+            .http
+            .post(format!("{}/__sim/faults", self.sim))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "sim faults: {}",
+            response.status()
+        );
+    }
+
+    pub async fn order(&self, session: &Value) -> Value {
+        let response = self
+            .http
+            .get(format!(
+                "{}/api/orders/{}",
+                self.base,
+                session["orderId"].as_str().unwrap()
+            ))
+            .bearer_auth(session["orderToken"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Polls the order until its status is `want` (or fails after `timeout`).
+    pub async fn wait_for_status(&self, session: &Value, want: &str, timeout: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let order = self.order(session).await;
+            if order["status"] == want {
+                return order;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("order never reached {want}: {order}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Signs a notification body as Antom would and posts it to a webhook route.
+    pub async fn send_notification(
+        &self,
+        route: &str,
+        body: &str,
+        key: &PrivateKey,
+        client_id: &str,
+    ) -> reqwest::Response {
+        let time = antom_client::time::iso8601(chrono::Utc::now());
+        let signature = Message::post(route, client_id, &time, body.as_bytes()).sign(key, 1);
+        self.http
+            .post(format!("{}{route}", self.base))
+            .header("content-type", "application/json")
+            .header("client-id", client_id)
+            .header("request-time", time)
+            .header("signature", signature)
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn timeline_types(&self, order_id: &str) -> Vec<String> {
+        let store = &self.app().state().store;
+        store
+            .timeline(order_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event_type)
+            .collect()
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh database URL for one test, and the PostgreSQL database name to drop afterwards.
+async fn database_url(db: Db, dir: &std::path::Path) -> (String, Option<String>) {
+    match db {
+        Db::Sqlite => (format!("sqlite://{}/test.sqlite?mode=rwc", dir.display()), None),
+        Db::Postgres => {
+            let admin = postgres_admin_url();
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            use sea_orm::ConnectionTrait;
+            let conn = sea_orm::Database::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL is required for these tests ({admin}): {e}"));
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
+            (format!("{base}/{name}"), Some(name))
+        }
+    }
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
+    let keys = test_keys();
+    let dir = std::env::temp_dir().join(format!("antom-checkout-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut env: HashMap<String, String> = [
+        ("BIND_ADDR", "127.0.0.1:0"),
+        ("SIMULATOR_BIND_ADDR", "127.0.0.1:0"),
+        ("ANTOM_MODE", "simulator"),
+        ("ANTOM_CLIENT_ID", CLIENT_ID),
+        (
+            "ANTOM_MERCHANT_PRIVATE_KEY",
+            keys["merchant"]["private_key_pkcs8_base64"].as_str().unwrap(),
+        ),
+        (
+            "SIMULATOR_ANTOM_PRIVATE_KEY",
+            keys["antom"]["private_key_pkcs8_base64"].as_str().unwrap(),
+        ),
+        (
+            "DATA_ENCRYPTION_KEY",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        ),
+        ("SIMULATOR_TIME_SCALE", "0.01"),
+        ("SESSION_RETRY_BUDGET_MS", "1500"),
+        ("RECONCILE_INTERVAL_SECS", "0.2"),
+        ("RUST_LOG", "warn"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    env.insert("DATA_DIR".into(), dir.display().to_string());
+    let (url, pg_name) = database_url(db, &dir).await;
+    env.insert("DATABASE_URL".into(), url);
+    for (k, v) in extra {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = Settings::load_from(std::path::Path::new("/nonexistent"), env).unwrap();
+    let app = Application::build(settings).await.expect("app starts");
+    let base = app.base_url().to_owned();
+    let sim = app.simulator_url().expect("simulator mode");
+    TestApp {
+        running: Some(app.spawn()),
+        base,
+        sim,
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        data_dir: dir,
+        postgres: pg_name.map(|name| (postgres_admin_url(), name)),
+    }
+}

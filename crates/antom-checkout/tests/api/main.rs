@@ -1,0 +1,11 @@
+//! Integration tests: the real application and its embedded Antom simulator on loopback
+//! (port 0), a fresh SQLite file or PostgreSQL database per test, spoken to over HTTP.
+
+mod helpers;
+
+mod admin;
+mod health;
+mod orders;
+mod reconciler;
+mod sessions;
+mod webhooks;
