@@ -288,7 +288,14 @@ fn http_server(listener: TcpListener, state: AppState) -> Result<Server, Startup
                 let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
                 let method = req.method().to_string();
                 let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
-                let span = tracing::info_span!("http", %method, %route);
+                let order_id = req.match_info().get("order_id").unwrap_or("").to_owned();
+                let span = tracing::info_span!(
+                    "http",
+                    %method,
+                    %route,
+                    order_id = %order_id,
+                    payment_request_id = tracing::field::Empty,
+                );
                 let started = Instant::now();
                 let fut = srv.call(req);
                 async move {

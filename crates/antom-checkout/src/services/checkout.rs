@@ -174,6 +174,9 @@ pub async fn create_session(
         PaymentRequestId::parse(&payment_request_id).expect("uuid is a valid id"),
         now,
     );
+    let span = tracing::Span::current();
+    span.record("order_id", order_id.as_str());
+    span.record("payment_request_id", payment_request_id.as_str());
     let token = tokens::new_token();
     let token_hash = tokens::hash_token(&token);
     // If this process dies before Antom answers, the reconciler finds the order here.
