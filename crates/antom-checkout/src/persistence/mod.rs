@@ -16,11 +16,14 @@
 //! equal on both databases, and on SQLite (where they are RFC 3339 text) compare in time order.
 //!
 //! Files: `entities/` (one per table), `catalog`, `orders` (insert, load, lock, list,
-//! projections), `timeline`, `inbox`, `idempotency`, `admin_tokens`.
+//! projections), `timeline`, `inbox`, `idempotency`, `admin_tokens`, and for saved cards
+//! `buyers`, `cards`, `vaultings`.
 
 pub mod entities;
 
 mod admin_tokens;
+mod buyers;
+mod cards;
 mod catalog;
 mod claims;
 mod error;
@@ -28,6 +31,7 @@ mod idempotency;
 mod inbox;
 mod orders;
 mod timeline;
+mod vaultings;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -41,12 +45,14 @@ use sea_orm::{
 };
 
 pub use admin_tokens::{AdminToken, NewAdminToken};
+pub use cards::{NewCard, SavedCard};
 pub use catalog::Product;
 pub use error::StoreError;
 pub use idempotency::IdempotencyBegin;
 pub use inbox::{InboxDelivery, InboxEntry, InboxRecord};
 pub use orders::{InvalidCursor, LockedOrder, NewOrder, OrderCursor, OrderFilter, OrderPage, StoredOrder};
 pub use timeline::TimelineEntry;
+pub use vaultings::{LockedVaulting, NewVaulting, StoredVaulting, VaultingUpdate};
 
 /// PostgreSQL pool size.
 const POSTGRES_POOL: u32 = 16;

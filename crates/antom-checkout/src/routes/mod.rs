@@ -6,12 +6,15 @@ use futures_util::StreamExt;
 use crate::error::{error_body, ApiError};
 
 pub mod admin;
+pub mod buyer;
+pub mod cards;
 pub mod health;
 pub mod orders;
 pub mod pages;
 pub mod products;
 pub mod result_page;
 pub mod sessions;
+pub mod vaulting;
 pub mod views;
 pub mod webhooks;
 
@@ -30,6 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/webhooks/antom/payments", web::post().to(webhooks::payments))
         .route("/webhooks/antom/refunds", web::post().to(webhooks::refunds))
         .route("/webhooks/antom/vaulting", web::post().to(webhooks::vaulting))
+        .route("/vaulting/sessions", web::post().to(vaulting::create_session))
+        .route("/api/cards", web::get().to(cards::list))
+        .route("/api/cards", web::post().to(cards::create))
+        .route("/api/cards/{card_id}", web::delete().to(cards::delete))
         .route("/admin", web::get().to(admin::page))
         .route("/admin/api/orders", web::get().to(admin::orders::list))
         .route("/admin/api/orders/{order_id}", web::get().to(admin::orders::show))

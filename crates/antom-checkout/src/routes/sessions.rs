@@ -1,10 +1,14 @@
-//! `POST /sessions`, with `Idempotency-Key` replay.
+//! `POST /sessions`, with `Idempotency-Key` replay. The buyer cookie names the buyer (the
+//! `referenceBuyerId` Antom gets, the owner of `savedCardId`); a new buyer gets its cookie with
+//! whatever this answers.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::buyer::Buyer;
 use super::{read_body, require_json, MAX_BODY};
 use crate::error::ApiError;
 use crate::persistence::IdempotencyBegin;
+use crate::services::buyer;
 use crate::services::checkout::{create_session, SessionRequest};
 use crate::state::AppState;
 use crate::tokens::sha256_hex;
@@ -14,16 +18,29 @@ const SCOPE: &str = "POST /sessions";
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
+    buyer: Buyer,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = handle(&state, &req, &buyer, payload).await;
+    buyer.respond(result)
+}
+
+async fn handle(
+    state: &AppState,
+    req: &HttpRequest,
+    buyer: &Buyer,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body = read_body(payload, MAX_BODY).await?;
-    require_json(&req)?;
+    require_json(req)?;
     let value: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
     let request: SessionRequest = serde_json::from_value(value.clone())
         .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
 
-    let key = idempotency_key(&req)?;
+    let key = idempotency_key(req)?;
+    // Before the key is claimed: an error here must not leave it in progress.
+    buyer::remember(state, buyer.id()).await?;
     if let Some(key) = &key {
         // serde_json's map is ordered, so the canonical form ignores whitespace and key order.
         let hash = sha256_hex(value.to_string().as_bytes());
@@ -52,7 +69,7 @@ pub async fn create(
         }
     }
 
-    let result = create_session(&state, request, None).await;
+    let result = create_session(state, request, Some(buyer.id().as_str())).await;
     if let Some(key) = &key {
         // Final answers are replayed; answers that a retry could change (504, 500) are not.
         let stored = match &result {

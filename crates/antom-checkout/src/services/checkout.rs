@@ -1,6 +1,7 @@
 //! `POST /sessions`: price the cart from the catalog, store the order and a fresh
 //! paymentRequestId, then ask Antom for a payment session, resending the identical request
-//! while the answer is unknown and the time budget lasts.
+//! while the answer is unknown and the time budget lasts. With `savedCardId` the same order is
+//! paid server-to-server with the vaulted card instead (`token_payment`).
 
 use antom_client::model::{
     Amount, Buyer, CaptureMode as AntomCaptureMode, CreatePaymentSessionRequest, Env, Goods,
@@ -74,6 +75,14 @@ pub struct SessionCreated {
     pub sdk: SdkConfig,
 }
 
+/// What `POST /sessions` created: an SDK session, or a payment with a saved card.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Created {
+    Session(SessionCreated),
+    SavedCard(super::token_payment::SavedCardPayment),
+}
+
 fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Unprocessable {
         code,
@@ -97,7 +106,7 @@ impl From<CartError> for ApiError {
 }
 
 /// Checks the optional fields the contract lets buyers send, before anything is stored.
-fn validate(request: &SessionRequest) -> Result<(), ApiError> {
+pub(super) fn validate(request: &SessionRequest) -> Result<(), ApiError> {
     if let Some(t) = &request.terminal_type {
         if !matches!(t.as_str(), "WEB" | "WAP" | "APP") {
             return Err(ApiError::bad_request("terminalType must be WEB, WAP or APP"));
@@ -156,58 +165,22 @@ pub async fn create_session(
     state: &AppState,
     request: SessionRequest,
     buyer_id: Option<&str>,
-) -> Result<SessionCreated, ApiError> {
+) -> Result<Created, ApiError> {
     validate(&request)?;
-    if request.saved_card_id.is_some() {
-        return Err(unprocessable(
-            "SAVED_CARDS_DISABLED",
-            "paying with a saved card is not available yet",
-        ));
+    if let Some(card_id) = request.saved_card_id.clone() {
+        return super::token_payment::pay_with_saved_card(state, request, &card_id, buyer_id)
+            .await
+            .map(Created::SavedCard);
     }
-    let cart = price(state, &request.items).await?;
-    let now = Utc::now();
-    let order_id = uuid::Uuid::now_v7().to_string();
-    let payment_request_id = uuid::Uuid::now_v7().to_string();
-    let order = Order::new(
-        OrderId::parse(&order_id).expect("uuid is a valid id"),
-        cart,
-        PaymentRequestId::parse(&payment_request_id).expect("uuid is a valid id"),
-        now,
-    );
-    let span = tracing::Span::current();
-    span.record("order_id", order_id.as_str());
-    span.record("payment_request_id", payment_request_id.as_str());
-    let token = tokens::new_token();
-    let token_hash = tokens::hash_token(&token);
-    // If this process dies before Antom answers, the reconciler finds the order here.
-    let check_at = now
-        + Duration::from_std(state.settings.session_retry_budget).unwrap_or_default()
-        + Duration::seconds(5);
-    state
-        .store
-        .insert_order(NewOrder {
-            order: &order,
-            token_hash: &token_hash,
-            buyer_id,
-            timeline: &[TimelineEntry {
-                at: now,
-                event_type: "ORDER_CREATED".into(),
-                actor: "buyer".into(),
-                details: json!({"paymentRequestId": payment_request_id, "amount": order.total()}),
-            }],
-            next_check_at: Some(check_at),
-        })
-        .await?;
+    let PlacedOrder {
+        order,
+        order_id,
+        payment_request_id,
+        token,
+    } = place_order(state, &request, buyer_id, json!({})).await?;
 
     let antom_request = session_request(state, &order, &request, buyer_id, &token);
-    let budget = state.settings.session_retry_budget;
-    let retry = RetryPolicy {
-        max_attempts: 5,
-        initial_backoff: std::time::Duration::from_millis(250),
-        max_backoff: std::time::Duration::from_secs(2),
-        max_elapsed: budget,
-    };
-    let outcome = state.antom.send_with(&antom_request, retry).await;
+    let outcome = state.antom.send_with(&antom_request, buyer_retry(state)).await;
     let now = Utc::now();
     match outcome {
         Outcome::Success(response) => {
@@ -227,18 +200,15 @@ pub async fn create_session(
                 now,
             )
             .await?;
-            Ok(SessionCreated {
+            Ok(Created::Session(SessionCreated {
                 order_id,
                 order_token: token,
                 payment_request_id,
                 payment_session_data: session_data,
                 payment_session_expiry_time: iso(expires),
                 amount: order.total(),
-                sdk: SdkConfig {
-                    environment: state.sdk.environment,
-                    script_url: state.sdk.script_url.clone(),
-                },
-            })
+                sdk: sdk_config(state),
+            }))
         }
         Outcome::Failed { code, message, .. } => {
             apply_events(
@@ -274,12 +244,106 @@ pub async fn create_session(
     }
 }
 
-fn iso(t: DateTime<Utc>) -> String {
+/// A stored order, before Antom is asked anything.
+pub(super) struct PlacedOrder {
+    pub order: Order,
+    pub order_id: String,
+    pub payment_request_id: String,
+    /// The buyer's order token (only its hash is stored).
+    pub token: String,
+}
+
+/// Prices the cart and stores the order with a fresh paymentRequestId and order token, due for
+/// a reconciliation check should this process die before Antom answers. `details` are added
+/// to the ORDER_CREATED timeline entry.
+pub(super) async fn place_order(
+    state: &AppState,
+    request: &SessionRequest,
+    buyer_id: Option<&str>,
+    details: serde_json::Value,
+) -> Result<PlacedOrder, ApiError> {
+    let cart = price(state, &request.items).await?;
+    let now = Utc::now();
+    let order_id = uuid::Uuid::now_v7().to_string();
+    let payment_request_id = uuid::Uuid::now_v7().to_string();
+    let order = Order::new(
+        OrderId::parse(&order_id).expect("uuid is a valid id"),
+        cart,
+        PaymentRequestId::parse(&payment_request_id).expect("uuid is a valid id"),
+        now,
+    );
+    let span = tracing::Span::current();
+    span.record("order_id", order_id.as_str());
+    span.record("payment_request_id", payment_request_id.as_str());
+    let token = tokens::new_token();
+    let token_hash = tokens::hash_token(&token);
+    // If this process dies before Antom answers, the reconciler finds the order here.
+    let check_at = now
+        + Duration::from_std(state.settings.session_retry_budget).unwrap_or_default()
+        + Duration::seconds(5);
+    let mut created = json!({"paymentRequestId": payment_request_id, "amount": order.total()});
+    if let (Some(entry), serde_json::Value::Object(extra)) = (created.as_object_mut(), details) {
+        entry.extend(extra);
+    }
+    state
+        .store
+        .insert_order(NewOrder {
+            order: &order,
+            token_hash: &token_hash,
+            buyer_id,
+            timeline: &[TimelineEntry {
+                at: now,
+                event_type: "ORDER_CREATED".into(),
+                actor: "buyer".into(),
+                details: created,
+            }],
+            next_check_at: Some(check_at),
+        })
+        .await?;
+    Ok(PlacedOrder {
+        order,
+        order_id,
+        payment_request_id,
+        token,
+    })
+}
+
+/// Buyer-facing calls resend an unknown answer with the same request id while the buyer can
+/// still wait (`SESSION_RETRY_BUDGET_MS`), then give up with 504 and leave it to the worker.
+pub(super) fn buyer_retry(state: &AppState) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 5,
+        initial_backoff: std::time::Duration::from_millis(250),
+        max_backoff: std::time::Duration::from_secs(2),
+        max_elapsed: state.settings.session_retry_budget,
+    }
+}
+
+pub(super) fn sdk_config(state: &AppState) -> SdkConfig {
+    SdkConfig {
+        environment: state.sdk.environment,
+        script_url: state.sdk.script_url.clone(),
+    }
+}
+
+pub(super) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn amount(m: domain::Money) -> Amount {
+pub(super) fn amount(m: domain::Money) -> Amount {
     Amount::new(m.currency().code(), m.to_antom_value())
+}
+
+/// The result page of an order: where Antom sends the buyer back (`paymentRedirectUrl`).
+pub(super) fn result_url(state: &AppState, order_id: &str, token: &str) -> String {
+    state.url(&format!("/checkout/result?orderId={order_id}&token={token}"))
+}
+
+pub(super) fn antom_capture_mode(state: &AppState) -> AntomCaptureMode {
+    match state.capture_mode {
+        CaptureMode::Manual => AntomCaptureMode::Manual,
+        CaptureMode::Automatic => AntomCaptureMode::Automatic,
+    }
 }
 
 /// The createPaymentSession request for an order.
@@ -290,6 +354,27 @@ fn session_request(
     buyer_id: Option<&str>,
     token: &str,
 ) -> CreatePaymentSessionRequest {
+    let (antom_order, env) = antom_order(order, request, buyer_id);
+    CreatePaymentSessionRequest {
+        payment_request_id: order.payment().request_id.as_str().to_owned(),
+        payment_amount: amount(order.total()),
+        order: antom_order,
+        payment_method: Some(PaymentMethod::card()),
+        payment_redirect_url: result_url(state, order.id().as_str(), token),
+        payment_notify_url: Some(state.url("/webhooks/antom/payments")),
+        payment_factor: Some(PaymentFactor::card_authorization(antom_capture_mode(state))),
+        env: Some(env),
+        locale: request.locale.clone(),
+        ..Default::default()
+    }
+}
+
+/// Antom's `order` (goods, buyer with `referenceBuyerId`, env) and `env` for an order.
+pub(super) fn antom_order(
+    order: &Order,
+    request: &SessionRequest,
+    buyer_id: Option<&str>,
+) -> (AntomOrder, Env) {
     let order_id = order.id().as_str();
     let goods = order
         .items()
@@ -320,27 +405,13 @@ fn session_request(
         ..Default::default()
     };
     let count: u32 = order.items().iter().map(|i| i.quantity().get()).sum();
-    let capture_mode = match state.capture_mode {
-        CaptureMode::Manual => AntomCaptureMode::Manual,
-        CaptureMode::Automatic => AntomCaptureMode::Automatic,
+    let antom_order = AntomOrder {
+        reference_order_id: order_id.to_owned(),
+        order_description: format!("Order {order_id} ({count} items)"),
+        order_amount: Some(amount(order.total())),
+        buyer: Some(buyer),
+        goods,
+        env: Some(env.clone()),
     };
-    CreatePaymentSessionRequest {
-        payment_request_id: order.payment().request_id.as_str().to_owned(),
-        payment_amount: amount(order.total()),
-        order: AntomOrder {
-            reference_order_id: order_id.to_owned(),
-            order_description: format!("Order {order_id} ({count} items)"),
-            order_amount: Some(amount(order.total())),
-            buyer: Some(buyer),
-            goods,
-            env: Some(env.clone()),
-        },
-        payment_method: Some(PaymentMethod::card()),
-        payment_redirect_url: state.url(&format!("/checkout/result?orderId={order_id}&token={token}")),
-        payment_notify_url: Some(state.url("/webhooks/antom/payments")),
-        payment_factor: Some(PaymentFactor::card_authorization(capture_mode)),
-        env: Some(env),
-        locale: request.locale.clone(),
-        ..Default::default()
-    }
+    (antom_order, env)
 }

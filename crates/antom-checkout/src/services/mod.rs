@@ -1,9 +1,16 @@
-//! One module per flow. Every change to an order goes through [`order_sync`].
+//! One module per flow. Every change to an order goes through [`order_sync`]; every vaulting
+//! result through [`vaulting_sync`].
 
 pub mod antom_facts;
+pub mod buyer;
+pub mod card_crypto;
+pub mod card_input;
 pub mod checkout;
 pub mod inquiry;
 pub mod notifications;
 pub mod ops;
 pub mod order_sync;
 pub mod reconciler;
+pub mod token_payment;
+pub mod vaulting;
+pub mod vaulting_sync;

@@ -203,7 +203,10 @@ async fn apply_notification(
             };
             (id, antom_facts::refund_notification(n, now).map(|e| vec![e]))
         }
-        Notification::Vaulting(_) => return Ok((None, "VAULTING_NOT_ENABLED".into(), None)),
+        Notification::Vaulting(n) => {
+            let (outcome, detail) = super::vaulting_sync::notification(state, n).await?;
+            return Ok((None, outcome, detail));
+        }
         Notification::Unknown(_) => return Ok((None, "UNKNOWN_TYPE".into(), None)),
     };
     let Some(order_id) = order_id else {

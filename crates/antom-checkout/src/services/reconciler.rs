@@ -4,7 +4,8 @@
 //! (inquiryPayment transactions, then a resend of the identical request, which Antom's
 //! idempotency makes safe), refunds still processing (inquiryRefund; a refund Antom has never
 //! seen is resent with the same refundRequestId, one it is processing is never resent),
-//! sessions past their expiry (→ EXPIRED) and authorizations past `authExpiryTime`.
+//! sessions past their expiry (→ EXPIRED) and authorizations past `authExpiryTime`; and
+//! card vaultings still processing (inquireVaulting, `vaulting_sync`).
 //! Every answer is applied through the same locked path as a webhook.
 
 use antom_client::model::InquiryRefundRequest;
@@ -16,6 +17,7 @@ use super::antom_facts;
 use super::inquiry::inquire_payment;
 use super::ops::{send_cancel, send_capture, send_refund};
 use super::order_sync::apply_events;
+use super::vaulting_sync;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -33,14 +35,15 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(interval).await;
             match run_once(&state).await {
                 Ok(0) => {}
-                Ok(n) => tracing::debug!(orders = n, "reconciled"),
+                Ok(n) => tracing::debug!(checked = n, "reconciled"),
                 Err(e) => tracing::warn!(error = %e, "reconciliation round failed"),
             }
         }
     })
 }
 
-/// One round: claim due orders and reconcile each. Returns how many were looked at.
+/// One round: claim due orders and reconcile each, then the vaultings still processing past
+/// their grace (inquireVaulting). Returns how many orders and vaultings were looked at.
 pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
     let now = Utc::now();
     let claimed = state
@@ -52,7 +55,8 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
             tracing::warn!(order_id = order_id.as_str(), error = %e, "could not reconcile");
         }
     }
-    Ok(claimed.len())
+    let vaultings = vaulting_sync::reconcile_due(state, Duration::seconds(LEASE_SECONDS), BATCH).await?;
+    Ok(claimed.len() + vaultings)
 }
 
 /// Brings one order as far towards its final state as Antom's answers allow.

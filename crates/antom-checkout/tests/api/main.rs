@@ -8,4 +8,5 @@ mod health;
 mod orders;
 mod reconciler;
 mod sessions;
+mod vaulting;
 mod webhooks;

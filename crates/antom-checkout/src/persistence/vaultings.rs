@@ -1,0 +1,222 @@
+//! Vaulting attempts: stored before Antom is asked (so the worker can always find them), then
+//! settled under a row lock exactly like orders: [`Store::lock_vaulting`] starts a transaction
+//! whose first statement is a write to the row (PostgreSQL row lock; SQLite write lock), the
+//! caller decides with `domain::VaultingAttempt`, and [`LockedVaulting::commit`] writes the
+//! result, and on success the card, in the same transaction. `saved_cards.vaulting_request_id`
+//! is unique: the last line of defence against one vaulting giving two cards.
+//!
+//! The worker claims due vaultings like orders (`claims.rs`): a conditional update of
+//! `next_check_at` that exactly one replica wins.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::RecordStatus;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+
+use super::cards::NewCard;
+use super::entities::{saved_cards, vaultings};
+use super::{db_time, db_time_opt, Store, StoreError};
+
+/// A vaulting to store before calling Antom.
+#[derive(Debug, Clone, Copy)]
+pub struct NewVaulting<'a> {
+    pub request_id: &'a str,
+    pub buyer_id: &'a str,
+    pub now: DateTime<Utc>,
+    /// When the worker should first inquire, should no result arrive.
+    pub next_check_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVaulting {
+    pub request_id: String,
+    pub buyer_id: String,
+    pub status: RecordStatus,
+    pub card_id: Option<String>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_check_at: Option<DateTime<Utc>>,
+    pub check_attempts: i32,
+}
+
+/// What a settled (or still open) vaulting becomes.
+#[derive(Debug)]
+pub enum VaultingUpdate {
+    /// SUCCESS, with the card to insert.
+    Vaulted(NewCard),
+    /// FAIL with Antom's code and message.
+    Failed { code: String, message: String },
+    /// Still PROCESSING: look again then.
+    Recheck {
+        next_check_at: DateTime<Utc>,
+        check_attempts: i32,
+    },
+}
+
+/// A vaulting read inside a transaction that holds its row lock.
+#[derive(Debug)]
+pub struct LockedVaulting {
+    tx: DatabaseTransaction,
+    pub stored: StoredVaulting,
+}
+
+fn parse_status(raw: &str) -> Result<RecordStatus, StoreError> {
+    match raw {
+        "PROCESSING" => Ok(RecordStatus::Processing),
+        "SUCCESS" => Ok(RecordStatus::Success),
+        "FAIL" => Ok(RecordStatus::Fail),
+        other => Err(StoreError::CorruptSnapshot(format!("vaulting status {other:?}"))),
+    }
+}
+
+fn from_row(row: vaultings::Model) -> Result<StoredVaulting, StoreError> {
+    Ok(StoredVaulting {
+        status: parse_status(&row.status)?,
+        request_id: row.vaulting_request_id,
+        buyer_id: row.buyer_id,
+        card_id: row.card_id,
+        failure_code: row.failure_code,
+        failure_message: row.failure_message,
+        created_at: row.created_at,
+        next_check_at: row.next_check_at,
+        check_attempts: row.check_attempts,
+    })
+}
+
+impl Store {
+    /// Stores a PROCESSING vaulting. A reused id is [`StoreError::Conflict`].
+    pub async fn insert_vaulting(&self, new: NewVaulting<'_>) -> Result<(), StoreError> {
+        let now = db_time(new.now);
+        let row = vaultings::ActiveModel {
+            vaulting_request_id: Set(new.request_id.to_owned()),
+            buyer_id: Set(new.buyer_id.to_owned()),
+            status: Set(RecordStatus::Processing.as_str().to_owned()),
+            card_id: Set(None),
+            failure_code: Set(None),
+            failure_message: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            next_check_at: Set(Some(db_time(new.next_check_at))),
+            check_attempts: Set(0),
+        };
+        vaultings::Entity::insert(row)
+            .exec_without_returning(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn vaulting(&self, request_id: &str) -> Result<Option<StoredVaulting>, StoreError> {
+        vaultings::Entity::find_by_id(request_id)
+            .one(&self.db)
+            .await?
+            .map(from_row)
+            .transpose()
+    }
+
+    /// Locks the vaulting row and reads it; `None` (nothing held) when there is none.
+    pub async fn lock_vaulting(&self, request_id: &str) -> Result<Option<LockedVaulting>, StoreError> {
+        let tx = self.db.begin().await?;
+        let locked = vaultings::Entity::update_many()
+            .col_expr(vaultings::Column::UpdatedAt, Expr::value(db_time(Utc::now())))
+            .filter(vaultings::Column::VaultingRequestId.eq(request_id))
+            .exec(&tx)
+            .await?;
+        if locked.rows_affected == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let row = vaultings::Entity::find_by_id(request_id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Some(LockedVaulting {
+            tx,
+            stored: from_row(row)?,
+        }))
+    }
+
+    /// Claims up to `limit` vaultings whose check is due, for `lease`. Returns their ids.
+    pub async fn claim_due_vaultings(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u64,
+    ) -> Result<Vec<String>, StoreError> {
+        let due: Vec<(String, Option<DateTime<Utc>>)> = vaultings::Entity::find()
+            .select_only()
+            .column(vaultings::Column::VaultingRequestId)
+            .column(vaultings::Column::NextCheckAt)
+            .filter(vaultings::Column::NextCheckAt.lte(db_time(now)))
+            .order_by_asc(vaultings::Column::NextCheckAt)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut claimed = Vec::with_capacity(due.len());
+        for (id, seen) in due {
+            let Some(seen) = seen else { continue };
+            let result = vaultings::Entity::update_many()
+                .col_expr(vaultings::Column::NextCheckAt, Expr::value(db_time(now + lease)))
+                .filter(vaultings::Column::VaultingRequestId.eq(id.as_str()))
+                .filter(vaultings::Column::NextCheckAt.eq(seen))
+                .exec(&self.db)
+                .await?;
+            if result.rows_affected == 1 {
+                claimed.push(id);
+            }
+        }
+        Ok(claimed)
+    }
+}
+
+impl LockedVaulting {
+    /// Writes `update` (and the card it brings) and commits.
+    pub async fn commit(self, update: VaultingUpdate) -> Result<(), StoreError> {
+        let LockedVaulting { tx, stored } = self;
+        let now = Utc::now();
+        let mut row = vaultings::ActiveModel {
+            updated_at: Set(db_time(now)),
+            ..Default::default()
+        };
+        match update {
+            VaultingUpdate::Vaulted(card) => {
+                row.status = Set(RecordStatus::Success.as_str().to_owned());
+                row.card_id = Set(Some(card.id.clone()));
+                row.next_check_at = Set(None);
+                saved_cards::Entity::insert(card.row(&stored.buyer_id, &stored.request_id, now))
+                    .exec_without_returning(&tx)
+                    .await?;
+            }
+            VaultingUpdate::Failed { code, message } => {
+                row.status = Set(RecordStatus::Fail.as_str().to_owned());
+                row.failure_code = Set(Some(code));
+                row.failure_message = Set(Some(message));
+                row.next_check_at = Set(None);
+            }
+            VaultingUpdate::Recheck {
+                next_check_at,
+                check_attempts,
+            } => {
+                row.next_check_at = Set(db_time_opt(Some(next_check_at)));
+                row.check_attempts = Set(check_attempts);
+            }
+        }
+        vaultings::Entity::update_many()
+            .set(row)
+            .filter(vaultings::Column::VaultingRequestId.eq(stored.request_id.as_str()))
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Releases the lock without writing.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! The buyer's saved cards: `GET /api/cards`, `DELETE /api/cards/{cardId}`, and
+//! `POST /api/cards` (direct vaulting, only with `PCI_DIRECT_VAULTING=true`).
+//!
+//! Everything is scoped to the cookie's buyer: another buyer's card is 404 `CARD_NOT_FOUND`,
+//! exactly like a card that never existed. The body of `POST /api/cards` holds a card number:
+//! it is never logged, stored or echoed; errors name fields, not values.
+
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::buyer::Buyer;
+use super::{read_body, require_json, MAX_BODY};
+use crate::error::{error_body, ApiError};
+use crate::persistence::SavedCard;
+use crate::services::card_input::CardInput;
+use crate::services::vaulting::{self, DirectVaulting};
+use crate::state::AppState;
+
+/// One card as the buyer sees it: never the token.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardView<'a> {
+    pub card_id: &'a str,
+    pub brand: &'a str,
+    pub masked_card_no: &'a str,
+    pub last_four: &'a str,
+    pub expiry_month: &'a str,
+    pub expiry_year: &'a str,
+    pub created_at: String,
+}
+
+impl<'a> From<&'a SavedCard> for CardView<'a> {
+    fn from(card: &'a SavedCard) -> Self {
+        CardView {
+            card_id: &card.id,
+            brand: &card.brand,
+            masked_card_no: &card.masked_card_no,
+            last_four: &card.last_four,
+            expiry_month: &card.expiry_month,
+            expiry_year: &card.expiry_year,
+            created_at: card.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
+    }
+}
+
+fn card_not_found() -> ApiError {
+    ApiError::NotFound {
+        code: "CARD_NOT_FOUND",
+    }
+}
+
+pub async fn list(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
+    let result = async {
+        let cards = state.store.cards_of_buyer(buyer.id().as_str()).await?;
+        let views: Vec<CardView<'_>> = cards.iter().map(CardView::from).collect();
+        Ok(HttpResponse::Ok()
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .json(json!({ "cards": views })))
+    }
+    .await;
+    buyer.respond(result)
+}
+
+pub async fn delete(state: web::Data<AppState>, buyer: Buyer, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        let card_id = path.into_inner();
+        if card_id.len() > 64 {
+            return Err(card_not_found());
+        }
+        if state
+            .store
+            .delete_card(&card_id, buyer.id().as_str(), Utc::now())
+            .await?
+        {
+            Ok(HttpResponse::NoContent().finish())
+        } else {
+            Err(card_not_found())
+        }
+    }
+    .await;
+    buyer.respond(result)
+}
+
+/// `POST /api/cards`: 201 with the card, or 202 `{"redirectUrl", "vaultingRequestId"}` while
+/// Antom verifies it (3-D Secure when `redirectUrl` is set).
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    buyer: Buyer,
+    payload: web::Payload,
+) -> HttpResponse {
+    if !state.settings.pci_direct_vaulting {
+        // Exactly what an unknown route answers.
+        return HttpResponse::NotFound().json(error_body("NOT_FOUND", "no such route"));
+    }
+    let result = async {
+        let body = read_body(payload, MAX_BODY).await?;
+        require_json(&req)?;
+        // Syntax errors of serde_json name a position, never the text.
+        let value: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+        drop(body);
+        let card = CardInput::parse(&value, Utc::now()).map_err(|e| ApiError::Unprocessable {
+            code: "INVALID_CARD",
+            message: e.to_string(),
+        })?;
+        drop(value);
+        match vaulting::vault_card(&state, buyer.id(), card).await? {
+            DirectVaulting::Vaulted(card) => Ok(HttpResponse::Created().json(CardView::from(&card))),
+            DirectVaulting::Verifying {
+                vaulting_request_id,
+                redirect_url,
+            } => Ok(HttpResponse::Accepted()
+                .json(json!({"redirectUrl": redirect_url, "vaultingRequestId": vaulting_request_id}))),
+        }
+    }
+    .await;
+    buyer.respond(result)
+}

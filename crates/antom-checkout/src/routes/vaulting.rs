@@ -1,0 +1,28 @@
+//! `POST /vaulting/sessions`: a vaulting session for the SDK's `AMSVaulting` component.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::buyer::Buyer;
+use super::{read_body, require_json, MAX_BODY};
+use crate::error::ApiError;
+use crate::services::vaulting;
+use crate::state::AppState;
+
+pub async fn create_session(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    buyer: Buyer,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        let body = read_body(payload, MAX_BODY).await?;
+        require_json(&req)?;
+        // The body is `{}`: nothing to choose yet, but it must be a JSON object.
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body)
+            .map_err(|e| ApiError::bad_request(format!("the body must be a JSON object: {e}")))?;
+        let created = vaulting::create_session(&state, buyer.id()).await?;
+        Ok(HttpResponse::Created().json(created))
+    }
+    .await;
+    buyer.respond(result)
+}

@@ -1,0 +1,182 @@
+//! `POST /sessions` with `savedCardId`: the same pricing, order, idempotency and request-id
+//! rules as a session, then Antom `pay` server-to-server with the vaulted card's token.
+//!
+//! * `S` → PaymentSucceeded (AUTHORIZED).
+//! * `U` `PAYMENT_IN_PROCESS` → PENDING_PAYMENT; with `normalUrl` / `redirectActionForm` that is
+//!   the 3-D Secure page the buyer goes to; the notification (or an inquiry) settles it.
+//! * other `U` (unknown, timeout) → resent with the same paymentRequestId within the budget,
+//!   then 504; the order stays PENDING_PAYMENT for the reconciler.
+//! * `F` → PaymentFailed, still 201 with status PAYMENT_FAILED: the order exists and says why.
+//!
+//! A card that is not the buyer's (or deleted) is 404 `CARD_NOT_FOUND`, and nothing is stored:
+//! the lookup comes before the order. 404 rather than 422 so that another buyer's card id and
+//! a made-up one are indistinguishable.
+
+use antom_client::model::{PayRequest, PayResponse, PaymentFactor, PaymentMethod, ProductCode};
+use antom_client::time::parse_time;
+use antom_client::Outcome;
+use chrono::Utc;
+use domain::{CardSummary, Event, Money};
+use serde::Serialize;
+use serde_json::json;
+
+use super::antom_facts::card_summary;
+use super::card_crypto::open_token;
+use super::checkout::{
+    amount, antom_capture_mode, antom_order, buyer_retry, place_order, result_url, PlacedOrder,
+    SessionRequest,
+};
+use super::order_sync::apply_events;
+use crate::error::ApiError;
+use crate::persistence::{SavedCard, TimelineEntry};
+use crate::state::AppState;
+
+const ACTOR: &str = "antom:pay";
+
+/// The 201 body.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedCardPayment {
+    pub order_id: String,
+    pub order_token: String,
+    pub payment_request_id: String,
+    /// `AUTHORIZED`, `PENDING_PAYMENT` or `PAYMENT_FAILED` (as the order says).
+    pub status: &'static str,
+    /// Where to send the buyer: the 3-D Secure page when Antom asks for one, else the result
+    /// page of the order.
+    pub redirect_url: String,
+    pub amount: Money,
+}
+
+fn card_not_found() -> ApiError {
+    ApiError::NotFound {
+        code: "CARD_NOT_FOUND",
+    }
+}
+
+pub async fn pay_with_saved_card(
+    state: &AppState,
+    request: SessionRequest,
+    card_id: &str,
+    buyer_id: Option<&str>,
+) -> Result<SavedCardPayment, ApiError> {
+    let buyer_id = buyer_id.ok_or_else(card_not_found)?;
+    if card_id.len() > 64 {
+        return Err(card_not_found());
+    }
+    let card = state
+        .store
+        .card_of_buyer(card_id, buyer_id)
+        .await?
+        .ok_or_else(card_not_found)?;
+    let token = open_token(&state.data_key, &card.id, &card.buyer_id, &card.token_ciphertext)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("saved card {}", card.id))))?;
+
+    let placed = place_order(state, &request, Some(buyer_id), json!({"savedCardId": card.id})).await?;
+    let (order, env) = antom_order(&placed.order, &request, Some(buyer_id));
+    let redirect_back = result_url(state, &placed.order_id, &placed.token);
+    let pay = PayRequest {
+        product_code: ProductCode::CashierPayment,
+        payment_request_id: placed.payment_request_id.clone(),
+        payment_amount: amount(placed.order.total()),
+        order,
+        payment_method: PaymentMethod::vaulted_card(token),
+        payment_redirect_url: redirect_back.clone(),
+        payment_notify_url: Some(state.url("/webhooks/antom/payments")),
+        payment_factor: Some(PaymentFactor::card_authorization(antom_capture_mode(state))),
+        env: Some(env),
+        ..PayRequest::default()
+    };
+    let outcome = state.antom.send_with(&pay, buyer_retry(state)).await;
+
+    let (events, redirect_url) = match outcome {
+        Outcome::Success(response) => (vec![succeeded(&response, &placed, &card)?], redirect_back),
+        Outcome::Unknown { code, response, .. } if code == "PAYMENT_IN_PROCESS" => {
+            let payment_id = response.as_ref().and_then(|r| r.payment_id.clone());
+            let challenge = response.as_ref().and_then(challenge_url);
+            (
+                vec![Event::PaymentPending { payment_id }],
+                challenge.unwrap_or(redirect_back),
+            )
+        }
+        Outcome::Unknown { code, .. } => {
+            tracing::warn!(order_id = placed.order_id, %code, "pay unknown after retries; left to the reconciler");
+            state
+                .store
+                .append_timeline(
+                    &placed.order_id,
+                    &[TimelineEntry {
+                        at: Utc::now(),
+                        event_type: "PAY_UNKNOWN".into(),
+                        actor: ACTOR.into(),
+                        details: json!({"code": code}),
+                    }],
+                )
+                .await?;
+            return Err(ApiError::AntomUnavailable);
+        }
+        Outcome::Failed {
+            code,
+            message,
+            response,
+            ..
+        } => (
+            vec![Event::PaymentFailed {
+                payment_id: response.and_then(|r| r.payment_id),
+                code,
+                message,
+            }],
+            redirect_back,
+        ),
+    };
+    let report = apply_events(&state.store, &placed.order_id, &events, ACTOR, Utc::now())
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("order {} vanished", placed.order_id)))?;
+    Ok(SavedCardPayment {
+        status: report.status.as_str(),
+        redirect_url,
+        amount: placed.order.total(),
+        order_id: placed.order_id,
+        order_token: placed.token,
+        payment_request_id: placed.payment_request_id,
+    })
+}
+
+/// The authorisation `pay` answered with. The card comes from Antom's answer, else from the
+/// saved card itself.
+fn succeeded(response: &PayResponse, placed: &PlacedOrder, card: &SavedCard) -> Result<Event, ApiError> {
+    let now = Utc::now();
+    let amount = match &response.payment_amount {
+        Some(a) => Money::from_antom(&a.currency, &a.value).map_err(|e| ApiError::Internal(e.into()))?,
+        None => placed.order.total(),
+    };
+    let saved = (card.last_four.len() == 4).then(|| CardSummary {
+        brand: card.brand.clone(),
+        last4: card.last_four.clone(),
+    });
+    Ok(Event::PaymentSucceeded {
+        payment_id: response.payment_id.clone(),
+        amount,
+        paid_at: response
+            .payment_time
+            .as_deref()
+            .and_then(parse_time)
+            .unwrap_or(now),
+        auth_expires_at: response.auth_expiry_time.as_deref().and_then(parse_time),
+        card: card_summary(response.payment_result_info.as_ref()).or(saved),
+    })
+}
+
+/// The 3-D Secure page of a `PAYMENT_IN_PROCESS` answer.
+fn challenge_url(response: &PayResponse) -> Option<String> {
+    response
+        .normal_url
+        .clone()
+        .or_else(|| {
+            response
+                .redirect_action_form
+                .as_ref()
+                .and_then(|f| f.redirect_url.clone())
+        })
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}

@@ -1,0 +1,329 @@
+//! The one path by which vaulting results change anything: notifyVaulting, inquireVaulting (the
+//! worker) and our own createVaultingSession / vaultPaymentMethod answers all come here.
+//!
+//! Under the vaulting's row lock, `domain::VaultingAttempt` decides: PROCESSING → SUCCESS stores
+//! the card (token sealed with AES-256-GCM, brand / masked number / expiry in clear) in the same
+//! transaction; PROCESSING → FAIL records Antom's code; a repeated result is a duplicate; the
+//! opposite final result (a FAIL after a SUCCESS) changes nothing, so a card is never lost, and
+//! is logged for a human.
+
+use antom_client::model::{CardDetail, InquireVaultingRequest, VaultingNotification, VaultingStatus};
+use antom_client::{Outcome, ResultStatus};
+use chrono::{DateTime, Duration, Utc};
+use domain::{NotApplied, RecordStatus, VaultingAttempt, VaultingRequestId};
+
+use super::card_crypto::seal_token;
+use super::card_input::redact_card_numbers;
+use crate::persistence::{NewCard, StoreError, StoredVaulting, VaultingUpdate};
+use crate::state::AppState;
+
+/// A result Antom reported for a vaulting.
+#[derive(Debug)]
+pub enum VaultingResult<'a> {
+    Vaulted(&'a CardDetail),
+    Failed { code: String, message: String },
+    Processing,
+}
+
+/// What applying a result did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Applied,
+    Duplicate,
+    /// Still processing: nothing to do.
+    NoChange,
+    /// The opposite of an earlier final result; ignored and logged.
+    Flagged,
+    /// No vaulting with this id here.
+    UnknownVaulting,
+    /// The result cannot be used (e.g. a success without a card token).
+    Invalid(String),
+}
+
+impl SyncOutcome {
+    /// The inbox outcome (the same words as orders use, so redeliveries are handled alike).
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncOutcome::Applied => "APPLIED",
+            SyncOutcome::Duplicate => "DUPLICATE",
+            SyncOutcome::NoChange => "NO_CHANGE",
+            SyncOutcome::Flagged => "FLAGGED_FOR_REVIEW",
+            SyncOutcome::UnknownVaulting => "UNKNOWN_VAULTING",
+            SyncOutcome::Invalid(_) => "INVALID_FACT",
+        }
+    }
+}
+
+/// The stored vaulting as a domain value.
+fn attempt(stored: &StoredVaulting) -> Result<VaultingAttempt, StoreError> {
+    let id = VaultingRequestId::parse(&stored.request_id)
+        .map_err(|e| StoreError::CorruptSnapshot(format!("vaulting {}: {e}", stored.request_id)))?;
+    let mut attempt = VaultingAttempt::new(id);
+    if stored.status != RecordStatus::Processing {
+        attempt
+            .apply_result(stored.status)
+            .map_err(|e| StoreError::CorruptSnapshot(e.to_string()))?;
+    }
+    Ok(attempt)
+}
+
+/// Applies one result under the vaulting's lock.
+pub async fn apply_result(
+    state: &AppState,
+    request_id: &str,
+    result: VaultingResult<'_>,
+) -> Result<SyncOutcome, StoreError> {
+    let Some(locked) = state.store.lock_vaulting(request_id).await? else {
+        return Ok(SyncOutcome::UnknownVaulting);
+    };
+    let reported = match &result {
+        VaultingResult::Vaulted(_) => RecordStatus::Success,
+        VaultingResult::Failed { .. } => RecordStatus::Fail,
+        VaultingResult::Processing => RecordStatus::Processing,
+    };
+    let update = match (attempt(&locked.stored)?.apply_result(reported), result) {
+        (Ok(_), VaultingResult::Vaulted(card)) => match new_card(state, &locked.stored, card) {
+            Ok(card) => VaultingUpdate::Vaulted(card),
+            Err(reason) => {
+                locked.rollback().await?;
+                return Ok(SyncOutcome::Invalid(reason.into()));
+            }
+        },
+        (Ok(_), VaultingResult::Failed { code, message }) => VaultingUpdate::Failed {
+            code,
+            message: redact_card_numbers(&message),
+        },
+        // PROCESSING is never a transition; the domain calls it a duplicate.
+        (Ok(_), VaultingResult::Processing) | (Err(NotApplied::Duplicate), _) => {
+            locked.rollback().await?;
+            return Ok(match reported {
+                RecordStatus::Processing => SyncOutcome::NoChange,
+                RecordStatus::Success | RecordStatus::Fail => SyncOutcome::Duplicate,
+            });
+        }
+        (Err(refusal), _) => {
+            tracing::warn!(
+                vaulting_request_id = request_id,
+                reason = refusal.code(),
+                "vaulting result contradicts the final one; kept the first"
+            );
+            locked.rollback().await?;
+            return Ok(SyncOutcome::Flagged);
+        }
+    };
+    let vaulted = matches!(update, VaultingUpdate::Vaulted(_));
+    locked.commit(update).await?;
+    tracing::info!(vaulting_request_id = request_id, vaulted, "vaulting settled");
+    Ok(SyncOutcome::Applied)
+}
+
+/// The card row for a successful vaulting: the token sealed to the row, the rest cut to what
+/// the columns hold and what may be shown.
+fn new_card(state: &AppState, vaulting: &StoredVaulting, card: &CardDetail) -> Result<NewCard, &'static str> {
+    let token = card
+        .card_token
+        .as_ref()
+        .filter(|t| !t.expose().is_empty())
+        .ok_or("the successful vaulting has no cardToken")?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let masked = masked_number(card);
+    let last_four = card
+        .last_four
+        .clone()
+        .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| {
+            let digits: String = masked.chars().filter(char::is_ascii_digit).collect();
+            digits[digits.len().saturating_sub(4)..].to_owned()
+        });
+    let expiry_month = card
+        .expiry_month
+        .as_deref()
+        .and_then(|m| m.parse::<u32>().ok())
+        .filter(|m| (1..=12).contains(m))
+        .map(|m| format!("{m:02}"))
+        .unwrap_or_default();
+    let expiry_year = card
+        .expiry_year
+        .clone()
+        .filter(|y| matches!(y.len(), 2 | 4) && y.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_default();
+    Ok(NewCard {
+        token_ciphertext: seal_token(&state.data_key, &id, &vaulting.buyer_id, token),
+        id,
+        brand: card
+            .brand
+            .clone()
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| "CARD".into()),
+        masked_card_no: masked,
+        last_four,
+        expiry_month,
+        expiry_year,
+    })
+}
+
+/// Antom's masked number, at most 32 characters and never more than 10 digits in clear (first
+/// six and last four, as PCI DSS allows): anything longer is masked again here.
+fn masked_number(card: &CardDetail) -> String {
+    let raw = card
+        .masked_card_no
+        .clone()
+        .or_else(|| card.last_four.as_ref().map(|l| format!("************{l}")))
+        .unwrap_or_default();
+    let digits = raw.chars().filter(char::is_ascii_digit).count();
+    let masked: String = if digits > 10 {
+        let mut seen = 0;
+        raw.chars()
+            .map(|c| {
+                if !c.is_ascii_digit() {
+                    return c;
+                }
+                seen += 1;
+                if seen > digits - 4 {
+                    c
+                } else {
+                    '*'
+                }
+            })
+            .collect()
+    } else {
+        raw
+    };
+    masked
+        .chars()
+        .rev()
+        .take(32)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect()
+}
+
+/// notifyVaulting → (inbox outcome, detail).
+pub async fn notification(
+    state: &AppState,
+    n: &VaultingNotification,
+) -> Result<(String, Option<String>), StoreError> {
+    let card = n.payment_method_detail.as_ref().and_then(|d| d.card.as_ref());
+    let result = match (&n.result.result_status, card) {
+        (ResultStatus::Success, Some(card)) => VaultingResult::Vaulted(card),
+        (ResultStatus::Success, None) => {
+            return Ok((
+                SyncOutcome::Invalid(String::new()).code().to_owned(),
+                Some("a successful vaulting without paymentMethodDetail.card".into()),
+            ))
+        }
+        (ResultStatus::Failed, _) => VaultingResult::Failed {
+            code: n.result.result_code.clone(),
+            message: n.result.result_message.clone(),
+        },
+        (ResultStatus::Unknown | ResultStatus::Other(_), _) => VaultingResult::Processing,
+    };
+    let outcome = apply_result(state, &n.vaulting_request_id, result).await?;
+    let detail = match &outcome {
+        SyncOutcome::Invalid(reason) => Some(reason.clone()),
+        _ => None,
+    };
+    Ok((outcome.code().to_owned(), detail))
+}
+
+/// Asks Antom about a vaulting still PROCESSING (the worker) and applies the answer; what stays
+/// open is looked at again later, with backoff.
+pub async fn inquire(state: &AppState, request_id: &str) -> Result<(), StoreError> {
+    let Some(stored) = state.store.vaulting(request_id).await? else {
+        return Ok(());
+    };
+    if stored.status != RecordStatus::Processing {
+        return Ok(());
+    }
+    let answer = state.antom.send(&InquireVaultingRequest::new(request_id)).await;
+    let card = match &answer {
+        Outcome::Success(r) => r.payment_method_detail.as_ref().and_then(|d| d.card.as_ref()),
+        _ => None,
+    };
+    let result = match &answer {
+        Outcome::Success(r) => match (&r.vaulting_status, card) {
+            (Some(VaultingStatus::Success), Some(card)) => VaultingResult::Vaulted(card),
+            (Some(VaultingStatus::Fail), _) => VaultingResult::Failed {
+                code: r
+                    .vaulting_result_code
+                    .clone()
+                    .unwrap_or_else(|| "VERIFICATION_FAIL".into()),
+                message: r.vaulting_result_message.clone().unwrap_or_default(),
+            },
+            _ => VaultingResult::Processing,
+        },
+        // Antom never received it (our createVaultingSession was lost): nobody can bind it.
+        Outcome::Failed { code, message, .. } if code == "VAULTING_NOT_EXIST" => VaultingResult::Failed {
+            code: code.clone(),
+            message: message.clone(),
+        },
+        _ => VaultingResult::Processing,
+    };
+    let outcome = apply_result(state, request_id, result).await?;
+    if matches!(
+        outcome,
+        SyncOutcome::Applied | SyncOutcome::Duplicate | SyncOutcome::Flagged
+    ) {
+        return Ok(());
+    }
+    reschedule(state, request_id, Utc::now()).await
+}
+
+/// Sets the next check of a vaulting still PROCESSING: 5 s doubling per unanswered check, at
+/// most 10 minutes (as for orders).
+async fn reschedule(state: &AppState, request_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let Some(locked) = state.store.lock_vaulting(request_id).await? else {
+        return Ok(());
+    };
+    if locked.stored.status != RecordStatus::Processing {
+        return locked.rollback().await;
+    }
+    let attempts = locked.stored.check_attempts.saturating_add(1);
+    let seconds = 5i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(600);
+    locked
+        .commit(VaultingUpdate::Recheck {
+            next_check_at: now + Duration::seconds(seconds),
+            check_attempts: attempts,
+        })
+        .await
+}
+
+/// One worker round for vaultings: claim the due ones and inquire each. Returns how many.
+pub async fn reconcile_due(state: &AppState, lease: Duration, batch: u64) -> Result<usize, StoreError> {
+    let claimed = state.store.claim_due_vaultings(Utc::now(), lease, batch).await?;
+    for request_id in &claimed {
+        if let Err(e) = inquire(state, request_id).await {
+            tracing::warn!(vaulting_request_id = request_id.as_str(), error = %e, "could not reconcile the vaulting");
+        }
+    }
+    Ok(claimed.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(masked: Option<&str>, last_four: Option<&str>) -> CardDetail {
+        CardDetail {
+            masked_card_no: masked.map(str::to_owned),
+            last_four: last_four.map(str::to_owned),
+            ..CardDetail::default()
+        }
+    }
+
+    #[test]
+    fn masked_numbers_never_show_more_than_ten_digits() {
+        assert_eq!(
+            masked_number(&card(Some("411111******1111"), None)),
+            "411111******1111"
+        );
+        assert_eq!(
+            masked_number(&card(Some("4111111111111111"), None)),
+            "************1111"
+        );
+        assert_eq!(masked_number(&card(None, Some("4444"))), "************4444");
+        assert_eq!(masked_number(&card(None, None)), "");
+        assert_eq!(masked_number(&card(Some(&"*".repeat(40)), None)).len(), 32);
+    }
+}
