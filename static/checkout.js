@@ -1,55 +1,566 @@
-// Checkout page: catalog, cart, and the Antom Web SDK. (The full page arrives with the pages issue.)
+// The checkout page: catalog, cart, and payment through the Antom Web SDK (AMSCashierPayment).
+//
+// Flow: Pay -> POST /sessions (the server prices the cart and asks Antom for a payment session)
+// -> load the SDK script named in the answer -> createComponent() shows Antom's card form ->
+// the SDK reports the outcome through onEventCallback. We pass notRedirectAfterComplete so a
+// declined card stays on this page with a message and a second try; on success or processing we
+// go to /checkout/result ourselves (the same URL Antom redirects to as paymentRedirectUrl, so the
+// buyer ends there whichever of the two navigates). The result page never trusts the URL: it
+// shows the server's status.
 "use strict";
 (function () {
-  const cart = new Map();
-  let products = [];
-  const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v)); if (text !== undefined) e.textContent = text; return e; };
-  const format = (amount) => {
-    const digits = new Intl.NumberFormat("en", { style: "currency", currency: amount.currency }).resolvedOptions().maximumFractionDigits;
-    return new Intl.NumberFormat(navigator.language || "en", { style: "currency", currency: amount.currency }).format(Number(amount.value) / Math.pow(10, digits));
+  const Money = window.AntomMoney;
+  const CART_KEY = "antom-checkout.cart";
+  const MAX_QUANTITY = 99;
+  // A cancelled session is reused for the same cart unless it expires within this margin (or a
+  // quarter of its lifetime, for short-lived sessions).
+  const SESSION_MARGIN_MS = 2 * 60 * 1000;
+
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    main: $("main"),
+    catalog: $("catalog"),
+    catalogStatus: $("catalog-status"),
+    cart: $("cart"),
+    cartTitle: $("cart-title"),
+    cartNotice: $("cart-notice"),
+    cartTotal: $("cart-total"),
+    error: $("checkout-error"),
+    payStatus: $("pay-status"),
+    pay: $("pay"),
+    savedCards: $("saved-cards"),
+    savedCardList: $("saved-card-list"),
   };
-  const errorBox = document.querySelector("[data-testid=checkout-error]");
-  const payButton = document.querySelector("[data-testid=pay]");
-  function showError(message) { errorBox.textContent = message; errorBox.hidden = !message; }
-  function renderCart() {
-    const box = document.getElementById("cart"); box.textContent = "";
-    if (cart.size === 0) { box.appendChild(el("p", { class: "muted" }, "Your cart is empty.")); payButton.disabled = true; return; }
-    const list = el("ul");
-    cart.forEach((qty, sku) => { const p = products.find((x) => x.sku === sku); list.appendChild(el("li", {}, `${qty} × ${p.name} (${format(p.unitAmount)})`)); });
-    box.appendChild(list); payButton.disabled = false;
+
+  const state = {
+    products: new Map(), // sku -> {sku, name, description, unitAmount}
+    cart: new Map(), // sku -> quantity, in the order the buyer added them
+    busy: false,
+    payment: null, // {session, createdAt, cartKey, component, reusable}
+    scripts: new Map(), // SDK script URL -> Promise
+    savedCards: [],
+  };
+
+  // ---------- small helpers ----------
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+    }
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
-  async function loadScript(src) {
-    if (document.querySelector(`script[src="${src}"]`)) return;
-    await new Promise((resolve, reject) => { const s = el("script", { src }); s.onload = resolve; s.onerror = () => reject(new Error("could not load the payment SDK")); document.head.appendChild(s); });
-  }
-  async function pay() {
-    showError(""); payButton.disabled = true;
+
+  const price = (amount) => Money.format(amount, navigator.language);
+
+  /** Antom wants locales like en_US; navigator.language may be "en", "en-US" or "zh-Hant-TW". */
+  function antomLocale() {
     try {
-      const items = Array.from(cart, ([sku, quantity]) => ({ sku, quantity }));
-      const wap = window.matchMedia("(max-width: 600px)").matches;
-      const res = await fetch("/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ items, locale: (navigator.language || "en-US").replace("-", "_"), terminalType: wap ? "WAP" : "WEB" }) });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body.error ? body.error.message : "could not start the payment");
-      await loadScript(body.sdk.scriptUrl);
-      const checkout = new window.AMSCashierPayment({
-        environment: body.sdk.environment, locale: (navigator.language || "en-US").replace("-", "_"),
-        onEventCallback: ({ code, message }) => {
-          if (code === "SDK_PAYMENT_SUCCESSFUL" || code === "SDK_PAYMENT_PROCESSING") return;
-          if (["SDK_PAYMENT_FAIL", "SDK_PAYMENT_CANCEL", "SDK_PAYMENT_ERROR", "SDK_FORM_VERIFICATION_FAILED"].includes(code)) { showError(message || "The payment did not go through. Please try again."); payButton.disabled = false; }
-        },
-      });
-      await checkout.createComponent({ sessionData: body.paymentSessionData, appearance: { showLoading: true } });
-    } catch (e) { showError(e.message); payButton.disabled = false; }
+      const locale = new Intl.Locale(navigator.language || "en-US").maximize();
+      if (locale.language && locale.region) return `${locale.language}_${locale.region}`;
+    } catch (_) {
+      // an odd navigator.language: fall through
+    }
+    return "en_US";
   }
-  payButton.addEventListener("click", pay);
-  fetch("/api/products").then((r) => r.json()).then((body) => {
-    products = body.products; const grid = document.getElementById("catalog");
-    products.forEach((p) => {
-      const card = el("div", { class: "card" }); card.appendChild(el("h3", {}, p.name)); card.appendChild(el("p", { class: "muted" }, p.description)); card.appendChild(el("p", {}, format(p.unitAmount)));
-      const add = el("button", { type: "button", "data-testid": "add-to-cart", "data-sku": p.sku }, "Add to cart");
-      add.addEventListener("click", () => { cart.set(p.sku, Math.min(99, (cart.get(p.sku) || 0) + 1)); renderCart(); });
-      card.appendChild(add); grid.appendChild(card);
+
+  /** WAP on phone-sized screens (with the OS when the browser tells it), WEB otherwise. */
+  function terminal() {
+    if (!window.matchMedia("(max-width: 640px)").matches) return { terminalType: "WEB" };
+    const ua = navigator.userAgent || "";
+    const osType = /iPhone|iPad|iPod/.test(ua) ? "IOS" : /Android/.test(ua) ? "ANDROID" : null;
+    return osType ? { terminalType: "WAP", osType } : { terminalType: "WAP" };
+  }
+
+  function showError(message, { focus = true } = {}) {
+    els.error.textContent = message || "";
+    els.error.hidden = !message;
+    if (message && focus) els.error.focus();
+  }
+
+  function status(message) {
+    els.payStatus.textContent = message || "";
+  }
+
+  function notice(message) {
+    els.cartNotice.textContent = message || "";
+    els.cartNotice.hidden = !message;
+  }
+
+  async function readError(response) {
+    try {
+      const body = await response.json();
+      if (body && body.error) return body.error;
+    } catch (_) {
+      // not JSON: use the status below
+    }
+    return { code: `HTTP_${response.status}`, message: response.statusText || "unexpected answer" };
+  }
+
+  /** A sentence for the buyer about a failed POST /sessions. */
+  function sessionErrorMessage(response, error) {
+    switch (error.code) {
+      case "EMPTY_CART":
+        return "Your cart is empty. Add a product first.";
+      case "UNKNOWN_SKU":
+        return "A product in your cart is no longer for sale. Please remove it and try again.";
+      case "INVALID_QUANTITY":
+        return "Quantities must be between 1 and 99.";
+      case "MIXED_CURRENCY":
+        return "One payment can only be in one currency. Please keep products of one currency in the cart.";
+      case "ANTOM_REJECTED":
+        return "The payment provider could not start this payment. Please try again in a moment.";
+      case "ANTOM_UNAVAILABLE":
+        return "The payment provider did not answer in time. Your card was not charged; please try again.";
+      default:
+        if (response.status >= 500) return "Something went wrong on our side. Your card was not charged; please try again.";
+        return `The payment could not be started: ${error.message}`;
+    }
+  }
+
+  function resultUrl(orderId, token) {
+    return `/checkout/result?orderId=${encodeURIComponent(orderId)}&token=${encodeURIComponent(token)}`;
+  }
+
+  // ---------- cart ----------
+
+  function saveCart() {
+    try {
+      sessionStorage.setItem(CART_KEY, JSON.stringify(Array.from(state.cart)));
+    } catch (_) {
+      // private mode or storage full: the cart simply is not kept across pages
+    }
+  }
+
+  function restoreCart() {
+    let saved = [];
+    try {
+      saved = JSON.parse(sessionStorage.getItem(CART_KEY) || "[]");
+    } catch (_) {
+      saved = [];
+    }
+    if (!Array.isArray(saved)) return;
+    for (const entry of saved) {
+      if (!Array.isArray(entry)) continue;
+      const [sku, quantity] = entry;
+      if (state.products.has(sku) && Number.isInteger(quantity) && quantity >= 1) {
+        state.cart.set(sku, Math.min(quantity, MAX_QUANTITY));
+      }
+    }
+    // A restored cart mixing currencies (the catalog changed) keeps only the first currency.
+    const currency = cartCurrency();
+    for (const sku of Array.from(state.cart.keys())) {
+      if (state.products.get(sku).unitAmount.currency !== currency) state.cart.delete(sku);
+    }
+  }
+
+  function cartCurrency() {
+    for (const sku of state.cart.keys()) return state.products.get(sku).unitAmount.currency;
+    return null;
+  }
+
+  function cartItems() {
+    return Array.from(state.cart, ([sku, quantity]) => ({ sku, quantity }));
+  }
+
+  function cartKey(items) {
+    return JSON.stringify(items);
+  }
+
+  function cartTotal() {
+    const currency = cartCurrency();
+    if (!currency) return null;
+    let value = "0";
+    state.cart.forEach((quantity, sku) => {
+      value = Money.add(value, Money.times(state.products.get(sku).unitAmount.value, quantity));
     });
-    renderCart();
-  }).catch(() => showError("Could not load the catalog."));
+    return { currency, value };
+  }
+
+  function addToCart(sku) {
+    const product = state.products.get(sku);
+    const currency = cartCurrency();
+    if (currency && product.unitAmount.currency !== currency) {
+      notice(
+        `${product.name} is priced in ${product.unitAmount.currency} and your cart is in ${currency}. ` +
+          "One payment can only be in one currency: pay for your cart first, or empty it."
+      );
+      return;
+    }
+    const quantity = state.cart.get(sku) || 0;
+    if (quantity >= MAX_QUANTITY) {
+      notice(`You can buy at most ${MAX_QUANTITY} of ${product.name}.`);
+      return;
+    }
+    state.cart.set(sku, quantity + 1);
+    notice(`Added ${product.name} to your cart (${quantity + 1}).`);
+    cartChanged();
+  }
+
+  function setQuantity(sku, quantity, focusKey) {
+    if (quantity <= 0) {
+      state.cart.delete(sku);
+      notice(`Removed ${state.products.get(sku).name} from your cart.`);
+    } else {
+      state.cart.set(sku, Math.min(quantity, MAX_QUANTITY));
+      notice("");
+    }
+    cartChanged(focusKey);
+  }
+
+  function cartChanged(focusKey) {
+    saveCart();
+    renderCart(focusKey);
+  }
+
+  function renderCart(focusKey) {
+    els.cart.textContent = "";
+    if (state.cart.size === 0) {
+      els.cart.appendChild(el("p", { class: "muted" }, "Your cart is empty."));
+      els.cartTotal.hidden = true;
+      updatePayButton();
+      if (focusKey) els.cartTitle.focus();
+      return;
+    }
+    const list = el("ul", { class: "cart-lines plain" });
+    state.cart.forEach((quantity, sku) => {
+      const product = state.products.get(sku);
+      const line = el("li", { class: "cart-line", "data-testid": "cart-line", "data-sku": sku });
+      line.appendChild(el("span", { class: "cart-name" }, product.name));
+      const controls = el("span", { class: "qty", role: "group", "aria-label": `Quantity of ${product.name}` });
+      const minus = el("button", {
+        type: "button", class: "icon", "data-testid": "decrease", "data-sku": sku, "data-focus": `decrease:${sku}`,
+        "aria-label": `One less ${product.name}`, disabled: quantity <= 1,
+      }, "−");
+      minus.addEventListener("click", () => setQuantity(sku, quantity - 1, `decrease:${sku}`));
+      const plus = el("button", {
+        type: "button", class: "icon", "data-testid": "increase", "data-sku": sku, "data-focus": `increase:${sku}`,
+        "aria-label": `One more ${product.name}`, disabled: quantity >= MAX_QUANTITY,
+      }, "+");
+      plus.addEventListener("click", () => setQuantity(sku, quantity + 1, `increase:${sku}`));
+      controls.append(minus, el("span", { class: "qty-value", "data-testid": "quantity", "aria-live": "polite" }, String(quantity)), plus);
+      line.appendChild(controls);
+      const lineTotal = { currency: product.unitAmount.currency, value: Money.times(product.unitAmount.value, quantity) };
+      line.appendChild(el("span", { class: "cart-amount" }, price(lineTotal)));
+      const remove = el("button", {
+        type: "button", class: "link", "data-testid": "remove", "data-sku": sku, "aria-label": `Remove ${product.name} from the cart`,
+      }, "Remove");
+      remove.addEventListener("click", () => setQuantity(sku, 0, "removed"));
+      line.appendChild(remove);
+      list.appendChild(line);
+    });
+    els.cart.appendChild(list);
+    els.cartTotal.textContent = `Total: ${price(cartTotal())}`;
+    els.cartTotal.hidden = false;
+    updatePayButton();
+    if (focusKey) {
+      const target = els.cart.querySelector(`[data-focus="${CSS.escape(focusKey)}"]:not(:disabled)`);
+      (target || els.cartTitle).focus();
+    }
+  }
+
+  function updatePayButton() {
+    const total = cartTotal();
+    els.pay.disabled = state.busy || !total;
+    els.pay.textContent = total ? `Pay ${price(total)}` : "Pay";
+    els.savedCardList.querySelectorAll("button").forEach((b) => {
+      b.disabled = state.busy || !total;
+    });
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    els.pay.setAttribute("aria-busy", busy ? "true" : "false");
+    updatePayButton();
+  }
+
+  // ---------- catalog ----------
+
+  function renderCatalog() {
+    els.catalog.textContent = "";
+    state.products.forEach((product) => {
+      const item = el("li", { class: "card product" });
+      const titleId = `product-${product.sku}`;
+      item.appendChild(el("h2", { id: titleId, class: "product-name" }, product.name));
+      item.appendChild(el("p", { class: "muted" }, product.description));
+      item.appendChild(el("p", { class: "price" }, price(product.unitAmount)));
+      const add = el("button", {
+        type: "button", class: "primary", "data-testid": "add-to-cart", "data-sku": product.sku,
+        "aria-describedby": titleId,
+      }, "Add to cart");
+      add.addEventListener("click", () => addToCart(product.sku));
+      item.appendChild(add);
+      els.catalog.appendChild(item);
+    });
+  }
+
+  async function loadCatalog() {
+    try {
+      const response = await fetch("/api/products", { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body = await response.json();
+      for (const product of body.products || []) state.products.set(product.sku, product);
+      els.catalogStatus.hidden = true;
+      renderCatalog();
+      restoreCart();
+      renderCart();
+    } catch (_) {
+      els.catalogStatus.textContent = "The products could not be loaded. Please reload the page.";
+      els.catalogStatus.classList.add("error-text");
+    }
+  }
+
+  // ---------- the Antom Web SDK ----------
+
+  function loadScript(url) {
+    if (!state.scripts.has(url)) {
+      const loading = new Promise((resolve, reject) => {
+        const script = el("script", { src: url });
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", () => {
+          script.remove();
+          reject(new Error("The secure payment form could not be loaded. Please check your connection and try again."));
+        });
+        document.head.appendChild(script);
+      });
+      state.scripts.set(url, loading);
+      loading.catch(() => state.scripts.delete(url));
+    }
+    return state.scripts.get(url);
+  }
+
+  /** Leaves the page usable again after the SDK's overlay has gone. */
+  function overlayOpen(open) {
+    els.main.inert = open;
+  }
+
+  function closeComponent() {
+    const payment = state.payment;
+    if (payment && payment.component) {
+      try {
+        payment.component.unmount();
+      } catch (_) {
+        // already gone
+      }
+      payment.component = null;
+    }
+    overlayOpen(false);
+  }
+
+  /** The payment session to use for `items`: the last one if the buyer only cancelled it. */
+  function reusableSession(items) {
+    const payment = state.payment;
+    if (!payment || !payment.reusable || payment.cartKey !== cartKey(items)) return null;
+    const expires = Date.parse(payment.session.paymentSessionExpiryTime);
+    if (!Number.isFinite(expires)) return null;
+    const margin = Math.min(SESSION_MARGIN_MS, (expires - payment.createdAt) / 4);
+    if (expires - Date.now() < margin) return null;
+    return payment.session;
+  }
+
+  async function postSession(body) {
+    let response;
+    try {
+      response = await fetch("/sessions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify(body),
+      });
+    } catch (_) {
+      throw new Error("The shop could not be reached. Check your connection and try again.");
+    }
+    if (response.status !== 201) {
+      throw new Error(sessionErrorMessage(response, await readError(response)));
+    }
+    return response.json();
+  }
+
+  function sessionRequest(items, extra) {
+    return Object.assign({ items, locale: antomLocale() }, terminal(), extra || {});
+  }
+
+  async function pay() {
+    const items = cartItems();
+    if (state.busy || items.length === 0) return;
+    setBusy(true);
+    showError("");
+    status("Starting the payment…");
+    try {
+      closeComponent();
+      const reused = reusableSession(items);
+      const session = reused || (await postSession(sessionRequest(items)));
+      const createdAt = reused ? state.payment.createdAt : Date.now();
+      const payment = { session, createdAt, cartKey: cartKey(items), component: null, reusable: false };
+      state.payment = payment;
+      await loadScript(session.sdk.scriptUrl);
+      if (typeof window.AMSCashierPayment !== "function") {
+        throw new Error("The secure payment form could not be loaded. Please try again.");
+      }
+      payment.component = new window.AMSCashierPayment({
+        environment: session.sdk.environment,
+        locale: antomLocale(),
+        onEventCallback: (event) => onSdkEvent(payment, event || {}),
+      });
+      overlayOpen(true);
+      await payment.component.createComponent({
+        sessionData: session.paymentSessionData,
+        appearance: { showLoading: true },
+        notRedirectAfterComplete: true,
+      });
+    } catch (e) {
+      closeComponent();
+      finish(e.message || "The payment could not be started. Please try again.");
+    }
+  }
+
+  /** Keyboard users continue in the SDK's form (the page behind it is inert meanwhile). */
+  function focusForm() {
+    if (document.activeElement && document.activeElement !== document.body && !els.main.contains(document.activeElement)) return;
+    const frames = Array.from(document.querySelectorAll("iframe")).filter((frame) => !els.main.contains(frame));
+    if (frames.length) frames[frames.length - 1].focus();
+  }
+
+  /** The component is gone: the buyer can change the cart and press Pay again. */
+  function finish(message) {
+    setBusy(false);
+    status("");
+    showError(message);
+  }
+
+  function endPayment(payment, reusable, message) {
+    payment.reusable = reusable;
+    closeComponent();
+    finish(message);
+  }
+
+  /** The SDK's message as a sentence of its own ("" when there is none). */
+  function sentence(message) {
+    const text = String(message || "").trim();
+    if (!text) return "";
+    const capital = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[.!?]$/.test(capital) ? ` ${capital}` : ` ${capital}.`;
+  }
+
+  function onSdkEvent(payment, { code, message }) {
+    if (payment !== state.payment) return; // an old component's late event
+    const detail = sentence(message);
+    switch (code) {
+      case "SDK_START_OF_LOADING":
+        status("Loading the secure card form…");
+        break;
+      case "SDK_END_OF_LOADING":
+        status("Enter your card details in the secure form.");
+        focusForm();
+        break;
+      case "SDK_PAYMENT_SUCCESSFUL":
+      case "SDK_PAYMENT_PROCESSING":
+        status(code === "SDK_PAYMENT_SUCCESSFUL" ? "Payment successful. Loading your receipt…" : "Confirming your payment…");
+        window.location.assign(resultUrl(payment.session.orderId, payment.session.orderToken));
+        break;
+      case "SDK_FORM_VERIFICATION_FAILED":
+        // The form stays open so the buyer can correct the details there.
+        showError(`Please check your card details.${detail}`, { focus: false });
+        break;
+      case "SDK_PAYMENT_FAIL":
+        endPayment(payment, false, `Your payment did not go through.${detail} Your card was not charged. Please check the details or use another card, then press Pay to try again.`);
+        break;
+      case "SDK_PAYMENT_CANCEL":
+        endPayment(payment, true, "Payment cancelled. Your card was not charged. Press Pay when you are ready.");
+        break;
+      case "SDK_PAYMENT_ERROR":
+        endPayment(payment, false, `The payment could not be completed.${detail} Your card was not charged. Press Pay to start again.`);
+        break;
+      default:
+        // Loading and analytics events we do not act on.
+        break;
+    }
+  }
+
+  // ---------- saved cards (contract §2b) ----------
+
+  function describeCard(card) {
+    const brand = card.brand || "Card";
+    const last = card.lastFour || String(card.maskedCardNo || "").slice(-4);
+    const expiry = card.expiryMonth && card.expiryYear ? `, expires ${card.expiryMonth}/${String(card.expiryYear).slice(-2)}` : "";
+    return `${brand} •••• ${last}${expiry}`;
+  }
+
+  function renderSavedCards() {
+    els.savedCardList.textContent = "";
+    for (const card of state.savedCards) {
+      const item = el("li");
+      const button = el("button", {
+        type: "button", class: "secondary wide", "data-testid": "saved-card", "data-card-id": card.cardId,
+      }, `Pay with ${describeCard(card)}`);
+      button.addEventListener("click", () => payWithSavedCard(card));
+      item.appendChild(button);
+      els.savedCardList.appendChild(item);
+    }
+    els.savedCards.hidden = state.savedCards.length === 0;
+    updatePayButton();
+  }
+
+  /** Saved cards are optional: any answer but 200 with cards leaves the section hidden. */
+  async function loadSavedCards() {
+    try {
+      const response = await fetch("/api/cards", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (response.status !== 200) return;
+      const body = await response.json();
+      state.savedCards = Array.isArray(body.cards) ? body.cards.filter((c) => c && typeof c.cardId === "string") : [];
+      renderSavedCards();
+    } catch (_) {
+      // no saved cards to offer
+    }
+  }
+
+  function safeRedirect(url) {
+    try {
+      const target = new URL(url, window.location.href);
+      return target.protocol === "https:" || target.protocol === "http:" ? target.href : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  async function payWithSavedCard(card) {
+    const items = cartItems();
+    if (state.busy || items.length === 0) return;
+    setBusy(true);
+    showError("");
+    status(`Paying with ${describeCard(card)}…`);
+    closeComponent();
+    try {
+      const answer = await postSession(sessionRequest(items, { savedCardId: card.cardId }));
+      const redirect = answer.redirectUrl ? safeRedirect(answer.redirectUrl) : null;
+      switch (answer.status) {
+        case "PAYMENT_FAILED":
+          finish(`Your saved card ${describeCard(card)} was declined. Your card was not charged. Please use another card.`);
+          return;
+        case "PENDING_PAYMENT":
+          status("Your bank asks you to confirm the payment…");
+          window.location.assign(redirect || resultUrl(answer.orderId, answer.orderToken));
+          return;
+        default:
+          status("Payment successful. Loading your receipt…");
+          window.location.assign(resultUrl(answer.orderId, answer.orderToken));
+      }
+    } catch (e) {
+      finish(e.message);
+    }
+  }
+
+  // ---------- start ----------
+
+  els.pay.addEventListener("click", pay);
+  // Back from the result page (or Antom's pages) through the back/forward cache: no overlay,
+  // nothing in flight.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    closeComponent();
+    if (state.payment) state.payment.reusable = false;
+    finish("");
+  });
+  loadCatalog().then(loadSavedCards);
 })();

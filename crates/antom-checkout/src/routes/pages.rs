@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse, HttpResponseBuilder};
 
 use crate::state::AppState;
 
+/// `/static/{name}`: every file the pages load. A file missing here is a 404 in the browser.
 const ASSETS: &[(&str, &str, &str)] = &[
     (
         "app.css",
@@ -11,15 +12,37 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../../../static/app.css"),
     ),
     (
+        "money.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../../static/money.js"),
+    ),
+    (
         "checkout.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../../static/checkout.js"),
     ),
+    (
+        "result.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../../static/result.js"),
+    ),
+    (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../../static/admin.js"),
+    ),
 ];
 
 const CHECKOUT_HTML: &str = include_str!("../../../../static/index.html");
+const ADMIN_HTML: &str = include_str!("../../../../static/admin.html");
 
-/// Security headers every page gets. The SDK's origin is added where the page loads it.
+/// The policy of every page but checkout: our own scripts, styles and API only; no inline
+/// script or style, no plugins, not framed, no frames of its own.
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     connect-src 'self'; frame-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; \
+     form-action 'self'";
+
+/// Security headers every page gets; [`checkout`] widens the CSP for the SDK's origin.
 pub fn page_headers(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
     builder
         .content_type("text/html; charset=utf-8")
@@ -27,26 +50,50 @@ pub fn page_headers(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
         .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header(("X-Frame-Options", "DENY"))
         .insert_header((
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ));
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), usb=()",
+        ))
+        .insert_header(("Content-Security-Policy", PAGE_CSP));
     builder
 }
 
 /// The origin (scheme://host:port) of a URL, for the CSP.
 fn origin(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
-    Some(parsed.origin().ascii_serialization())
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.origin().ascii_serialization())
 }
 
-pub async fn checkout(state: web::Data<AppState>) -> HttpResponse {
-    let sdk_origin = origin(&state.sdk.script_url).unwrap_or_default();
-    let csp = format!(
-        "default-src 'self'; script-src 'self' {sdk_origin}; connect-src 'self' {sdk_origin}; frame-src {sdk_origin}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    );
-    let mut builder = page_headers(HttpResponse::Ok());
-    builder.insert_header(("Content-Security-Policy", csp));
-    builder.body(CHECKOUT_HTML)
+/// The checkout page's policy: the SDK's origin may run its script, be framed (the card form and
+/// 3-D Secure pages) and be called; nothing else is added to [`PAGE_CSP`]. The SDK styles its
+/// overlay through the CSSOM (`element.style`), which `style-src 'self'` allows.
+fn checkout_csp(sdk_script_url: &str) -> String {
+    let sdk = origin(sdk_script_url);
+    let frame_src = sdk.clone().unwrap_or_else(|| "'none'".into());
+    let sdk = sdk.map(|o| format!(" {o}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{sdk}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'{sdk}; frame-src {frame_src}; object-src 'none'; frame-ancestors 'none'; \
+         base-uri 'none'; form-action 'self'"
+    )
+}
+
+/// `GET /`: the checkout page.
+/// A first visit also gets the buyer cookie (saved cards belong to it).
+pub async fn checkout(state: web::Data<AppState>, buyer: super::buyer::Buyer) -> HttpResponse {
+    let page = page_headers(HttpResponse::Ok())
+        .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk.script_url)))
+        // The SDK's pages may want to know which shop framed them: the origin, never the path.
+        .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .body(CHECKOUT_HTML);
+    buyer.respond(Ok(page))
+}
+
+/// `GET /admin`: the ops console (it asks for the token; the API behind it checks it).
+pub fn admin_console() -> HttpResponse {
+    page_headers(HttpResponse::Ok())
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Robots-Tag", "noindex"))
+        .body(ADMIN_HTML)
 }
 
 pub async fn asset(path: web::Path<String>) -> HttpResponse {
@@ -74,4 +121,48 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkout_csp_names_only_the_sdk_origin() {
+        let csp = checkout_csp("http://127.0.0.1:8090/sdk/ams-checkout.js");
+        assert!(csp.contains("script-src 'self' http://127.0.0.1:8090;"), "{csp}");
+        assert!(csp.contains("frame-src http://127.0.0.1:8090;"), "{csp}");
+        assert!(csp.contains("connect-src 'self' http://127.0.0.1:8090;"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(!csp.contains('*'), "{csp}");
+    }
+
+    #[test]
+    fn a_sdk_url_without_an_origin_frames_nothing() {
+        let csp = checkout_csp("not a url");
+        assert!(csp.contains("script-src 'self';"), "{csp}");
+        assert!(csp.contains("frame-src 'none';"), "{csp}");
+    }
+
+    #[test]
+    fn every_asset_has_a_type_and_content() {
+        for (name, content_type, body) in ASSETS {
+            assert!(content_type.contains("charset=utf-8"), "{name}");
+            assert!(!body.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn pages_load_no_inline_script() {
+        for html in [CHECKOUT_HTML, ADMIN_HTML] {
+            for tag in html.split("<script").skip(1) {
+                assert!(
+                    tag.trim_start().starts_with("src="),
+                    "inline script in a page: <script{tag}"
+                );
+            }
+            assert!(!html.contains(" style="), "inline style attribute in a page");
+            assert!(!html.contains("<style"), "inline style element in a page");
+        }
+    }
 }

@@ -1,13 +1,20 @@
-//! `GET /checkout/result?orderId=…&token=…`: Antom's `paymentRedirectUrl`. Shows the
-//! server-side status (never the query string's opinion), and inquires Antom while the payment
-//! is still processing, so a buyer who returns before the webhook sees the truth.
+//! `GET /checkout/result?orderId=…&token=…`: Antom's `paymentRedirectUrl`, and where the checkout
+//! page sends the buyer after the SDK reports success or processing. Shows the server-side status
+//! (never the query string's opinion), and inquires Antom while the payment is still processing,
+//! so a buyer who returns before the webhook sees the truth.
+//!
+//! While the payment is processing, `static/result.js` polls `GET /api/orders/{id}` (with the
+//! token from the URL) and reloads the page when the status moves, so the words stay here, in
+//! one place; without JavaScript a `<noscript>` refresh does the same. The page has no inline
+//! script or style.
 
 use actix_web::{web, HttpResponse};
-use domain::{OrderStatus, RecordStatus};
+use domain::{Order, OrderStatus, RecordStatus};
 use serde::Deserialize;
 
 use super::pages::{escape, page_headers};
 use crate::error::ApiError;
+use crate::persistence::StoredOrder;
 use crate::services::inquiry::inquire_payment;
 use crate::state::AppState;
 use crate::tokens::token_matches;
@@ -19,10 +26,61 @@ pub struct ResultQuery {
     token: Option<String>,
 }
 
+/// How the page looks and what the buyer can do next; `result.js` reads it from `data-outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The money is (or was) the shop's: the cart can be emptied.
+    Paid,
+    /// Still waiting for Antom: the page updates itself.
+    Pending,
+    /// Not paid; the buyer may try again.
+    Failed,
+    /// The shop cancelled the order.
+    Closed,
+}
+
+impl Outcome {
+    fn of(status: OrderStatus) -> Outcome {
+        match status {
+            OrderStatus::PendingPayment => Outcome::Pending,
+            OrderStatus::Authorized
+            | OrderStatus::CapturePending
+            | OrderStatus::Captured
+            | OrderStatus::CaptureFailed
+            | OrderStatus::PartiallyRefunded
+            | OrderStatus::Refunded => Outcome::Paid,
+            OrderStatus::PaymentFailed | OrderStatus::Expired => Outcome::Failed,
+            OrderStatus::Canceled => Outcome::Closed,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::Pending => "pending",
+            Outcome::Failed => "failed",
+            Outcome::Closed => "closed",
+        }
+    }
+
+    /// CSS class and the symbol beside the heading (decorative: the heading says it in words).
+    fn tone(self) -> (&'static str, &'static str) {
+        match self {
+            Outcome::Paid => ("status-ok", "✓"),
+            Outcome::Pending => ("status-wait", "…"),
+            Outcome::Failed => ("status-bad", "!"),
+            Outcome::Closed => ("status-info", "i"),
+        }
+    }
+}
+
 /// Words a buyer understands, per status.
 fn describe(status: OrderStatus) -> (&'static str, &'static str) {
     match status {
-        OrderStatus::PendingPayment => ("We are confirming your payment…", "This page updates by itself."),
+        OrderStatus::PendingPayment => (
+            "We are confirming your payment…",
+            "This usually takes a few seconds. This page updates by itself; you do not need to pay again.",
+        ),
         OrderStatus::Authorized
         | OrderStatus::CapturePending
         | OrderStatus::Captured
@@ -39,8 +97,21 @@ fn describe(status: OrderStatus) -> (&'static str, &'static str) {
         ),
         OrderStatus::Expired => (
             "Payment expired",
-            "The payment was not completed in time. You can try again.",
+            "The payment was not completed in time, and your card was not charged. You can try again.",
         ),
+    }
+}
+
+/// Why a payment failed, in the buyer's words, from Antom's result code.
+fn failure_reason(code: &str) -> &'static str {
+    match code {
+        "USER_BALANCE_NOT_ENOUGH" => "The card does not have enough funds.",
+        "USER_PAYMENT_VERIFICATION_FAILED" | "RISK_REJECT" => "The card's security check was not completed.",
+        "ORDER_IS_CLOSED" | "ORDER_IS_EXPIRED" => "The payment was not completed in time.",
+        "INVALID_CARD" | "INVALID_EXPIRATION_DATE" | "CARD_NOT_SUPPORTED" => {
+            "This card cannot be used here. Please try another card."
+        }
+        _ => "Your bank declined the payment. Please try another card or contact your bank.",
     }
 }
 
@@ -70,45 +141,163 @@ pub async fn show(
             Err(e) => tracing::warn!(order_id, error = %e, "inquiry from the result page failed"),
         }
     }
-    let status = stored.order.status();
+    let html = render(&stored, order_id, token);
+    Ok(page_headers(HttpResponse::Ok())
+        .insert_header(("Cache-Control", "no-store"))
+        .body(html))
+}
+
+/// A money amount the server spells ("42.00 SGD"); `result.js` re-spells it in the buyer's locale
+/// from the data attributes.
+fn money(m: domain::Money) -> String {
+    format!(
+        r#"<span class="money" data-currency="{}" data-value="{}">{}</span>"#,
+        m.currency().code(),
+        m.to_antom_value(),
+        escape(&m.to_string())
+    )
+}
+
+fn summary(order: &Order) -> String {
+    let mut rows = String::new();
+    for item in order.items() {
+        rows.push_str(&format!(
+            r#"<tr><td>{name}</td><td class="num">× {qty}</td><td class="num">{total}</td></tr>"#,
+            name = escape(item.name()),
+            qty = item.quantity().get(),
+            total = money(item.line_total()),
+        ));
+    }
+    rows.push_str(&format!(
+        r#"<tr><th scope="row" colspan="2">Total</th><td class="num"><strong>{}</strong></td></tr>"#,
+        money(order.total())
+    ));
+    let refunded = order.refunded_amount();
+    if refunded.minor() > 0 {
+        rows.push_str(&format!(
+            r#"<tr><th scope="row" colspan="2">Refunded</th><td class="num">{}</td></tr>"#,
+            money(refunded)
+        ));
+    }
+    format!(
+        r#"<table class="summary"><caption class="muted small">Your order</caption><tbody>{rows}</tbody></table>"#
+    )
+}
+
+fn render(stored: &StoredOrder, order_id: &str, token: &str) -> String {
+    let order = &stored.order;
+    let status = order.status();
+    let outcome = Outcome::of(status);
     let (title, text) = describe(status);
-    let processing = status == OrderStatus::PendingPayment;
-    let retry = matches!(status, OrderStatus::PaymentFailed | OrderStatus::Expired);
-    let refresh = if processing {
-        r#"<meta http-equiv="refresh" content="3">"#
-    } else {
-        ""
+    let (tone, icon) = outcome.tone();
+    let payment = order.payment();
+    let reason = match (outcome, &payment.failure) {
+        (Outcome::Failed, Some(f)) if status == OrderStatus::PaymentFailed => {
+            format!("<p>{}</p>", escape(failure_reason(&f.code)))
+        }
+        _ => String::new(),
     };
-    let retry_link = if retry {
-        r#"<p><a class="button" href="/" data-testid="retry">Try again</a></p>"#
-    } else {
-        ""
+    let card = payment
+        .card
+        .as_ref()
+        .map(|c| {
+            format!(
+                r#"<p class="muted">Paid with {} ending in {}</p>"#,
+                escape(&c.brand),
+                escape(&c.last4)
+            )
+        })
+        .unwrap_or_default();
+    let self_url = escape(&format!(
+        "/checkout/result?orderId={}&token={}",
+        encode(order_id),
+        encode(token)
+    ));
+    let (refresh, actions) = match outcome {
+        Outcome::Pending => (
+            r#"<noscript><meta http-equiv="refresh" content="5"></noscript>"#,
+            format!(
+                r#"<p id="poll-status" class="muted small" role="status"></p>
+<div class="actions"><a class="button" href="{self_url}" data-testid="check-again">Check again</a></div>"#
+            ),
+        ),
+        Outcome::Failed => (
+            "",
+            r#"<div class="actions"><a class="button primary" href="/" data-testid="retry">Try again</a></div>"#.into(),
+        ),
+        Outcome::Paid | Outcome::Closed => (
+            "",
+            r#"<div class="actions"><a class="button primary" href="/" data-testid="continue">Continue shopping</a></div>"#.into(),
+        ),
     };
-    let total = stored.order.total();
-    let html = format!(
+    format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-{refresh}<title>{title}</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main class="result">
-<h1 data-testid="payment-status" data-status="{status}">{title}</h1>
+<meta name="robots" content="noindex">{refresh}
+<title>{title} · Demo shop</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head>
+<body><header class="site-header"><div class="wrap"><a class="brand" href="/">Demo shop</a></div></header>
+<main class="result" data-outcome="{outcome}" data-order-id="{order}">
+<div class="card {tone}">
+<h1 data-testid="payment-status" data-status="{status}"><span class="status-icon" aria-hidden="true">{icon}</span>{title}</h1>
 <p>{text}</p>
-<p class="muted">Order <code>{order}</code> · {total}</p>
-{retry_link}
-<p><a href="/">Back to the shop</a></p>
-</main></body></html>"#,
+{reason}{card}{summary}
+<p class="muted small">Order number <code>{order}</code></p>
+{actions}
+</div>
+</main>
+<script src="/static/money.js"></script>
+<script src="/static/result.js"></script>
+</body></html>"#,
         refresh = refresh,
         title = escape(title),
-        status = status.as_str(),
-        text = escape(text),
+        outcome = outcome.as_str(),
         order = escape(order_id),
-        total = escape(&total.to_string()),
-        retry_link = retry_link,
-    );
-    Ok(page_headers(HttpResponse::Ok()).body(html))
+        tone = tone,
+        status = status.as_str(),
+        icon = icon,
+        text = escape(text),
+        reason = reason,
+        card = card,
+        summary = summary(order),
+        actions = actions,
+    )
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn not_found() -> HttpResponse {
-    page_headers(HttpResponse::NotFound()).body(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title><link rel="stylesheet" href="/static/app.css"></head><body><main class="result"><h1>Order not found</h1><p>This link is not valid.</p><p><a href="/">Back to the shop</a></p></main></body></html>"#,
-    )
+    page_headers(HttpResponse::NotFound())
+        .insert_header(("Cache-Control", "no-store"))
+        .body(
+            r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Order not found · Demo shop</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head><body><header class="site-header"><div class="wrap"><a class="brand" href="/">Demo shop</a></div></header><main class="result"><div class="card status-info"><h1><span class="status-icon" aria-hidden="true">?</span>Order not found</h1><p>This link is not valid. If you paid, your receipt email has the right link.</p><div class="actions"><a class="button primary" href="/">Back to the shop</a></div></div></main></body></html>"#,
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_has_words_and_an_outcome() {
+        for status in OrderStatus::ALL {
+            let (title, text) = describe(status);
+            assert!(!title.is_empty() && !text.is_empty());
+            let _ = Outcome::of(status).tone();
+        }
+    }
+
+    #[test]
+    fn only_unpaid_orders_offer_a_retry() {
+        assert_eq!(Outcome::of(OrderStatus::PaymentFailed), Outcome::Failed);
+        assert_eq!(Outcome::of(OrderStatus::Expired), Outcome::Failed);
+        assert_eq!(Outcome::of(OrderStatus::Authorized), Outcome::Paid);
+        assert_eq!(Outcome::of(OrderStatus::PendingPayment), Outcome::Pending);
+    }
+
+    #[test]
+    fn query_values_are_encoded_for_the_check_again_link() {
+        assert_eq!(encode("a b&c=d"), "a+b%26c%3Dd");
+    }
 }

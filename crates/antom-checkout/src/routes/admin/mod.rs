@@ -9,7 +9,6 @@
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use domain::OrderId;
 
-use super::pages::page_headers;
 use crate::error::ApiError;
 use crate::persistence::StoredOrder;
 use crate::state::AppState;
@@ -18,33 +17,10 @@ pub mod actions;
 mod idempotency;
 pub mod orders;
 
-/// A placeholder until the console lands: the sign-in hooks of contract §7 and nothing else.
-const ADMIN_HTML: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>antom-checkout admin</title>
-<link rel="stylesheet" href="/static/app.css">
-</head>
-<body>
-<main>
-  <h1>Orders console</h1>
-  <p>Sign in with an admin token (<code>antom-checkout admin create-token --name NAME --role viewer|operator</code>).</p>
-  <label>Admin token <input type="password" data-testid="admin-token" name="token" autocomplete="off" spellcheck="false"></label>
-  <button type="button" data-testid="admin-login">Sign in</button>
-  <p>The console is on its way; meanwhile the JSON API is under <code>/admin/api/</code>.</p>
-</main>
-</body>
-</html>
-"#;
-
-/// `GET /admin`: needs no token itself (it asks for one); the API behind it does.
+/// `GET /admin`: the console (static/admin.html and admin.js). It needs no token itself (it asks
+/// for one and keeps it in sessionStorage); the API behind it does.
 pub async fn page() -> HttpResponse {
-    page_headers(HttpResponse::Ok())
-        .insert_header(("Cache-Control", "no-store"))
-        .body(ADMIN_HTML)
+    super::pages::admin_console()
 }
 
 fn order_not_found() -> ApiError {

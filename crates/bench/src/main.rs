@@ -1,0 +1,431 @@
+//! `bench`: load figures for antom-checkout as it runs in production, a separate release
+//! process in live mode against a standalone Antom simulator, on SQLite and PostgreSQL.
+//!
+//! Build first (this binary builds nothing):
+//!
+//! ```sh
+//! cargo build --release -p antom-checkout -p antom-sim -p bench
+//! target/release/bench --scenario all --db both --duration-secs 10 --concurrency 32 --runs 3
+//! target/release/bench --quick   # CI smoke: ~1 s per scenario, SQLite, fails on any error
+//! ```
+//!
+//! Scenarios: `sessions` (`POST /sessions`, 2-item cart), `webhooks` (signed PAYMENT_RESULT
+//! notifications for pre-created orders, 20 % exact duplicates), `checkout` (session → simulator
+//! pay → AUTHORIZED → operator capture), `idle` (server RSS after start and after the load).
+//! Each run starts fresh processes on a fresh database; with `--runs N` the medians are printed.
+
+mod load;
+mod procs;
+mod scenarios;
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Parser, ValueEnum};
+
+use crate::procs::{Bins, DbKind, Keys, Stack};
+use crate::scenarios::{Idle, Measured, Plan};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScenarioArg {
+    All,
+    Sessions,
+    Webhooks,
+    Checkout,
+    Idle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DbArg {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+/// Load benchmark of the release antom-checkout server against a standalone antom-sim.
+#[derive(Debug, Parser)]
+#[command(name = "bench")]
+struct Args {
+    /// Which scenario to run.
+    #[arg(long, value_enum, default_value = "all")]
+    scenario: ScenarioArg,
+    /// Which database(s); PostgreSQL at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
+    #[arg(long, value_enum, default_value = "both")]
+    db: DbArg,
+    /// Measured seconds per scenario (after the warm-up).
+    #[arg(long, default_value_t = 10)]
+    duration_secs: u64,
+    /// Warm-up seconds per scenario, not measured.
+    #[arg(long, default_value_t = 2.0)]
+    warmup_secs: f64,
+    /// Concurrent clients in the closed loop.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Repetitions (fresh processes and database each); the medians are reported.
+    #[arg(long, default_value_t = 1)]
+    runs: usize,
+    /// Distinct orders prepared for the webhook scenario (default: enough for 1,600/s).
+    #[arg(long)]
+    webhook_orders: Option<usize>,
+    /// CI smoke run: every scenario ~1 s at concurrency 4 on SQLite only; fails on any error
+    /// or on a scenario that completed nothing.
+    #[arg(long)]
+    quick: bool,
+}
+
+const SCENARIOS: [&str; 3] = ["sessions", "webhooks", "checkout"];
+
+#[derive(Debug)]
+struct Record {
+    db: DbKind,
+    scenario: &'static str,
+    m: Measured,
+}
+
+#[derive(Debug)]
+struct IdleRecord {
+    db: DbKind,
+    idle: Idle,
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn http_client() -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .no_proxy()
+        .tcp_nodelay(true)
+        // Below the servers' keep-alive, so that no request goes out on a connection being closed.
+        .pool_idle_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(60))
+        .build()?)
+}
+
+/// What every run shares.
+#[derive(Debug)]
+struct Ctx {
+    args: Args,
+    plan: Plan,
+    bins: Bins,
+    keys: Keys,
+    http: reqwest::Client,
+}
+
+/// One run on one database: fresh processes, every selected scenario, idle before and after.
+async fn run_once(
+    ctx: &Ctx,
+    db: DbKind,
+    records: &mut Vec<Record>,
+    idles: &mut Vec<IdleRecord>,
+) -> Result<()> {
+    let Ctx {
+        args,
+        plan,
+        bins,
+        keys,
+        http,
+    } = ctx;
+    let plan = *plan;
+    let mut stack = Stack::start(bins, keys, db, http).await?;
+    let result = async {
+        let settle = if args.quick {
+            Duration::from_millis(500)
+        } else {
+            Duration::from_secs(2)
+        };
+        let after_start = scenarios::settled_rss(&stack, settle).await;
+        eprintln!(
+            "  [{}] server pid {} ready, idle RSS {:.1} MB",
+            db.name(),
+            stack.server_pid(),
+            mb(after_start)
+        );
+        for name in SCENARIOS {
+            let selected = match args.scenario {
+                ScenarioArg::All => true,
+                ScenarioArg::Sessions => name == "sessions",
+                ScenarioArg::Webhooks => name == "webhooks",
+                ScenarioArg::Checkout => name == "checkout",
+                ScenarioArg::Idle => false,
+            };
+            if !selected {
+                continue;
+            }
+            // Antom's cost per call does not grow with the merchant's open sessions; the
+            // simulator's does (it scans every pending timer on each call), so each scenario
+            // starts it empty. The server keeps everything.
+            stack.reset_simulator(http).await?;
+            let m = match name {
+                "sessions" => scenarios::sessions(&stack, http, plan).await,
+                "webhooks" => scenarios::webhooks(&stack, http, plan, keys)
+                    .await
+                    .context("webhook scenario")?,
+                _ => scenarios::checkouts(&stack, http, plan).await,
+            };
+            stack.check_alive()?;
+            eprintln!("  [{}] {}", db.name(), line(name, &m));
+            for e in &m.load.error_samples {
+                eprintln!("      error: {e}");
+            }
+            records.push(Record {
+                db,
+                scenario: name,
+                m,
+            });
+        }
+        let after_load = scenarios::settled_rss(&stack, settle * 2).await;
+        eprintln!(
+            "  [{}] idle RSS after the load {:.1} MB",
+            db.name(),
+            mb(after_load)
+        );
+        idles.push(IdleRecord {
+            db,
+            idle: Idle {
+                after_start,
+                after_load,
+            },
+        });
+        anyhow::Ok(())
+    }
+    .await;
+    stack.stop().await;
+    result
+}
+
+fn line(name: &str, m: &Measured) -> String {
+    format!(
+        "{name:<9} {:>8.1}/s  p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  n={} errors={}  peak RSS {:.1} MB  \
+         CPU server {:.0}% sim {:.0}% bench {:.0}%, ms/op {:.2} / {:.2} / {:.2}{}{}",
+        m.load.per_second(),
+        m.load.quantile_ms(0.50),
+        m.load.quantile_ms(0.95),
+        m.load.quantile_ms(0.99),
+        m.load.completed,
+        m.load.errors,
+        mb(m.peak_rss),
+        m.server_cpu,
+        m.sim_cpu,
+        m.bench_cpu,
+        m.server_ms_per_op,
+        m.sim_ms_per_op,
+        m.bench_ms_per_op,
+        m.postgres_ms_per_op.map(|p| format!(" / postgres {p:.2}")).unwrap_or_default(),
+        m.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default()
+    )
+}
+
+#[derive(Debug, Default)]
+struct Row {
+    rps: Vec<f64>,
+    p50: Vec<f64>,
+    p95: Vec<f64>,
+    p99: Vec<f64>,
+    peak: Vec<f64>,
+    server_cpu: Vec<f64>,
+    sim_cpu: Vec<f64>,
+    bench_cpu: Vec<f64>,
+    ms_per_op: [Vec<f64>; 4],
+    errors: u64,
+}
+
+/// The median table in Markdown, and whether every target is met.
+fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
+    let mut rows: BTreeMap<(&str, &str), Row> = BTreeMap::new();
+    for r in records {
+        let row = rows.entry((r.scenario, r.db.name())).or_default();
+        row.rps.push(r.m.load.per_second());
+        row.p50.push(r.m.load.quantile_ms(0.50));
+        row.p95.push(r.m.load.quantile_ms(0.95));
+        row.p99.push(r.m.load.quantile_ms(0.99));
+        row.peak.push(mb(r.m.peak_rss));
+        row.server_cpu.push(r.m.server_cpu);
+        row.sim_cpu.push(r.m.sim_cpu);
+        row.bench_cpu.push(r.m.bench_cpu);
+        row.ms_per_op[0].push(r.m.server_ms_per_op);
+        row.ms_per_op[1].push(r.m.sim_ms_per_op);
+        row.ms_per_op[2].push(r.m.bench_ms_per_op);
+        if let Some(p) = r.m.postgres_ms_per_op {
+            row.ms_per_op[3].push(p);
+        }
+        row.errors += r.m.load.errors;
+    }
+    let runs = args.runs.max(1);
+    println!();
+    println!(
+        "Medians of {runs} run(s); {} s measured after {} s warm-up; {} concurrent clients.",
+        args.duration_secs, args.warmup_secs, args.concurrency
+    );
+    println!();
+    println!(
+        "| scenario | database | per second | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU % server / sim / bench | CPU ms per op server / sim / bench / PostgreSQL |"
+    );
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    let mut met = true;
+    let mut overall_peak: f64 = 0.0;
+    for name in SCENARIOS {
+        for db in ["SQLite", "PostgreSQL"] {
+            let Some(row) = rows.remove(&(name, db)) else {
+                continue;
+            };
+            let rps = median(row.rps);
+            let p99 = median(row.p99);
+            let peak = median(row.peak.clone());
+            overall_peak = overall_peak.max(row.peak.iter().copied().fold(0.0, f64::max));
+            let unit = if name == "checkout" {
+                "checkouts"
+            } else {
+                "requests"
+            };
+            println!(
+                "| {name} | {db} | {rps:.0} {unit} | {:.2} | {:.2} | {p99:.2} | {} | {peak:.1} | {:.0} / {:.0} / {:.0} | {:.2} / {:.2} / {:.2} / {} |",
+                median(row.p50),
+                median(row.p95),
+                row.errors,
+                median(row.server_cpu),
+                median(row.sim_cpu),
+                median(row.bench_cpu),
+                median(row.ms_per_op[0].clone()),
+                median(row.ms_per_op[1].clone()),
+                median(row.ms_per_op[2].clone()),
+                if row.ms_per_op[3].is_empty() {
+                    "–".to_owned()
+                } else {
+                    format!("{:.2}", median(row.ms_per_op[3].clone()))
+                },
+            );
+            let target = match name {
+                "sessions" => Some((500.0, 50.0)),
+                "webhooks" => Some((2000.0, 20.0)),
+                _ => None,
+            };
+            if let Some((min_rps, max_p99)) = target {
+                let ok = rps >= min_rps && p99 <= max_p99;
+                met &= ok;
+                if !args.quick {
+                    println!(
+                        "|  | target ≥ {min_rps:.0}/s, p99 ≤ {max_p99:.0} ms | {} |  |  |  |  |  |  |  |",
+                        if ok { "met" } else { "MISSED" }
+                    );
+                }
+            }
+        }
+    }
+    println!();
+    println!("| database | idle RSS after start MB | idle RSS after the load MB |");
+    println!("| --- | ---: | ---: |");
+    for db in [DbKind::Sqlite, DbKind::Postgres] {
+        let mine: Vec<&IdleRecord> = idles.iter().filter(|i| i.db == db).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let start = median(mine.iter().map(|i| mb(i.idle.after_start)).collect());
+        let after = median(mine.iter().map(|i| mb(i.idle.after_load)).collect());
+        met &= start <= 40.0 && after <= 40.0;
+        println!("| {} | {start:.1} | {after:.1} |", db.name());
+    }
+    met &= overall_peak <= 150.0;
+    if !records.is_empty() {
+        println!();
+        println!("Highest peak RSS of any scenario: {overall_peak:.1} MB (target ≤ 150 MB).");
+    }
+    met
+}
+
+async fn run(args: Args) -> Result<bool> {
+    let bins = Bins::locate()?;
+    let keys = Keys::fixture()?;
+    let http = http_client()?;
+    let dbs = match (args.quick, args.db) {
+        (true, _) | (false, DbArg::Sqlite) => vec![DbKind::Sqlite],
+        (false, DbArg::Postgres) => vec![DbKind::Postgres],
+        (false, DbArg::Both) => vec![DbKind::Sqlite, DbKind::Postgres],
+    };
+    let plan = Plan {
+        concurrency: args.concurrency.max(1),
+        warmup: Duration::from_secs_f64(args.warmup_secs.max(0.0)),
+        duration: Duration::from_secs(args.duration_secs.max(1)),
+        webhook_orders: args.webhook_orders.unwrap_or_else(|| {
+            // Four of five deliveries are first deliveries. Sized for 1,600/s over the whole
+            // phase; a faster server runs out early and is measured over the shorter window.
+            ((args.warmup_secs.max(0.0) + args.duration_secs as f64) * 1600.0 * 0.8).ceil() as usize
+        }),
+    };
+    eprintln!("bench: {} and {}", bins.server.display(), bins.sim.display());
+    let ctx = Ctx {
+        args,
+        plan,
+        bins,
+        keys,
+        http,
+    };
+    let mut records = Vec::new();
+    let mut idles = Vec::new();
+    for run in 1..=ctx.args.runs.max(1) {
+        for &db in &dbs {
+            eprintln!("run {run}, {}:", db.name());
+            run_once(&ctx, db, &mut records, &mut idles)
+                .await
+                .with_context(|| format!("run {run} on {}", db.name()))?;
+        }
+    }
+    let met = report(&ctx.args, &records, &idles);
+    let errors: u64 = records.iter().map(|r| r.m.load.errors).sum();
+    let empty: Vec<&str> = records
+        .iter()
+        .filter(|r| r.m.load.completed == 0)
+        .map(|r| r.scenario)
+        .collect();
+    if !ctx.args.quick {
+        println!("Targets {}.", if met { "met" } else { "not all met" });
+    }
+    if errors > 0 {
+        eprintln!("bench: {errors} request(s) failed");
+    }
+    if !empty.is_empty() {
+        eprintln!("bench: nothing completed in {empty:?}");
+    }
+    Ok(errors == 0 && empty.is_empty())
+}
+
+fn main() -> ExitCode {
+    let mut args = Args::parse();
+    if args.quick {
+        args.duration_secs = 1;
+        args.warmup_secs = 0.25;
+        args.concurrency = args.concurrency.min(4);
+        args.runs = 1;
+        args.webhook_orders = Some(args.webhook_orders.unwrap_or(400));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
