@@ -25,6 +25,7 @@
     cartTitle: $("cart-title"),
     cartNotice: $("cart-notice"),
     cartTotal: $("cart-total"),
+    cartLink: $("cart-link"),
     error: $("checkout-error"),
     payStatus: $("pay-status"),
     pay: $("pay"),
@@ -262,6 +263,11 @@
 
   function updatePayButton() {
     const total = cartTotal();
+    let count = 0;
+    state.cart.forEach((quantity) => {
+      count += quantity;
+    });
+    els.cartLink.textContent = total ? `Cart (${count}) · ${price(total)}` : "Cart (0)";
     els.pay.disabled = state.busy || !total;
     els.pay.textContent = total ? `Pay ${price(total)}` : "Pay";
     els.savedCardList.querySelectorAll("button").forEach((b) => {
@@ -554,6 +560,11 @@
   // ---------- start ----------
 
   els.pay.addEventListener("click", pay);
+  els.cartLink.addEventListener("click", (event) => {
+    event.preventDefault();
+    els.cartTitle.scrollIntoView({ block: "start" });
+    els.cartTitle.focus();
+  });
   // Back from the result page (or Antom's pages) through the back/forward cache: no overlay,
   // nothing in flight.
   window.addEventListener("pageshow", (event) => {

@@ -2,7 +2,7 @@
 // stand-in Web SDK), and the result page, against the real binary in simulator mode.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { inBrowser, json, startServer } from "./harness.mjs";
+import { eventually, inBrowser, json, startServer } from "./harness.mjs";
 
 const GOOD_CARD = "4111 1111 1111 1111";
 const DECLINED_CARD = "4000 0000 0000 0002";
@@ -177,4 +177,34 @@ test("pages carry the security headers and a CSP that names only the SDK's origi
   const asset = await json("GET", `${server.baseUrl}/static/admin.js`);
   assert.equal(asset.status, 200);
   assert.equal(asset.headers.get("x-content-type-options"), "nosniff");
+});
+
+test("a saved card pays without the card form", async () => {
+  await inBrowser("12-saved-card", {}, async ({ page }) => {
+    await page.goto(`${server.baseUrl}/`);
+    // Save a card for this browser's buyer (cookie) the way AMSVaulting would, completing the
+    // vaulting session through the simulator's control API.
+    const vaulting = await page.evaluate(async () => {
+      const response = await fetch("/vaulting/sessions", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
+      });
+      return { status: response.status, body: await response.json() };
+    });
+    assert.equal(vaulting.status, 201, JSON.stringify(vaulting.body));
+    const bound = await json("POST", `${server.simUrl}/__sim/vaulting/${encodeURIComponent(vaulting.body.vaultingRequestId)}/bind`, {
+      cardNumber: "5555555555554444",
+    });
+    assert.ok(bound.status < 300, `bind: ${bound.status} ${JSON.stringify(bound.body)}`);
+    const cardId = await eventually("the saved card", async () => {
+      const cards = await page.evaluate(async () => (await fetch("/api/cards")).json());
+      return cards.cards && cards.cards[0] && cards.cards[0].cardId;
+    });
+
+    await page.reload();
+    await addToCart(page, "CAP-NVY");
+    const saved = page.locator(`[data-testid=saved-card][data-card-id="${cardId}"]`);
+    assert.match(await saved.textContent(), /4444/);
+    await saved.click();
+    await expectResult(page, "AUTHORIZED");
+  });
 });

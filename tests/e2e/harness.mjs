@@ -154,9 +154,6 @@ export async function openBrowser(options = {}) {
   page.on("console", (message) => {
     if (message.type() !== "error") return;
     const where = message.location() || {};
-    // Saved cards are optional (contract §2b): the checkout asks GET /api/cards and shows nothing
-    // on a 404, but Chromium still logs the 404 of a server built without the route.
-    if (/status of 404/.test(message.text()) && /\/api\/cards$/.test(where.url || "")) return;
     const line = `${message.text()} (${where.url || "?"})`;
     if (allowed.some((pattern) => pattern.test(line))) return;
     problems.push(`console error: ${message.text()} (${where.url || "?"}:${where.lineNumber ?? "?"})`);
