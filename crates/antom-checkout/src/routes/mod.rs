@@ -9,6 +9,7 @@ pub mod admin;
 pub mod buyer;
 pub mod cards;
 pub mod health;
+pub mod idempotency;
 pub mod orders;
 pub mod pages;
 pub mod products;

@@ -12,13 +12,14 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::idempotency::{self, Action};
 use super::{find_order, orders};
 use crate::auth::AdminUser;
 use crate::error::ApiError;
+use crate::routes::idempotency;
 use crate::routes::{read_body, require_json, MAX_BODY};
 use crate::services::ops;
 use crate::state::AppState;
+use crate::tokens::sha256_hex;
 
 /// Antom's `refundReason` is at most 256 characters.
 const MAX_REASON_CHARS: usize = 256;
@@ -99,7 +100,7 @@ pub async fn capture(
             Ok((StatusCode::ACCEPTED, json!({ "capture": capture })))
         }
     };
-    idempotency::once(&state, &req, action, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, work).await
 }
 
 pub async fn cancel(
@@ -123,7 +124,7 @@ pub async fn cancel(
             Ok((StatusCode::ACCEPTED, json!({ "cancel": cancel })))
         }
     };
-    idempotency::once(&state, &req, action, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, work).await
 }
 
 pub async fn refund(
@@ -148,7 +149,7 @@ pub async fn refund(
             Ok((StatusCode::ACCEPTED, json!({ "refund": refund })))
         }
     };
-    idempotency::once(&state, &req, action, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, work).await
 }
 
 /// Trimmed; blank means none.
@@ -186,5 +187,25 @@ pub async fn sync(
             Ok((StatusCode::OK, orders::detail(&state, &order_id).await?))
         }
     };
-    idempotency::once(&state, &req, action, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, work).await
+}
+
+/// Hex digits of the token id's hash kept in the scope (64 bits: a handful of tokens).
+const TOKEN_DIGITS: usize = 16;
+
+/// One admin action on one order, by one token: the idempotency scope, so two operators (or one
+/// operator on two orders) never collide on a key. The token id is hashed to fit the column.
+struct Action<'a> {
+    name: &'static str,
+    order_id: &'a str,
+    user: &'a AdminUser,
+    /// The parsed JSON body (`{}` when empty): what "the same request" means.
+    body: &'a Value,
+}
+
+impl Action<'_> {
+    fn scope(&self) -> String {
+        let token = &sha256_hex(self.user.token_id.as_bytes())[..TOKEN_DIGITS];
+        format!("admin:{token}:{}:{}", self.name, self.order_id)
+    }
 }

@@ -14,7 +14,6 @@ use crate::persistence::StoredOrder;
 use crate::state::AppState;
 
 pub mod actions;
-mod idempotency;
 pub mod orders;
 
 /// `GET /admin`: the console (static/admin.html and admin.js). It needs no token itself (it asks

@@ -1,10 +1,8 @@
-//! `Idempotency-Key` for admin actions, with the semantics of `POST /sessions`: the first request
-//! with a key does the work and its final answer is stored; the same key with the same body gets
-//! that answer again (`Idempotent-Replayed: true`), with another body 409
+//! `Idempotency-Key`, one implementation for `POST /sessions` and the admin actions: the first
+//! request with a key does the work and its final answer is stored; the same key with the same
+//! body gets that answer again (`Idempotent-Replayed: true`), with another body 409
 //! `IDEMPOTENCY_KEY_REUSED`, and while the first is still running 409 `IDEMPOTENCY_KEY_IN_USE`.
-//!
-//! Keys are scoped per token, action and order: two operators (or one operator on two orders)
-//! never collide on a key. The token id is hashed into the scope to keep it within the column.
+//! Callers choose the scope (admin: per token, action and order).
 //!
 //! The work runs in its own task, so a client that disconnects (a closed tab, a proxy timeout)
 //! can neither leave the key "in progress" forever nor cut an action off between our database
@@ -16,40 +14,29 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::Value;
 
-use super::api_response;
-use crate::auth::AdminUser;
 use crate::error::ApiError;
 use crate::persistence::IdempotencyBegin;
 use crate::state::AppState;
 use crate::tokens::sha256_hex;
 
-/// Hex digits of the token id's hash kept in the scope (64 bits: a handful of tokens).
-const TOKEN_DIGITS: usize = 16;
 const MAX_KEY_LEN: usize = 255;
 
-/// One admin action on one order, by one token.
-pub(super) struct Action<'a> {
-    pub name: &'static str,
-    pub order_id: &'a str,
-    pub user: &'a AdminUser,
-    /// The parsed JSON body (`{}` when empty): what "the same request" means.
-    pub body: &'a Value,
+/// Answers are never cached: they carry order tokens and money movements.
+fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder.insert_header(("Cache-Control", "no-store"));
+    builder
 }
 
-impl Action<'_> {
-    fn scope(&self) -> String {
-        let token = &sha256_hex(self.user.token_id.as_bytes())[..TOKEN_DIGITS];
-        format!("admin:{token}:{}:{}", self.name, self.order_id)
-    }
-}
-
-/// Runs `work` once per idempotency key (or simply runs it when the request has none) and
-/// answers with its `(status, body)`. `work` is not polled at all when the answer is a replay
-/// or a conflict.
-pub(super) async fn once<F>(
+/// Runs `work` once per idempotency key within `scope` (or simply runs it when the request has
+/// none) and answers with its `(status, body)`. `body` is the parsed request, what "the same
+/// request" means (serde_json's map is ordered, so whitespace and key order do not matter).
+/// `work` is not polled at all when the answer is a replay or a conflict.
+pub async fn once<F>(
     state: &AppState,
     req: &HttpRequest,
-    action: Action<'_>,
+    scope: String,
+    body: &Value,
     work: F,
 ) -> Result<HttpResponse, ApiError>
 where
@@ -57,15 +44,14 @@ where
 {
     let Some(key) = key(req)? else {
         let (status, body) = finish(work).await?;
-        return Ok(api_response(HttpResponse::build(status)).json(body));
+        return Ok(no_store(status).json(body));
     };
-    let scope = action.scope();
-    let request_hash = sha256_hex(action.body.to_string().as_bytes());
+    let request_hash = sha256_hex(body.to_string().as_bytes());
     match state.store.begin_idempotent(&scope, &key, &request_hash).await? {
         IdempotencyBegin::Started => {}
         IdempotencyBegin::Replay { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return Ok(api_response(HttpResponse::build(status))
+            return Ok(no_store(status)
                 .insert_header(("Idempotent-Replayed", "true"))
                 .content_type("application/json")
                 .body(body));
@@ -97,7 +83,7 @@ where
         result
     })
     .await?;
-    Ok(api_response(HttpResponse::build(status)).json(body))
+    Ok(no_store(status).json(body))
 }
 
 /// Runs `work` on its own task, independent of the request's lifetime.
@@ -107,7 +93,7 @@ where
 {
     actix_web::rt::spawn(work)
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("admin action task failed: {e}")))?
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("request task failed: {e}")))?
 }
 
 /// The answers a retry must get again: successes and refusals. Answers a retry could change
