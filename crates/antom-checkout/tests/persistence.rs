@@ -746,6 +746,7 @@ fn delivery<'a>(body: &'a str, verified: bool, at: DateTime<Utc>) -> InboxDelive
         route: "/webhooks/antom/payments",
         headers: json!({"client-id": "SANDBOX_1", "request-time": "2026-11-22T10:00:00Z"}),
         body,
+        raw: body.as_bytes(),
         verified,
         reject_reason: (!verified).then_some("INVALID_SIGNATURE"),
         notify_type: verified.then_some("PAYMENT_RESULT"),

@@ -103,3 +103,58 @@ mod tests {
         ));
     }
 }
+
+/// Fields of Antom messages that carry card credentials.
+const CREDENTIAL_FIELDS: [&str; 3] = ["cardToken", "paymentMethodId", "cvv"];
+
+/// A copy of a notification body that is safe to store and show to ops: card tokens and CVVs
+/// replaced by `***`, an unmasked card number cut to its last four digits. Anything that is
+/// not JSON is kept as (lossy) text: it was not a message Antom could have sent.
+pub fn redacted_for_storage(body: &[u8]) -> String {
+    fn redact(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if CREDENTIAL_FIELDS.contains(&key.as_str()) && v.is_string() {
+                        *v = serde_json::Value::from("***");
+                    } else if key == "cardNo" {
+                        if let Some(no) = v.as_str().filter(|no| !no.contains('*')) {
+                            let digits: Vec<char> = no.chars().filter(char::is_ascii_digit).collect();
+                            let last4: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+                            *v = serde_json::Value::from(format!("************{last4}"));
+                        }
+                    } else {
+                        redact(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact(&mut value);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn tokens_cvv_and_card_numbers_are_removed_and_the_rest_kept() {
+        let body = br#"{"vaultingRequestId":"v1","paymentMethodDetail":{"card":{"cardToken":"ALIPAYtok+en/1==","cvv":"123","cardNo":"4111111111111111","maskedCardNo":"************1111","brand":"VISA"}},"list":[{"paymentMethodId":"tok2"}]}"#;
+        let stored = redacted_for_storage(body);
+        for secret in ["ALIPAYtok", "tok2", "\"123\"", "4111111111111111"] {
+            assert!(!stored.contains(secret), "{secret} leaked: {stored}");
+        }
+        assert!(stored.contains("\"vaultingRequestId\":\"v1\""));
+        assert!(stored.contains("************1111"));
+        assert!(stored.contains("VISA"));
+        assert_eq!(redacted_for_storage(b"not json"), "not json");
+    }
+}

@@ -1,6 +1,6 @@
 //! The inbox: every notification Antom (or anyone) sent us, raw, with its verdict and outcome.
 //!
-//! A verified body is stored once: its SHA-256 is the `dedupe_key`, and a redelivery only bumps
+//! A verified body is stored once (credentials redacted): the SHA-256 of its raw bytes is the `dedupe_key`, and a redelivery only bumps
 //! `delivery_count` and `last_received_at` (one upsert statement, so two concurrent deliveries
 //! cannot both be "first"). Rejected deliveries have no dedupe key and always get their own row.
 
@@ -21,7 +21,11 @@ pub struct InboxDelivery<'a> {
     pub route: &'a str,
     /// JSON object of the relevant headers (client-id, request-time, signature, …).
     pub headers: serde_json::Value,
+    /// What is stored and shown to ops: the body with card credentials redacted.
     pub body: &'a str,
+    /// The bytes as received: their SHA-256 is the dedupe key, so redaction cannot merge or
+    /// split deliveries.
+    pub raw: &'a [u8],
     /// The signature and client id checked out.
     pub verified: bool,
     pub reject_reason: Option<&'a str>,
@@ -64,7 +68,7 @@ impl Store {
         let received_at = db_time(delivery.received_at);
         let dedupe_key = delivery
             .verified
-            .then(|| format!("{:x}", Sha256::digest(delivery.body.as_bytes())));
+            .then(|| format!("{:x}", Sha256::digest(delivery.raw)));
         let row = inbox::ActiveModel {
             received_at: Set(received_at),
             route: Set(delivery.route.to_owned()),

@@ -88,7 +88,8 @@ pub async fn receive(
         time: get("request-time"),
         signature: get("signature"),
     };
-    let text = String::from_utf8_lossy(body);
+    // Card tokens never reach the database in clear; the dedupe key still hashes the raw bytes.
+    let text = antom_client::notification::redacted_for_storage(body);
     let verdict = verify_notification(
         state.antom_public_key(),
         &state.external_path(route.path()),
@@ -104,6 +105,7 @@ pub async fn receive(
                 route: route.path(),
                 headers: stored_headers,
                 body: &text,
+                raw: body,
                 verified: false,
                 reject_reason: Some(&reason),
                 notify_type: None,
@@ -129,6 +131,7 @@ pub async fn receive(
             route: route.path(),
             headers: stored_headers,
             body: &text,
+            raw: body,
             verified: true,
             reject_reason: None,
             notify_type: notify_type.as_deref(),

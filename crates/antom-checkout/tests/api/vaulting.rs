@@ -91,6 +91,13 @@ async fn a_saved_card_belongs_to_its_buyer_pays_and_can_be_deleted(db: Db) {
     )
     .unwrap();
     assert_eq!(opened.expose(), token);
+    // Nor anywhere else: the inbox keeps vaulting notifications with the token redacted.
+    let dump = database_dump(&app).await;
+    assert!(dump.contains(vaulting_id), "the dump sees the vaulting");
+    assert!(
+        !dump.contains(token),
+        "the card token is in the database in clear"
+    );
     assert!(state.store.buyer_exists(&ada.buyer_id()).await.unwrap());
 
     // Another buyer sees nothing and can do nothing with it.
