@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::orders;
 use super::{db_time, Store, StoreError};
@@ -22,29 +22,49 @@ impl Store {
         lease: Duration,
         limit: u64,
     ) -> Result<Vec<String>, StoreError> {
-        let due: Vec<(String, Option<DateTime<Utc>>)> = orders::Entity::find()
-            .select_only()
-            .column(orders::Column::Id)
-            .column(orders::Column::NextCheckAt)
-            .filter(orders::Column::NextCheckAt.lte(db_time(now)))
-            .order_by_asc(orders::Column::NextCheckAt)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for (id, seen) in due {
-            let Some(seen) = seen else { continue };
-            let result = orders::Entity::update_many()
-                .col_expr(orders::Column::NextCheckAt, Expr::value(db_time(now + lease)))
-                .filter(orders::Column::Id.eq(id.as_str()))
-                .filter(orders::Column::NextCheckAt.eq(seen))
-                .exec(&self.db)
-                .await?;
-            if result.rows_affected == 1 {
-                claimed.push(id);
-            }
-        }
-        Ok(claimed)
+        claim_due::<orders::Entity>(
+            &self.db,
+            orders::Column::Id,
+            orders::Column::NextCheckAt,
+            now,
+            lease,
+            limit,
+        )
+        .await
     }
+}
+
+/// The claim for any table with a string id and a `next_check_at` column.
+pub(super) async fn claim_due<E: EntityTrait>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    next_check_at: E::Column,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<String>, StoreError> {
+    let due: Vec<(String, Option<DateTime<Utc>>)> = E::find()
+        .select_only()
+        .column(id)
+        .column(next_check_at)
+        .filter(next_check_at.lte(db_time(now)))
+        .order_by_asc(next_check_at)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for (row_id, seen) in due {
+        let Some(seen) = seen else { continue };
+        let result = E::update_many()
+            .col_expr(next_check_at, Expr::value(db_time(now + lease)))
+            .filter(id.eq(row_id.as_str()))
+            .filter(next_check_at.eq(seen))
+            .exec(db)
+            .await?;
+        if result.rows_affected == 1 {
+            claimed.push(row_id);
+        }
+    }
+    Ok(claimed)
 }

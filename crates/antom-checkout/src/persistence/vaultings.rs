@@ -11,10 +11,7 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::RecordStatus;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::cards::NewCard;
 use super::entities::{saved_cards, vaultings};
@@ -139,37 +136,22 @@ impl Store {
         }))
     }
 
-    /// Claims up to `limit` vaultings whose check is due, for `lease`. Returns their ids.
+    /// Claims up to `limit` vaultings whose check is due, for `lease` (as orders are claimed).
     pub async fn claim_due_vaultings(
         &self,
         now: DateTime<Utc>,
         lease: Duration,
         limit: u64,
     ) -> Result<Vec<String>, StoreError> {
-        let due: Vec<(String, Option<DateTime<Utc>>)> = vaultings::Entity::find()
-            .select_only()
-            .column(vaultings::Column::VaultingRequestId)
-            .column(vaultings::Column::NextCheckAt)
-            .filter(vaultings::Column::NextCheckAt.lte(db_time(now)))
-            .order_by_asc(vaultings::Column::NextCheckAt)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for (id, seen) in due {
-            let Some(seen) = seen else { continue };
-            let result = vaultings::Entity::update_many()
-                .col_expr(vaultings::Column::NextCheckAt, Expr::value(db_time(now + lease)))
-                .filter(vaultings::Column::VaultingRequestId.eq(id.as_str()))
-                .filter(vaultings::Column::NextCheckAt.eq(seen))
-                .exec(&self.db)
-                .await?;
-            if result.rows_affected == 1 {
-                claimed.push(id);
-            }
-        }
-        Ok(claimed)
+        super::claims::claim_due::<vaultings::Entity>(
+            &self.db,
+            vaultings::Column::VaultingRequestId,
+            vaultings::Column::NextCheckAt,
+            now,
+            lease,
+            limit,
+        )
+        .await
     }
 }
 
