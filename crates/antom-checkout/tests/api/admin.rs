@@ -187,20 +187,5 @@ async fn authorized_order(app: &TestApp) -> Value {
 
 /// The API calls of one kind (`capture`, `refund`, …) the simulator received.
 async fn sim_calls(app: &TestApp, endpoint: &str) -> Vec<Value> {
-    let log: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    log["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["endpoint"] == endpoint)
-        .cloned()
-        .collect()
+    app.sim_requests(&format!("/{endpoint}")).await
 }

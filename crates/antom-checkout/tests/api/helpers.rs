@@ -114,6 +114,26 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// The simulator's log of API calls received whose path ends with `suffix` ("" for all).
+    pub async fn sim_requests(&self, suffix: &str) -> Vec<Value> {
+        let log: Value = self
+            .http
+            .get(format!("{}/__sim/requests", self.sim))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        log["requests"]
+            .as_array()
+            .expect("the simulator's request log")
+            .iter()
+            .filter(|r| r["path"].as_str().unwrap().ends_with(suffix))
+            .cloned()
+            .collect()
+    }
+
     pub async fn sim_faults(&self, faults: Value) {
         let response = self
             .http

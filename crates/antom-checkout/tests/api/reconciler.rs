@@ -10,26 +10,6 @@ use crate::helpers::{spawn_app, spawn_app_with, Db, TestApp};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-async fn sim_requests(app: &TestApp, suffix: &str) -> Vec<Value> {
-    let requests: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = requests
-        .as_array()
-        .or_else(|| requests["requests"].as_array())
-        .unwrap()
-        .clone();
-    list.into_iter()
-        .filter(|r| r["path"].as_str().unwrap().ends_with(suffix))
-        .collect()
-}
-
 async fn authorized_order(app: &TestApp) -> Value {
     let session = app.default_session().await;
     app.sim_pay(
@@ -92,7 +72,7 @@ async fn capture_timeout_and_unknown_finish_with_one_capture_request_id(db: Db) 
             json!({"currency": "SGD", "value": "4200"}),
             "{mode}"
         );
-        let captures = sim_requests(&app, "/capture").await;
+        let captures = app.sim_requests("/capture").await;
         let ours: Vec<&Value> = captures
             .iter()
             .filter(|r| r["requestId"] == view.capture_request_id.as_str())

@@ -29,20 +29,7 @@ async fn prices_the_cart_on_the_server_and_ignores_client_prices(db: Db) {
     assert_eq!(order["payment"]["paymentRequestId"], session["paymentRequestId"]);
 
     // The simulator received a signed createPaymentSession for that id, with authorization.
-    let requests: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = requests
-        .as_array()
-        .or_else(|| requests["requests"].as_array())
-        .unwrap()
-        .clone();
+    let list = app.sim_requests("").await;
     let create = list
         .iter()
         .find(|r| r["path"].as_str().unwrap().ends_with("createPaymentSession"))
@@ -136,20 +123,7 @@ async fn every_validation_error_has_its_code_and_changes_nothing(db: Db) {
     assert_eq!(error["error"]["code"], "PAYLOAD_TOO_LARGE");
 
     // Nothing reached Antom.
-    let requests: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = requests
-        .as_array()
-        .or_else(|| requests["requests"].as_array())
-        .unwrap()
-        .clone();
+    let list = app.sim_requests("").await;
     assert!(list.is_empty(), "{list:?}");
     app.stop().await;
 }
@@ -178,20 +152,7 @@ async fn idempotency_key_replays_and_detects_reuse(db: Db) {
     let error: Value = other.json().await.unwrap();
     assert_eq!(error["error"]["code"], "IDEMPOTENCY_KEY_REUSED");
     // Only one session reached Antom.
-    let requests: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = requests
-        .as_array()
-        .or_else(|| requests["requests"].as_array())
-        .unwrap()
-        .clone();
+    let list = app.sim_requests("").await;
     assert_eq!(
         list.iter()
             .filter(|r| r["path"].as_str().unwrap().ends_with("createPaymentSession"))
@@ -230,20 +191,7 @@ async fn antom_failure_is_502_and_unknown_is_504_with_the_same_request_id(db: Db
     assert_eq!(unavailable.status(), 504);
     let error: Value = unavailable.json().await.unwrap();
     assert_eq!(error["error"]["code"], "ANTOM_UNAVAILABLE");
-    let requests: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = requests
-        .as_array()
-        .or_else(|| requests["requests"].as_array())
-        .unwrap()
-        .clone();
+    let list = app.sim_requests("").await;
     let unknown: Vec<&Value> = list
         .iter()
         .filter(|r| r["resultCode"] == "UNKNOWN_EXCEPTION")

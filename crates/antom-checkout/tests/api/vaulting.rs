@@ -13,9 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 use crate::helpers::{antom_key, merchant_key, spawn_app, spawn_app_with, Db, CLIENT_ID};
-use support::{
-    capture_logs, captured_logs, database_dump, sim_clear_faults, sim_post, sim_requests, Browser, WAIT,
-};
+use support::{capture_logs, captured_logs, database_dump, sim_clear_faults, sim_post, Browser, WAIT};
 
 const MASTERCARD: &str = "5555555555554444";
 const THREE_DS: &str = "4000000000003220";
@@ -108,7 +106,7 @@ async fn a_saved_card_belongs_to_its_buyer_pays_and_can_be_deleted(db: Db) {
     assert_eq!(stolen.status, 404, "{}", stolen.body);
     assert_eq!(stolen.body["error"]["code"], "CARD_NOT_FOUND");
     assert_eq!(bob.delete(&format!("/api/cards/{card_id}")).await.status, 404);
-    assert!(sim_requests(&app, "/payments/pay").await.is_empty());
+    assert!(app.sim_requests("/payments/pay").await.is_empty());
 
     // Paying with it: authorized at once, for this buyer.
     let paid = ada.pay_with(&card_id).await;
@@ -128,7 +126,7 @@ async fn a_saved_card_belongs_to_its_buyer_pays_and_can_be_deleted(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(stored_order.buyer_id.as_deref(), Some(ada.buyer_id().as_str()));
-    let pay = sim_requests(&app, "/payments/pay").await;
+    let pay = app.sim_requests("/payments/pay").await;
     assert_eq!(pay.len(), 1);
     assert_eq!(pay[0]["requestId"], paid.body["paymentRequestId"]);
     assert_eq!(pay[0]["signatureValid"], true);
@@ -206,7 +204,7 @@ async fn a_dropped_vaulting_notification_is_recovered_by_the_worker(db: Db) {
     let (vaulting_id, _) = ada.save_card(MASTERCARD).await;
     let cards = ada.wait_for_cards(1).await;
     assert_eq!(cards[0]["lastFour"], "4444");
-    let inquiries = sim_requests(&app, "/vaults/inquireVaulting").await;
+    let inquiries = app.sim_requests("/vaults/inquireVaulting").await;
     assert!(
         inquiries.iter().any(|r| r["requestId"] == vaulting_id.as_str()),
         "{inquiries:?}"
@@ -310,7 +308,7 @@ async fn vaulting_session_failures_are_502_and_504_and_the_worker_closes_them(db
         .await;
     let unknown = ada.post("/vaulting/sessions", json!({})).await;
     assert_eq!(unknown.status, 504, "{}", unknown.body);
-    let sent = sim_requests(&app, "/vaults/createVaultingSession").await;
+    let sent = app.sim_requests("/vaults/createVaultingSession").await;
     let unknown_ids: Vec<&Value> = sent
         .iter()
         .filter(|r| r["resultCode"] == "UNKNOWN_EXCEPTION")
@@ -394,7 +392,7 @@ async fn direct_vaulting_saves_valid_cards_and_never_keeps_the_number(db: Db) {
             "cvv",
         ),
     ];
-    let before = sim_requests(&app, "/vaults/vaultPaymentMethod").await.len();
+    let before = app.sim_requests("/vaults/vaultPaymentMethod").await.len();
     for (body, field) in invalid {
         let refused = ada.post("/api/cards", body).await;
         assert_eq!(refused.status, 422, "{field}: {}", refused.body);
@@ -404,7 +402,7 @@ async fn direct_vaulting_saves_valid_cards_and_never_keeps_the_number(db: Db) {
         assert!(!message.contains("424242"), "{message}");
     }
     assert_eq!(
-        sim_requests(&app, "/vaults/vaultPaymentMethod").await.len(),
+        app.sim_requests("/vaults/vaultPaymentMethod").await.len(),
         before,
         "nothing reached Antom"
     );
@@ -468,7 +466,7 @@ async fn direct_vaulting_is_not_found_unless_enabled(db: Db) {
         .await;
     assert_eq!(answer.status, 404);
     assert_eq!(answer.body["error"]["code"], "NOT_FOUND");
-    assert!(sim_requests(&app, "/vaults/vaultPaymentMethod").await.is_empty());
+    assert!(app.sim_requests("/vaults/vaultPaymentMethod").await.is_empty());
     assert_eq!(
         ada.get("/api/cards").await.status,
         200,

@@ -171,25 +171,6 @@ pub async fn sim_clear_faults(app: &TestApp) {
     assert!(response.status().is_success());
 }
 
-pub async fn sim_requests(app: &TestApp, suffix: &str) -> Vec<Value> {
-    let requests: Value = app
-        .http
-        .get(format!("{}/__sim/requests", app.sim))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    requests["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["path"].as_str().unwrap().ends_with(suffix))
-        .cloned()
-        .collect()
-}
-
 // ---------------------------------------------------------------- logs
 
 /// Every log line of this test process from the moment [`capture_logs`] is first called, at
