@@ -24,6 +24,11 @@ pub enum FactError {
     Missing(&'static str),
 }
 
+/// Our money as Antom's `{currency, value}` (the only conversion this way).
+pub fn amount(m: Money) -> Amount {
+    Amount::new(m.currency().code(), m.to_antom_value())
+}
+
 fn money(amount: &Amount) -> Result<Money, FactError> {
     Ok(Money::from_antom(&amount.currency, &amount.value)?)
 }

@@ -4,8 +4,8 @@
 //! paid server-to-server with the vaulted card instead (`token_payment`).
 
 use antom_client::model::{
-    Amount, Buyer, CaptureMode as AntomCaptureMode, CreatePaymentSessionRequest, Env, Goods,
-    Order as AntomOrder, OsType, PaymentFactor, PaymentMethod, TerminalType, UserName,
+    Buyer, CaptureMode as AntomCaptureMode, CreatePaymentSessionRequest, Env, Goods, Order as AntomOrder,
+    OsType, PaymentFactor, PaymentMethod, TerminalType, UserName,
 };
 use antom_client::time::parse_time;
 use antom_client::{Outcome, RetryPolicy};
@@ -330,9 +330,7 @@ pub(super) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub(super) fn amount(m: domain::Money) -> Amount {
-    Amount::new(m.currency().code(), m.to_antom_value())
-}
+pub(super) use super::antom_facts::amount;
 
 /// The result page of an order: where Antom sends the buyer back (`paymentRedirectUrl`).
 pub(super) fn result_url(state: &AppState, order_id: &str, token: &str) -> String {

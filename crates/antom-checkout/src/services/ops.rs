@@ -8,7 +8,7 @@
 //! Because step (1) refuses while another capture/cancel is in flight, concurrent identical
 //! requests (double clicks, two operators, two replicas) reach Antom once.
 
-use antom_client::model::{Amount, CancelRequest, CaptureRequest, RefundRequest};
+use antom_client::model::{CancelRequest, CaptureRequest, RefundRequest};
 use antom_client::Outcome;
 use chrono::Utc;
 use domain::{CancelRequestId, CaptureRequestId, CommandError, Event, Money, RecordStatus, RefundRequestId};
@@ -85,10 +85,6 @@ fn command_error(e: CommandError) -> ApiError {
 
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-fn antom_amount(m: Money) -> Amount {
-    Amount::new(m.currency().code(), m.to_antom_value())
 }
 
 async fn lock(state: &AppState, order_id: &str) -> Result<LockedOrder, ApiError> {
@@ -197,7 +193,7 @@ pub async fn send_capture(
     let request = CaptureRequest::new(
         request_id.as_str().to_owned(),
         payment_id(stored)?,
-        antom_amount(amount),
+        antom_facts::amount(amount),
     );
     let outcome = state.antom.send(&request).await;
     let events = antom_facts::capture_outcome(request_id, amount, &outcome, Utc::now());
@@ -341,7 +337,7 @@ pub async fn send_refund(
     let mut request = RefundRequest::new(
         request_id.as_str().to_owned(),
         payment_id(stored)?,
-        antom_amount(amount),
+        antom_facts::amount(amount),
     );
     request.refund_reason = reason.map(str::to_owned);
     request.refund_notify_url = Some(state.url("/webhooks/antom/refunds"));
