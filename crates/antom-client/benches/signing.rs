@@ -1,7 +1,9 @@
-//! RSA-2048 PKCS#1 v1.5 SHA-256 sign and verify: the shipped backend (`ring`) next to the `rsa`
-//! crate, in one run, over a typical createPaymentSession body.
+//! RSA-2048 PKCS#1 v1.5 SHA-256 sign and verify over a typical createPaymentSession body, in one
+//! run: what antom-client ships (`PrivateKey` / `PublicKey`), `ring` and `aws-lc-rs` called
+//! directly, and the `rsa` crate as the baseline. Every backend must produce the same
+//! (deterministic) signature. Compare ratios within one run: absolute times move with the load.
 //!
-//! `cargo bench -p antom-client`
+//! `cargo bench -p antom-client -- --measurement-time 3`
 
 use antom_client::{Message, PrivateKey, PublicKey};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -41,31 +43,84 @@ fn bench(c: &mut Criterion) {
     let (private_b64, public_b64) = keys();
     let content = content();
 
-    let ring_key = PrivateKey::parse(&private_b64).unwrap();
-    let ring_public = PublicKey::parse(&public_b64).unwrap();
-    let ring_sig = ring_key.sign(&content);
+    let shipped_key = PrivateKey::parse(&private_b64).unwrap();
+    let shipped_public = PublicKey::parse(&public_b64).unwrap();
+    let shipped_sig = shipped_key.sign(&content);
 
     let der = base64_decode(&private_b64);
+    let spki = base64_decode(&public_b64);
+
+    let ring_key = ring::signature::RsaKeyPair::from_pkcs8(&der).unwrap();
+    let ring_rng = ring::rand::SystemRandom::new();
+    let ring_sign = || {
+        let mut sig = vec![0u8; ring_key.public().modulus_len()];
+        ring_key
+            .sign(
+                &ring::signature::RSA_PKCS1_SHA256,
+                &ring_rng,
+                black_box(&content),
+                &mut sig,
+            )
+            .unwrap();
+        sig
+    };
+    let ring_public = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        ring_key.public().as_ref().to_vec(),
+    );
+    assert_eq!(ring_sign(), shipped_sig, "ring signs like antom-client");
+
+    let aws_key = aws_lc_rs::signature::RsaKeyPair::from_pkcs8(&der).unwrap();
+    let aws_rng = aws_lc_rs::rand::SystemRandom::new();
+    let aws_sign = || {
+        let mut sig = vec![0u8; aws_key.public_modulus_len()];
+        aws_key
+            .sign(
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                &aws_rng,
+                black_box(&content),
+                &mut sig,
+            )
+            .unwrap();
+        sig
+    };
+    let aws_public = aws_lc_rs::signature::UnparsedPublicKey::new(
+        &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+        aws_lc_rs::signature::KeyPair::public_key(&aws_key)
+            .as_ref()
+            .to_vec(),
+    );
+    assert_eq!(aws_sign(), shipped_sig, "aws-lc-rs signs like antom-client");
+
     let rsa_key = rsa::RsaPrivateKey::from_pkcs8_der(&der).unwrap();
     let rsa_signing = SigningKey::<Sha256>::new(rsa_key);
-    let rsa_public = rsa::RsaPublicKey::from_public_key_der(&base64_decode(&public_b64)).unwrap();
+    let rsa_public = rsa::RsaPublicKey::from_public_key_der(&spki).unwrap();
     let rsa_verifying = VerifyingKey::<Sha256>::new(rsa_public);
     let rsa_sig: Signature = rsa_signing.sign(&content);
     assert_eq!(
         rsa_sig.to_vec(),
-        ring_sig,
-        "both backends produce the same deterministic signature"
+        shipped_sig,
+        "the rsa crate signs like antom-client"
     );
+    let sig = shipped_sig;
 
     let mut group = c.benchmark_group("rsa2048_pkcs1v15_sha256");
-    group.bench_function("sign/ring (shipped)", |b| {
-        b.iter(|| ring_key.sign(black_box(&content)))
+    group.bench_function("sign/antom-client (shipped)", |b| {
+        b.iter(|| shipped_key.sign(black_box(&content)))
     });
+    group.bench_function("sign/ring", |b| b.iter(ring_sign));
+    group.bench_function("sign/aws-lc-rs", |b| b.iter(aws_sign));
     group.bench_function("sign/rsa-crate", |b| {
         b.iter(|| rsa_signing.sign(black_box(&content)))
     });
-    group.bench_function("verify/ring (shipped)", |b| {
-        b.iter(|| assert!(ring_public.verify(black_box(&content), black_box(&ring_sig))))
+    group.bench_function("verify/antom-client (shipped)", |b| {
+        b.iter(|| assert!(shipped_public.verify(black_box(&content), black_box(&sig))))
+    });
+    group.bench_function("verify/ring", |b| {
+        b.iter(|| ring_public.verify(black_box(&content), black_box(&sig)).unwrap())
+    });
+    group.bench_function("verify/aws-lc-rs", |b| {
+        b.iter(|| aws_public.verify(black_box(&content), black_box(&sig)).unwrap())
     });
     group.bench_function("verify/rsa-crate", |b| {
         b.iter(|| {
