@@ -1,7 +1,7 @@
 //! Antom's merchant server API, spoken correctly and fail-closed.
 //!
 //! * [`keys`]: RSA keys in every format Antom's SDKs use (PKCS#8 or PKCS#1, PEM or bare base64;
-//!   SPKI public keys). Private-key and public-key operations run on `ring` (constant time);
+//!   SPKI public keys). Private-key and public-key operations run on `aws-lc-rs` (constant time);
 //!   the `rsa` crate only reads key formats and generates development keys.
 //! * [`signature`]: the one signing scheme Antom uses for requests, responses and notifications:
 //!   `POST {path}\n{client-id}.{time}.{body}`, RSA PKCS#1 v1.5 SHA-256, base64, URL-encoded.

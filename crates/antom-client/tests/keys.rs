@@ -137,3 +137,25 @@ fn generated_keys_round_trip() {
     let message = Message::post("/p", "c", "1", b"body");
     message.verify(&public, &message.sign(&key, 1)).unwrap();
 }
+
+#[test]
+fn a_well_formed_private_key_that_is_too_small_is_rejected_as_too_small() {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::EncodePrivateKey;
+    let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap();
+    let forms = [
+        ("PKCS#8", key.to_pkcs8_der().unwrap().as_bytes().to_vec()),
+        ("PKCS#1", key.to_pkcs1_der().unwrap().as_bytes().to_vec()),
+    ];
+    for (name, der) in forms {
+        let err = PrivateKey::from_der(&der).unwrap_err();
+        assert_eq!(
+            err,
+            KeyError::Rejected {
+                what: "merchant private key",
+                reason: "TooSmall".into()
+            },
+            "{name}"
+        );
+    }
+}
