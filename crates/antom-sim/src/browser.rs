@@ -137,7 +137,7 @@ fn refusal(e: BuyerError) -> (String, String) {
 }
 
 fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError> {
-    let payment = tx.st.payments.get(payment_id).ok_or(BuyerError::NotFound)?;
+    let payment = tx.st.payments().get(payment_id).ok_or(BuyerError::NotFound)?;
     let result = views::payment_result(payment);
     let outcome = (result.result_code, result.result_message);
     let (state, (result_code, result_message)) = match &payment.stage {
@@ -169,7 +169,7 @@ fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError
 }
 
 fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerError> {
-    let record = tx.st.vaultings.get(request_id).ok_or(BuyerError::NotFound)?;
+    let record = tx.st.vaultings().get(request_id).ok_or(BuyerError::NotFound)?;
     let verifying = || ("VERIFICATION_IN_PROCESS".to_owned(), String::new());
     let (state, (result_code, result_message), card) = match &record.stage {
         VaultStage::AwaitingCard if expired(record.session.as_ref(), tx.now) => {

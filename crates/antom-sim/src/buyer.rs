@@ -94,7 +94,7 @@ pub fn pay(
     entry: CardEntry<'_>,
     three_ds: ThreeDs,
 ) -> Result<Option<CardError>, BuyerError> {
-    let payment = tx.st.payments.get(payment_id).ok_or(BuyerError::NotFound)?;
+    let payment = tx.st.payments().get(payment_id).ok_or(BuyerError::NotFound)?;
     let (stage, session) = (payment.stage.clone(), payment.session.clone());
     match &stage {
         Stage::AwaitingCard => {}
@@ -120,7 +120,7 @@ pub fn pay(
 
 /// The buyer passes or fails the open challenge of payment `payment_id`.
 pub fn answer_payment_challenge(tx: &mut Tx<'_>, payment_id: &str, pass: bool) -> Result<(), BuyerError> {
-    let payment = tx.st.payments.get(payment_id).ok_or(BuyerError::NotFound)?;
+    let payment = tx.st.payments().get(payment_id).ok_or(BuyerError::NotFound)?;
     match &payment.stage {
         Stage::AwaitingChallenge => {}
         Stage::AwaitingCard => return Err(BuyerError::NoChallenge),
@@ -138,7 +138,7 @@ pub fn bind(
     entry: CardEntry<'_>,
     three_ds: ThreeDs,
 ) -> Result<Option<CardError>, BuyerError> {
-    let record = tx.st.vaultings.get(request_id).ok_or(BuyerError::NotFound)?;
+    let record = tx.st.vaultings().get(request_id).ok_or(BuyerError::NotFound)?;
     let (stage, session) = (record.stage.clone(), record.session.clone());
     match &stage {
         VaultStage::AwaitingCard => {}
@@ -164,7 +164,7 @@ pub fn bind(
 
 /// The buyer passes or fails the open challenge of vaulting `request_id`.
 pub fn answer_vaulting_challenge(tx: &mut Tx<'_>, request_id: &str, pass: bool) -> Result<(), BuyerError> {
-    let record = tx.st.vaultings.get(request_id).ok_or(BuyerError::NotFound)?;
+    let record = tx.st.vaultings().get(request_id).ok_or(BuyerError::NotFound)?;
     match &record.stage {
         VaultStage::AwaitingChallenge { .. } => {}
         VaultStage::AwaitingCard => return Err(BuyerError::NoChallenge),

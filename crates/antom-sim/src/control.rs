@@ -127,7 +127,7 @@ async fn pay_session(
             Ok(refused) => refused,
             Err(e) => return buyer_error(e),
         };
-        let payment = &tx.st.payments[&payment_id];
+        let payment = &tx.st.payments()[&payment_id];
         let outcome = views::payment_result(payment);
         let (code, message) = match refused {
             Some(card_error) => (card_error.code().to_owned(), card_error.to_string()),
@@ -155,7 +155,7 @@ async fn bind_vaulting(
             Ok(refused) => refused,
             Err(e) => return buyer_error(e),
         };
-        let record = &tx.st.vaultings[&request_id];
+        let record = &tx.st.vaultings()[&request_id];
         let (status, code, message, token) = match &record.stage {
             VaultStage::Vaulted { token } => (
                 "SUCCESS",

@@ -44,7 +44,7 @@ impl Operation for CancelRequest {
         if !already_cancelled {
             payment::cancel(tx, &payment_id);
         }
-        let payment = &tx.st.payments[&payment_id];
+        let payment = &tx.st.payments()[&payment_id];
         let Stage::Cancelled { at } = payment.stage else {
             unreachable!("the payment was just cancelled")
         };

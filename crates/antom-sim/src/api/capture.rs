@@ -47,7 +47,7 @@ impl Operation for CaptureRequest {
             force_processing: processing,
         };
         let index = capture::create(tx, &self.payment_id, new);
-        response(&tx.st.captures[index])
+        response(&tx.st.captures()[index])
     }
 }
 
@@ -57,7 +57,7 @@ fn key_fields(payment_id: &str, amount: &Amount) -> Fingerprint {
 }
 
 fn check(st: &State, request: &CaptureRequest, minor: i64, now: DateTime<Utc>) -> Result<(), ResultInfo> {
-    let Some(payment) = st.payments.get(&request.payment_id) else {
+    let Some(payment) = st.payments().get(&request.payment_id) else {
         return Err(ResultInfo::failed(
             "AUTH_NOT_FOUND",
             "No authorization with this paymentId.",

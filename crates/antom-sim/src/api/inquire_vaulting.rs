@@ -18,7 +18,7 @@ impl Operation for InquireVaultingRequest {
     }
 
     fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> InquireVaultingResponse {
-        let Some(record) = tx.st.vaultings.get(&self.vaulting_request_id) else {
+        let Some(record) = tx.st.vaultings().get(&self.vaulting_request_id) else {
             return InquireVaultingResponse::new(ResultInfo::failed(
                 "VAULTING_NOT_EXIST",
                 "The vaulting does not exist.",

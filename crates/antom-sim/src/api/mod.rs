@@ -26,6 +26,9 @@ mod replay;
 mod vault_payment_method;
 mod vaulting_session;
 
+#[cfg(test)]
+mod tests;
+
 use std::time::Duration;
 
 use actix_web::http::Method;

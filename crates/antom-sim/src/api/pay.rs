@@ -123,9 +123,7 @@ impl Operation for PayRequest {
             token: Some(card.token.clone()),
         };
         if card.expiry.is_past(tx.now) {
-            if let Some(p) = tx.st.payment_mut(&payment_id) {
-                p.card = Some(used);
-            }
+            tx.st.update_payment(&payment_id, |p| p.card = Some(used));
             payment::decline(
                 tx,
                 &payment_id,
@@ -134,14 +132,12 @@ impl Operation for PayRequest {
             );
         } else if processing {
             let outcome = payment::settlement_of(used.profile.behaviour);
-            if let Some(p) = tx.st.payment_mut(&payment_id) {
-                p.card = Some(used);
-            }
+            tx.st.update_payment(&payment_id, |p| p.card = Some(used));
             payment::settle_later(tx, &payment_id, nominal::ASYNC_SETTLE, outcome, false);
         } else {
             payment::present_card(tx, &payment_id, used, ThreeDs::Interactive);
         }
-        let payment = &tx.st.payments[&payment_id];
+        let payment = &tx.st.payments()[&payment_id];
         response(payment, tx.base_url)
     }
 }

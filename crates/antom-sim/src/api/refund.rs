@@ -57,7 +57,7 @@ impl Operation for RefundRequest {
             force_processing: processing,
         };
         let index = refund::create(tx, &self.payment_id, new);
-        response(&tx.st.refunds[index])
+        response(&tx.st.refunds()[index])
     }
 }
 
@@ -67,7 +67,7 @@ fn key_fields(payment_id: &str, amount: &Amount) -> Fingerprint {
 }
 
 fn check(st: &State, request: &RefundRequest, minor: i64) -> Result<(), ResultInfo> {
-    let Some(payment) = st.payments.get(&request.payment_id) else {
+    let Some(payment) = st.payments().get(&request.payment_id) else {
         return Err(ResultInfo::failed(
             "ORDER_NOT_EXIST",
             "The payment does not exist.",

@@ -87,7 +87,7 @@ impl Operation for VaultPaymentMethodRequest {
             card.expiry_month.as_deref().unwrap_or_default(),
             card.expiry_year.as_deref().unwrap_or_default(),
         ]);
-        if let Some(existing) = tx.st.vaultings.get(&self.vaulting_request_id) {
+        if let Some(existing) = tx.st.vaultings().get(&self.vaulting_request_id) {
             return if existing.fingerprint == fingerprint {
                 response(existing, tx)
             } else {
@@ -122,7 +122,7 @@ impl Operation for VaultPaymentMethodRequest {
                 vaulting::present_card(tx, &request_id, card, ThreeDs::Interactive, processing);
             }
         }
-        response(&tx.st.vaultings[&request_id], tx)
+        response(&tx.st.vaultings()[&request_id], tx)
     }
 }
 

@@ -32,7 +32,7 @@ impl Operation for CreateVaultingSessionRequest {
 
     fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreateVaultingSessionResponse {
         let fingerprint = fingerprint(&["createVaultingSession"]);
-        if let Some(existing) = tx.st.vaultings.get(&self.vaulting_request_id) {
+        if let Some(existing) = tx.st.vaultings().get(&self.vaulting_request_id) {
             return if existing.fingerprint == fingerprint {
                 response(existing, tx.base_url)
             } else {

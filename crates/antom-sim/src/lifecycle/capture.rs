@@ -29,7 +29,7 @@ pub struct NewCapture {
 /// Records a capture of an authorized payment (the caller checked state and limits) and
 /// returns its index in `State::captures`.
 pub fn create(tx: &mut Tx<'_>, payment_id: &str, new: NewCapture) -> usize {
-    let Some(payment) = tx.st.payments.get(payment_id) else {
+    let Some(payment) = tx.st.payments().get(payment_id) else {
         unreachable!("captures are created for existing payments only")
     };
     let card_fails = payment
@@ -43,7 +43,7 @@ pub fn create(tx: &mut Tx<'_>, payment_id: &str, new: NewCapture) -> usize {
     } else {
         TxStatus::Success { at: tx.now }
     };
-    tx.st.captures.push(Capture {
+    let index = tx.st.push_capture(Capture {
         request_id: new.request_id,
         id: ids::transaction_id(tx.now),
         payment_id: payment_id.to_owned(),
@@ -53,8 +53,7 @@ pub fn create(tx: &mut Tx<'_>, payment_id: &str, new: NewCapture) -> usize {
         status,
         acquirer_reference_no: ids::acquirer_reference(tx.now),
     });
-    let index = tx.st.captures.len() - 1;
-    if tx.st.captures[index].status.is_success() {
+    if tx.st.captures()[index].status.is_success() {
         notify(tx, index);
     }
     index
@@ -69,7 +68,7 @@ fn processing(tx: &Tx<'_>, outcome: Settlement) -> TxStatus {
 
 /// captureMode AUTOMATIC: Antom captures the full amount right after authorization.
 pub fn automatic(tx: &mut Tx<'_>, payment_id: &str) {
-    let Some(payment) = tx.st.payments.get(payment_id) else {
+    let Some(payment) = tx.st.payments().get(payment_id) else {
         return;
     };
     let new = NewCapture {
@@ -84,27 +83,17 @@ pub fn automatic(tx: &mut Tx<'_>, payment_id: &str) {
 /// A processing capture's delay is over.
 pub fn settle(tx: &mut Tx<'_>, index: usize) {
     let now = tx.now;
-    let capture = &mut tx.st.captures[index];
-    let TxStatus::Processing { outcome, .. } = capture.status else {
-        return;
-    };
-    capture.status = match outcome {
-        Settlement::Succeed => TxStatus::Success { at: now },
-        Settlement::Fail { code, message } => TxStatus::Failed {
-            at: now,
-            code: code.to_owned(),
-            message: message.to_owned(),
-        },
-    };
-    notify(tx, index);
+    if tx.st.update_capture(index, |capture| capture.status.settle(now)) == Some(true) {
+        notify(tx, index);
+    }
 }
 
 /// CAPTURE_RESULT to the payment's notify URL.
 fn notify(tx: &mut Tx<'_>, index: usize) {
-    let capture = &tx.st.captures[index];
+    let capture = &tx.st.captures()[index];
     let url = tx
         .st
-        .payments
+        .payments()
         .get(&capture.payment_id)
         .and_then(|p| p.notify_url.clone());
     let body = notices::capture_result(capture);

@@ -15,9 +15,8 @@ use super::{capture, ThreeDs, Tx};
 /// vaulted card in `pay`). The caller has checked that the payment awaits a card.
 pub fn present_card(tx: &mut Tx<'_>, payment_id: &str, card: UsedCard, three_ds: ThreeDs) {
     let behaviour = card.profile.behaviour;
-    if let Some(payment) = tx.st.payment_mut(payment_id) {
-        payment.card = Some(card);
-    }
+    tx.st
+        .update_payment(payment_id, |payment| payment.card = Some(card));
     match behaviour {
         Behaviour::Authorize | Behaviour::CaptureFails => authorize(tx, payment_id),
         Behaviour::Decline { code, message } => decline(tx, payment_id, code, message),
@@ -42,9 +41,8 @@ pub fn answer_challenge(tx: &mut Tx<'_>, payment_id: &str, three_ds: ThreeDs) {
             }
         }
         ThreeDs::Interactive => {
-            if let Some(payment) = tx.st.payment_mut(payment_id) {
-                payment.stage = Stage::AwaitingChallenge;
-            }
+            tx.st
+                .update_payment(payment_id, |payment| payment.stage = Stage::AwaitingChallenge);
         }
     }
 }
@@ -54,15 +52,16 @@ pub fn answer_challenge(tx: &mut Tx<'_>, payment_id: &str, three_ds: ThreeDs) {
 pub fn authorize(tx: &mut Tx<'_>, payment_id: &str) {
     let now = tx.now;
     let auth_expires_at = tx.deadline(nominal::AUTH_VALIDITY);
-    let Some(payment) = tx.st.payment_mut(payment_id) else {
+    let Some((automatic, url, body)) = tx.st.update_payment(payment_id, |payment| {
+        payment.stage = Stage::Authorized;
+        payment.authorized_at = Some(now);
+        payment.auth_expires_at = Some(auth_expires_at);
+        payment.acquirer_reference_no = Some(ids::acquirer_reference(now));
+        let body = notices::payment_result(payment);
+        (payment.automatic_capture(), payment.notify_url.clone(), body)
+    }) else {
         return;
     };
-    payment.stage = Stage::Authorized;
-    payment.authorized_at = Some(now);
-    payment.auth_expires_at = Some(auth_expires_at);
-    payment.acquirer_reference_no = Some(ids::acquirer_reference(now));
-    let automatic = payment.automatic_capture();
-    let (url, body) = (payment.notify_url.clone(), notices::payment_result(payment));
     tx.notify(url.as_deref(), body);
     if automatic {
         capture::automatic(tx, payment_id);
@@ -71,14 +70,15 @@ pub fn authorize(tx: &mut Tx<'_>, payment_id: &str) {
 
 /// Declined (or failed 3-D Secure): FAIL and PAYMENT_RESULT F.
 pub fn decline(tx: &mut Tx<'_>, payment_id: &str, code: &str, message: &str) {
-    let Some(payment) = tx.st.payment_mut(payment_id) else {
+    let Some((url, body)) = tx.st.update_payment(payment_id, |payment| {
+        payment.stage = Stage::Failed {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        };
+        (payment.notify_url.clone(), notices::payment_result(payment))
+    }) else {
         return;
     };
-    payment.stage = Stage::Failed {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    };
-    let (url, body) = (payment.notify_url.clone(), notices::payment_result(payment));
     tx.notify(url.as_deref(), body);
 }
 
@@ -101,12 +101,11 @@ pub fn settle_later(
     pending_notice: bool,
 ) {
     let at = tx.deadline(delay);
-    let Some(payment) = tx.st.payment_mut(payment_id) else {
-        return;
-    };
-    payment.stage = Stage::Settling { at, outcome };
-    if pending_notice {
-        let (url, body) = (payment.notify_url.clone(), notices::payment_pending(payment));
+    let pending = tx.st.update_payment(payment_id, |payment| {
+        payment.stage = Stage::Settling { at, outcome };
+        pending_notice.then(|| (payment.notify_url.clone(), notices::payment_pending(payment)))
+    });
+    if let Some(Some((url, body))) = pending {
         tx.notify(url.as_deref(), body);
     }
 }
@@ -122,9 +121,8 @@ pub fn settle(tx: &mut Tx<'_>, payment_id: &str, outcome: Settlement) {
 /// Cancelled (by the merchant's cancel): no more buyer action, no capture, no notification.
 pub fn cancel(tx: &mut Tx<'_>, payment_id: &str) {
     let now = tx.now;
-    if let Some(payment) = tx.st.payment_mut(payment_id) {
-        payment.stage = Stage::Cancelled { at: now };
-    }
+    tx.st
+        .update_payment(payment_id, |payment| payment.stage = Stage::Cancelled { at: now });
 }
 
 /// How a card that settles later ends: declines stay declines, everything else authorizes.

@@ -28,7 +28,7 @@ pub fn create(tx: &mut Tx<'_>, payment_id: &str, new: NewRefund) -> usize {
     } else {
         TxStatus::Success { at: tx.now }
     };
-    tx.st.refunds.push(Refund {
+    let index = tx.st.push_refund(Refund {
         request_id: new.request_id,
         id: ids::transaction_id(tx.now),
         payment_id: payment_id.to_owned(),
@@ -38,8 +38,7 @@ pub fn create(tx: &mut Tx<'_>, payment_id: &str, new: NewRefund) -> usize {
         status,
         acquirer_reference_no: ids::acquirer_reference(tx.now),
     });
-    let index = tx.st.refunds.len() - 1;
-    if tx.st.refunds[index].status.is_success() {
+    if tx.st.refunds()[index].status.is_success() {
         notify(tx, index);
     }
     index
@@ -48,23 +47,13 @@ pub fn create(tx: &mut Tx<'_>, payment_id: &str, new: NewRefund) -> usize {
 /// A processing refund's delay is over.
 pub fn settle(tx: &mut Tx<'_>, index: usize) {
     let now = tx.now;
-    let refund = &mut tx.st.refunds[index];
-    let TxStatus::Processing { outcome, .. } = refund.status else {
-        return;
-    };
-    refund.status = match outcome {
-        Settlement::Succeed => TxStatus::Success { at: now },
-        Settlement::Fail { code, message } => TxStatus::Failed {
-            at: now,
-            code: code.to_owned(),
-            message: message.to_owned(),
-        },
-    };
-    notify(tx, index);
+    if tx.st.update_refund(index, |refund| refund.status.settle(now)) == Some(true) {
+        notify(tx, index);
+    }
 }
 
 fn notify(tx: &mut Tx<'_>, index: usize) {
-    let refund = &tx.st.refunds[index];
+    let refund = &tx.st.refunds()[index];
     let (url, body) = (refund.notify_url.clone(), notices::refund_result(refund));
     tx.notify(url.as_deref(), body);
 }

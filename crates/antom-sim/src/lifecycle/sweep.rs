@@ -1,80 +1,50 @@
 //! Timed transitions: unpaid orders closing, processing payments/captures/refunds settling,
 //! vaulting sessions expiring. `sweep` applies every one that is due, oldest first; it runs at
 //! the start of every transaction (so `clock/advance` takes effect on the next request) and
-//! from the scheduler, which sleeps until `next_deadline`.
+//! from the scheduler, which sleeps until `next_deadline`. Both read the state's timer index,
+//! so they cost O(log n) per due timer, not a scan of every open session.
 
 use chrono::{DateTime, Utc};
 
-use crate::state::{PendingCard, Settlement, Stage, State, VaultStage};
+use crate::state::{Stage, State, Timer, VaultStage};
 
 use super::{capture, payment, refund, vaulting, Tx};
 
-#[derive(Debug, Clone)]
-enum Timer {
-    ClosePayment(String),
-    SettlePayment(String, Settlement),
-    SettleCapture(usize),
-    SettleRefund(usize),
-    ExpireVaulting(String),
-    SettleVaulting(String, PendingCard),
-}
-
-/// Every pending timer with its deadline.
-fn timers(st: &State) -> Vec<(DateTime<Utc>, Timer)> {
-    let mut timers = Vec::new();
-    for p in st.payments.values() {
-        match &p.stage {
-            stage if stage.awaits_buyer() => timers.push((p.close_at, Timer::ClosePayment(p.id.clone()))),
-            Stage::Settling { at, outcome } => {
-                timers.push((*at, Timer::SettlePayment(p.id.clone(), *outcome)))
-            }
-            _ => {}
-        }
-    }
-    for (i, c) in st.captures.iter().enumerate() {
-        if let Some(at) = c.status.settle_at() {
-            timers.push((at, Timer::SettleCapture(i)));
-        }
-    }
-    for (i, r) in st.refunds.iter().enumerate() {
-        if let Some(at) = r.status.settle_at() {
-            timers.push((at, Timer::SettleRefund(i)));
-        }
-    }
-    for v in st.vaultings.values() {
-        match (&v.stage, &v.session) {
-            (VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. }, Some(session)) => {
-                timers.push((session.expires_at, Timer::ExpireVaulting(v.request_id.clone())))
-            }
-            (VaultStage::Settling { at, card }, _) => {
-                timers.push((*at, Timer::SettleVaulting(v.request_id.clone(), card.clone())))
-            }
-            _ => {}
-        }
-    }
-    timers
-}
-
 /// The earliest pending deadline, for the scheduler.
 pub fn next_deadline(st: &State) -> Option<DateTime<Utc>> {
-    timers(st).into_iter().map(|(at, _)| at).min()
+    st.next_deadline()
 }
 
-/// Applies every due timer, oldest first.
+/// Applies every timer due at the start of the sweep, oldest first. Each fires only if its
+/// record still waits for that deadline when its turn comes.
 pub fn sweep(tx: &mut Tx<'_>) {
-    let mut due: Vec<_> = timers(tx.st)
-        .into_iter()
-        .filter(|(at, _)| *at <= tx.now)
-        .collect();
-    due.sort_by_key(|(at, _)| *at);
-    for (_, timer) in due {
-        match timer {
-            Timer::ClosePayment(id) => payment::close_unpaid(tx, &id),
-            Timer::SettlePayment(id, outcome) => payment::settle(tx, &id, outcome),
-            Timer::SettleCapture(index) => capture::settle(tx, index),
-            Timer::SettleRefund(index) => refund::settle(tx, index),
-            Timer::ExpireVaulting(id) => vaulting::expire(tx, &id),
-            Timer::SettleVaulting(id, card) => vaulting::vault(tx, &id, card),
+    for (at, timer) in tx.st.due_timers(tx.now) {
+        if tx.st.deadline_of(&timer) == Some(at) {
+            fire(tx, &timer);
         }
+    }
+}
+
+/// The transition a due timer stands for, read from its record.
+fn fire(tx: &mut Tx<'_>, timer: &Timer) {
+    match timer {
+        Timer::Payment(id) => match tx.st.payments().get(id).map(|p| &p.stage) {
+            Some(Stage::Settling { outcome, .. }) => {
+                let outcome = *outcome;
+                payment::settle(tx, id, outcome);
+            }
+            Some(stage) if stage.awaits_buyer() => payment::close_unpaid(tx, id),
+            _ => {}
+        },
+        Timer::Capture(index) => capture::settle(tx, *index),
+        Timer::Refund(index) => refund::settle(tx, *index),
+        Timer::Vaulting(id) => match tx.st.vaultings().get(id).map(|v| &v.stage) {
+            Some(VaultStage::Settling { card, .. }) => {
+                let card = card.clone();
+                vaulting::vault(tx, id, card);
+            }
+            Some(VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. }) => vaulting::expire(tx, id),
+            _ => {}
+        },
     }
 }

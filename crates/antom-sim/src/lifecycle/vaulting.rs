@@ -48,7 +48,7 @@ fn vault_or_settle(tx: &mut Tx<'_>, request_id: &str, card: PendingCard, force_p
 /// The buyer answered the challenge of a vaulting awaiting one.
 pub fn answer_challenge(tx: &mut Tx<'_>, request_id: &str, pass: bool) {
     let Some(VaultStage::AwaitingChallenge { card }) =
-        tx.st.vaultings.get(request_id).map(|v| v.stage.clone())
+        tx.st.vaultings().get(request_id).map(|v| v.stage.clone())
     else {
         return;
     };
@@ -66,9 +66,8 @@ fn fail_challenge(tx: &mut Tx<'_>, request_id: &str) {
 }
 
 fn set_stage(tx: &mut Tx<'_>, request_id: &str, stage: VaultStage) {
-    if let Some(vaulting) = tx.st.vaultings.get_mut(request_id) {
-        vaulting.stage = stage;
-    }
+    tx.st
+        .update_vaulting(request_id, |vaulting| vaulting.stage = stage);
 }
 
 /// The card goes into the vault under a new token; notifyVaulting S.
@@ -79,28 +78,30 @@ pub fn vault(tx: &mut Tx<'_>, request_id: &str, card: PendingCard) {
         profile: card.profile,
         expiry: card.expiry,
     };
-    let Some(vaulting) = tx.st.vaultings.get_mut(request_id) else {
+    let Some((url, body)) = tx.st.update_vaulting(request_id, |vaulting| {
+        vaulting.stage = VaultStage::Vaulted { token: token.clone() };
+        let body = notices::vaulting_result(vaulting, ResultInfo::success(), Some(&vaulted));
+        (vaulting.notify_url.clone(), body)
+    }) else {
         return;
     };
-    vaulting.stage = VaultStage::Vaulted { token: token.clone() };
-    let body = notices::vaulting_result(vaulting, ResultInfo::success(), Some(&vaulted));
-    let url = vaulting.notify_url.clone();
     tx.st.cards.insert(token, vaulted);
     tx.notify(Some(&url), body);
 }
 
 /// Verification failed (`code` is the vaultingResultCode); notifyVaulting F (VERIFICATION_FAIL).
 pub fn fail(tx: &mut Tx<'_>, request_id: &str, code: &str, message: &str) {
-    let Some(vaulting) = tx.st.vaultings.get_mut(request_id) else {
+    let Some((url, body)) = tx.st.update_vaulting(request_id, |vaulting| {
+        vaulting.stage = VaultStage::Failed {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        };
+        let result = ResultInfo::failed("VERIFICATION_FAIL", message);
+        let body = notices::vaulting_result(vaulting, result, None);
+        (vaulting.notify_url.clone(), body)
+    }) else {
         return;
     };
-    vaulting.stage = VaultStage::Failed {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    };
-    let result = ResultInfo::failed("VERIFICATION_FAIL", message);
-    let body = notices::vaulting_result(vaulting, result, None);
-    let url = vaulting.notify_url.clone();
     tx.notify(Some(&url), body);
 }
 

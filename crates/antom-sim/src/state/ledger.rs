@@ -3,6 +3,8 @@
 use antom_client::model::Amount;
 use chrono::{DateTime, Utc};
 
+use super::timers::Timed;
+
 /// How an asynchronous operation will end when its delay is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settlement {
@@ -55,6 +57,23 @@ impl TxStatus {
             TxStatus::Success { .. } | TxStatus::Failed { .. } => None,
         }
     }
+
+    /// A processing operation's delay is over: it becomes its outcome, settled `now`. False
+    /// if it had already settled.
+    pub fn settle(&mut self, now: DateTime<Utc>) -> bool {
+        let TxStatus::Processing { outcome, .. } = *self else {
+            return false;
+        };
+        *self = match outcome {
+            Settlement::Succeed => TxStatus::Success { at: now },
+            Settlement::Fail { code, message } => TxStatus::Failed {
+                at: now,
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+        };
+        true
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -92,5 +111,19 @@ impl Refund {
     /// The amount in minor units (validated at the API boundary).
     pub fn minor(&self) -> i64 {
         self.amount.minor_units().unwrap_or_default()
+    }
+}
+
+impl Timed for Capture {
+    /// A processing capture settles at `settle_at`.
+    fn deadline(&self) -> Option<DateTime<Utc>> {
+        self.status.settle_at()
+    }
+}
+
+impl Timed for Refund {
+    /// A processing refund settles at `settle_at`.
+    fn deadline(&self) -> Option<DateTime<Utc>> {
+        self.status.settle_at()
     }
 }

@@ -2,11 +2,14 @@
 //!
 //! One `State` behind one `Mutex` (see `Sim::with_state`): every API call, buyer action and timer
 //! is a short synchronous transaction on it, never holding the lock across an `.await`. Records
-//! are plain data; the rules that move them live in `lifecycle`.
+//! are plain data; the rules that move them live in `lifecycle`. Payments, vaultings, captures
+//! and refunds are inserted and changed only through `State` (`insert_*`, `push_*`, `update_*`),
+//! which keeps the timer index (`timers`) in step with them.
 
 mod ledger;
 mod log;
 mod payment;
+mod timers;
 mod vaulting;
 
 use std::collections::HashMap;
@@ -15,10 +18,13 @@ use std::fmt;
 
 use antom_client::model::Sensitive;
 use antom_client::ResultInfo;
+use chrono::{DateTime, Utc};
 
 pub use ledger::{Capture, Refund, Settlement, TxStatus};
 pub use log::{RequestLog, RequestRecord};
 pub use payment::{BuyerSession, Payment, Stage, UsedCard};
+pub use timers::Timer;
+use timers::{Timed, Timers};
 pub use vaulting::{PendingCard, VaultStage, VaultedCard, Vaulting};
 
 /// What a hosted-page session id opens.
@@ -50,16 +56,18 @@ pub struct Rejection {
 #[derive(Debug, Default)]
 pub struct State {
     /// By `paymentId`.
-    pub payments: HashMap<String, Payment>,
+    payments: HashMap<String, Payment>,
     /// `paymentRequestId` → `paymentId`.
     pub payment_ids: HashMap<String, String>,
     /// Hosted-page session id → payment or vaulting.
     pub sessions: HashMap<String, SessionTarget>,
     /// In creation order (the order of inquiry `transactions`).
-    pub captures: Vec<Capture>,
-    pub refunds: Vec<Refund>,
+    captures: Vec<Capture>,
+    refunds: Vec<Refund>,
     /// By `vaultingRequestId`.
-    pub vaultings: HashMap<String, Vaulting>,
+    vaultings: HashMap<String, Vaulting>,
+    /// The deadline of every record waiting for a timed transition.
+    timers: Timers,
     /// By `cardToken`.
     pub cards: HashMap<Sensitive, VaultedCard>,
     pub rejections: HashMap<(Scope, String), Rejection>,
@@ -83,8 +91,9 @@ impl State {
         self.find_payment(None, Some(request_id))
     }
 
-    pub fn payment_mut(&mut self, payment_id: &str) -> Option<&mut Payment> {
-        self.payments.get_mut(payment_id)
+    /// By `paymentId`.
+    pub fn payments(&self) -> &HashMap<String, Payment> {
+        &self.payments
     }
 
     pub fn insert_payment(&mut self, payment: Payment) {
@@ -94,7 +103,55 @@ impl State {
             self.sessions
                 .insert(session.id.clone(), SessionTarget::Payment(payment.id.clone()));
         }
+        self.timers.add(|| Timer::Payment(payment.id.clone()), &payment);
         self.payments.insert(payment.id.clone(), payment);
+    }
+
+    /// Changes a payment (its stage, its card…); `None` if there is no such payment.
+    pub fn update_payment<R>(
+        &mut self,
+        payment_id: &str,
+        change: impl FnOnce(&mut Payment) -> R,
+    ) -> Option<R> {
+        let payment = self.payments.get_mut(payment_id)?;
+        let timer = || Timer::Payment(payment_id.to_owned());
+        Some(self.timers.track(timer, payment, change))
+    }
+
+    /// Captures in creation order.
+    pub fn captures(&self) -> &[Capture] {
+        &self.captures
+    }
+
+    /// Records a new capture; returns its index.
+    pub fn push_capture(&mut self, capture: Capture) -> usize {
+        let index = self.captures.len();
+        self.timers.add(|| Timer::Capture(index), &capture);
+        self.captures.push(capture);
+        index
+    }
+
+    pub fn update_capture<R>(&mut self, index: usize, change: impl FnOnce(&mut Capture) -> R) -> Option<R> {
+        let capture = self.captures.get_mut(index)?;
+        Some(self.timers.track(|| Timer::Capture(index), capture, change))
+    }
+
+    /// Refunds in creation order.
+    pub fn refunds(&self) -> &[Refund] {
+        &self.refunds
+    }
+
+    /// Records a new refund; returns its index.
+    pub fn push_refund(&mut self, refund: Refund) -> usize {
+        let index = self.refunds.len();
+        self.timers.add(|| Timer::Refund(index), &refund);
+        self.refunds.push(refund);
+        index
+    }
+
+    pub fn update_refund<R>(&mut self, index: usize, change: impl FnOnce(&mut Refund) -> R) -> Option<R> {
+        let refund = self.refunds.get_mut(index)?;
+        Some(self.timers.track(|| Timer::Refund(index), refund, change))
     }
 
     pub fn capture_by_request_id(&self, request_id: &str) -> Option<&Capture> {
@@ -146,6 +203,11 @@ impl State {
             .sum()
     }
 
+    /// By `vaultingRequestId`.
+    pub fn vaultings(&self) -> &HashMap<String, Vaulting> {
+        &self.vaultings
+    }
+
     pub fn insert_vaulting(&mut self, vaulting: Vaulting) {
         if let Some(session) = &vaulting.session {
             self.sessions.insert(
@@ -153,7 +215,41 @@ impl State {
                 SessionTarget::Vaulting(vaulting.request_id.clone()),
             );
         }
+        self.timers
+            .add(|| Timer::Vaulting(vaulting.request_id.clone()), &vaulting);
         self.vaultings.insert(vaulting.request_id.clone(), vaulting);
+    }
+
+    /// Changes a vaulting; `None` if there is no such vaulting.
+    pub fn update_vaulting<R>(
+        &mut self,
+        request_id: &str,
+        change: impl FnOnce(&mut Vaulting) -> R,
+    ) -> Option<R> {
+        let vaulting = self.vaultings.get_mut(request_id)?;
+        let timer = || Timer::Vaulting(request_id.to_owned());
+        Some(self.timers.track(timer, vaulting, change))
+    }
+
+    /// The earliest pending deadline.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.timers.first()
+    }
+
+    /// The timers due at `now`, oldest first (they stay scheduled until they fire).
+    pub fn due_timers(&self, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Timer)> {
+        self.timers.due(now)
+    }
+
+    /// The deadline `timer`'s record is waiting for now; a due timer whose record has moved
+    /// on since it was taken does nothing.
+    pub fn deadline_of(&self, timer: &Timer) -> Option<DateTime<Utc>> {
+        match timer {
+            Timer::Payment(id) => self.payments.get(id).and_then(Timed::deadline),
+            Timer::Capture(index) => self.captures.get(*index).and_then(Timed::deadline),
+            Timer::Refund(index) => self.refunds.get(*index).and_then(Timed::deadline),
+            Timer::Vaulting(id) => self.vaultings.get(id).and_then(Timed::deadline),
+        }
     }
 
     /// The stored failure for a key, if the same key was refused before.
@@ -181,4 +277,36 @@ impl fmt::Debug for Fingerprint {
 
 pub fn fingerprint(parts: &[&str]) -> Fingerprint {
     Fingerprint(parts.join("\u{1f}"))
+}
+
+#[cfg(test)]
+impl State {
+    /// Panics unless the timer index holds exactly the deadline of every record waiting for one
+    /// (what a scan of all records finds).
+    pub fn assert_timers_in_step(&self) {
+        let payments = self
+            .payments
+            .values()
+            .filter_map(|p| p.deadline().map(|at| (at, Timer::Payment(p.id.clone()))));
+        let captures = (self.captures.iter().enumerate())
+            .filter_map(|(i, c)| c.deadline().map(|at| (at, Timer::Capture(i))));
+        let refunds = (self.refunds.iter().enumerate())
+            .filter_map(|(i, r)| r.deadline().map(|at| (at, Timer::Refund(i))));
+        let vaultings = self
+            .vaultings
+            .values()
+            .filter_map(|v| v.deadline().map(|at| (at, Timer::Vaulting(v.request_id.clone()))));
+        let mut scanned: Vec<_> = payments.chain(captures).chain(refunds).chain(vaultings).collect();
+        scanned.sort();
+        let indexed: Vec<_> = self.timers.all().cloned().collect();
+        assert_eq!(
+            indexed, scanned,
+            "the timer index is out of step with the records"
+        );
+    }
+
+    /// How many timers are scheduled.
+    pub fn timer_count(&self) -> usize {
+        self.timers.all().count()
+    }
 }

@@ -5,6 +5,7 @@ use antom_client::model::{Amount, CaptureMode, PaymentStatus, Sensitive};
 use chrono::{DateTime, Utc};
 
 use super::ledger::Settlement;
+use super::timers::Timed;
 use super::Fingerprint;
 use crate::cards::{CardProfile, Expiry};
 
@@ -103,5 +104,16 @@ impl Payment {
 
     pub fn automatic_capture(&self) -> bool {
         self.capture_mode == CaptureMode::Automatic
+    }
+}
+
+impl Timed for Payment {
+    /// An order awaiting the buyer closes at `close_at`; a settling result lands at its time.
+    fn deadline(&self) -> Option<DateTime<Utc>> {
+        match &self.stage {
+            stage if stage.awaits_buyer() => Some(self.close_at),
+            Stage::Settling { at, .. } => Some(*at),
+            _ => None,
+        }
     }
 }

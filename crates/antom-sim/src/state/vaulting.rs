@@ -5,6 +5,7 @@ use antom_client::model::Sensitive;
 use chrono::{DateTime, Utc};
 
 use super::payment::BuyerSession;
+use super::timers::Timed;
 use super::Fingerprint;
 use crate::cards::{CardProfile, Expiry};
 
@@ -55,4 +56,17 @@ pub struct VaultedCard {
     pub token: Sensitive,
     pub profile: CardProfile,
     pub expiry: Expiry,
+}
+
+impl Timed for Vaulting {
+    /// A session awaiting the buyer fails when it expires; a settling card is vaulted at its time.
+    fn deadline(&self) -> Option<DateTime<Utc>> {
+        match (&self.stage, &self.session) {
+            (VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. }, Some(session)) => {
+                Some(session.expires_at)
+            }
+            (VaultStage::Settling { at, .. }, _) => Some(*at),
+            _ => None,
+        }
+    }
 }

@@ -11,5 +11,6 @@ mod faults;
 mod notifications;
 mod payments;
 mod signature;
+mod timers;
 mod validation;
 mod vaulting;
