@@ -3,6 +3,7 @@
 use antom_client::model::Amount;
 use chrono::{DateTime, Utc};
 
+use super::entries::Entry;
 use super::timers::Timed;
 
 /// How an asynchronous operation will end when its delay is over.
@@ -125,5 +126,29 @@ impl Timed for Refund {
     /// A processing refund settles at `settle_at`.
     fn deadline(&self) -> Option<DateTime<Utc>> {
         self.status.settle_at()
+    }
+}
+
+impl Entry for Capture {
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn payment_id(&self) -> &str {
+        &self.payment_id
+    }
+}
+
+impl Entry for Refund {
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn payment_id(&self) -> &str {
+        &self.payment_id
     }
 }

@@ -6,6 +6,7 @@
 //! and refunds are inserted and changed only through `State` (`insert_*`, `push_*`, `update_*`),
 //! which keeps the timer index (`timers`) in step with them.
 
+mod entries;
 mod ledger;
 mod log;
 mod payment;
@@ -20,6 +21,7 @@ use antom_client::model::Sensitive;
 use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
+pub use entries::Entries;
 pub use ledger::{Capture, Refund, Settlement, TxStatus};
 pub use log::{RequestLog, RequestRecord};
 pub use payment::{BuyerSession, Payment, Stage, UsedCard};
@@ -61,9 +63,9 @@ pub struct State {
     pub payment_ids: HashMap<String, String>,
     /// Hosted-page session id → payment or vaulting.
     pub sessions: HashMap<String, SessionTarget>,
-    /// In creation order (the order of inquiry `transactions`).
-    captures: Vec<Capture>,
-    refunds: Vec<Refund>,
+    /// In creation order (the order of inquiry `transactions`), by index.
+    captures: Entries<Capture>,
+    refunds: Entries<Refund>,
     /// By `vaultingRequestId`.
     vaultings: HashMap<String, Vaulting>,
     /// The deadline of every record waiting for a timed transition.
@@ -119,15 +121,14 @@ impl State {
     }
 
     /// Captures in creation order.
-    pub fn captures(&self) -> &[Capture] {
+    pub fn captures(&self) -> &Entries<Capture> {
         &self.captures
     }
 
     /// Records a new capture; returns its index.
     pub fn push_capture(&mut self, capture: Capture) -> usize {
-        let index = self.captures.len();
-        self.timers.add(|| Timer::Capture(index), &capture);
-        self.captures.push(capture);
+        let index = self.captures.push(capture);
+        self.timers.add(|| Timer::Capture(index), &self.captures[index]);
         index
     }
 
@@ -137,15 +138,14 @@ impl State {
     }
 
     /// Refunds in creation order.
-    pub fn refunds(&self) -> &[Refund] {
+    pub fn refunds(&self) -> &Entries<Refund> {
         &self.refunds
     }
 
     /// Records a new refund; returns its index.
     pub fn push_refund(&mut self, refund: Refund) -> usize {
-        let index = self.refunds.len();
-        self.timers.add(|| Timer::Refund(index), &refund);
-        self.refunds.push(refund);
+        let index = self.refunds.push(refund);
+        self.timers.add(|| Timer::Refund(index), &self.refunds[index]);
         index
     }
 
@@ -155,28 +155,30 @@ impl State {
     }
 
     pub fn capture_by_request_id(&self, request_id: &str) -> Option<&Capture> {
-        self.captures.iter().find(|c| c.request_id == request_id)
+        self.captures.by_request_id(request_id)
     }
 
-    pub fn captures_of<'a>(&'a self, payment_id: &'a str) -> impl Iterator<Item = &'a Capture> + 'a {
-        self.captures.iter().filter(move |c| c.payment_id == payment_id)
+    /// A payment's captures, oldest first.
+    pub fn captures_of<'a>(&'a self, payment_id: &str) -> impl Iterator<Item = &'a Capture> + 'a {
+        self.captures.of_payment(payment_id)
     }
 
     pub fn refund_by_request_id(&self, request_id: &str) -> Option<&Refund> {
-        self.refunds.iter().find(|r| r.request_id == request_id)
+        self.refunds.by_request_id(request_id)
     }
 
     /// By `refundId` if given (Antom's preference), else by `refundRequestId`.
     pub fn find_refund(&self, refund_id: Option<&str>, request_id: Option<&str>) -> Option<&Refund> {
         match (refund_id, request_id) {
-            (Some(id), _) => self.refunds.iter().find(|r| r.id == id),
+            (Some(id), _) => self.refunds.by_id(id),
             (None, Some(request_id)) => self.refund_by_request_id(request_id),
             (None, None) => None,
         }
     }
 
-    pub fn refunds_of<'a>(&'a self, payment_id: &'a str) -> impl Iterator<Item = &'a Refund> + 'a {
-        self.refunds.iter().filter(move |r| r.payment_id == payment_id)
+    /// A payment's refunds, oldest first.
+    pub fn refunds_of<'a>(&'a self, payment_id: &str) -> impl Iterator<Item = &'a Refund> + 'a {
+        self.refunds.of_payment(payment_id)
     }
 
     /// Σ captures that succeeded: what can be refunded.
@@ -288,10 +290,10 @@ impl State {
             .payments
             .values()
             .filter_map(|p| p.deadline().map(|at| (at, Timer::Payment(p.id.clone()))));
-        let captures = (self.captures.iter().enumerate())
-            .filter_map(|(i, c)| c.deadline().map(|at| (at, Timer::Capture(i))));
-        let refunds = (self.refunds.iter().enumerate())
-            .filter_map(|(i, r)| r.deadline().map(|at| (at, Timer::Refund(i))));
+        let captures =
+            (self.captures.iter()).filter_map(|(i, c)| c.deadline().map(|at| (at, Timer::Capture(i))));
+        let refunds =
+            (self.refunds.iter()).filter_map(|(i, r)| r.deadline().map(|at| (at, Timer::Refund(i))));
         let vaultings = self
             .vaultings
             .values()
