@@ -1,5 +1,7 @@
 //! The request log behind `GET /__sim/requests`.
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
 /// Oldest entries are forgotten past this many (a long-running embedded simulator).
@@ -25,18 +27,50 @@ pub struct RequestRecord {
 
 #[derive(Debug, Default)]
 pub struct RequestLog {
-    records: Vec<RequestRecord>,
+    /// Oldest first; a full log drops its oldest entry in O(1).
+    records: VecDeque<RequestRecord>,
 }
 
 impl RequestLog {
     pub fn push(&mut self, record: RequestRecord) {
         if self.records.len() == CAPACITY {
-            self.records.remove(0);
+            self.records.pop_front();
         }
-        self.records.push(record);
+        self.records.push_back(record);
     }
 
-    pub fn all(&self) -> &[RequestRecord] {
+    /// Oldest first.
+    pub fn all(&self) -> &VecDeque<RequestRecord> {
         &self.records
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(i: usize) -> RequestRecord {
+        RequestRecord {
+            path: "/ams/api/v1/payments/inquiryPayment".into(),
+            endpoint: Some("inquiryPayment"),
+            request_id: Some(i.to_string()),
+            client_id: None,
+            signature_valid: true,
+            result_code: "SUCCESS".into(),
+            result_status: "S".into(),
+            at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_full_log_forgets_its_oldest_entries() {
+        let mut log = RequestLog::default();
+        for i in 0..CAPACITY + 2 {
+            log.push(record(i));
+        }
+        assert_eq!(log.all().len(), CAPACITY);
+        let ids = |r: Option<&RequestRecord>| r.and_then(|r| r.request_id.clone());
+        assert_eq!(ids(log.all().front()), Some("2".to_owned()));
+        assert_eq!(ids(log.all().back()), Some((CAPACITY + 1).to_string()));
     }
 }
