@@ -10,6 +10,8 @@
 //! automatic capture. Sending happens in tasks started by the scheduler; nothing here blocks
 //! an API answer.
 
+use std::collections::BTreeSet;
+use std::ops::Bound;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -90,24 +92,29 @@ struct Log {
     /// Bumped by reset: attempts that finish afterwards are not recorded.
     generation: u64,
     next_id: u64,
+    /// In id order (ids only grow), so a record is found by binary search.
     items: Vec<Record>,
+    /// `(next_at, id)` of every record waiting for its next attempt (pending, not in flight):
+    /// what the scheduler looks at, instead of every notification ever sent.
+    waiting: BTreeSet<(DateTime<Utc>, u64)>,
 }
 
 impl Log {
-    fn find_mut(&mut self, id: u64) -> Option<&mut Record> {
-        self.items.iter_mut().find(|r| r.id == id)
+    fn find(&self, id: u64) -> Option<&Record> {
+        let index = self.items.binary_search_by_key(&id, |r| r.id).ok()?;
+        self.items.get(index)
     }
 
-    fn ready(&self, record: &Record, now: DateTime<Utc>) -> bool {
-        record.state == Delivery::Pending
-            && !record.in_flight
-            && record.next_at.is_some_and(|at| at <= now)
-            && record.after.is_none_or(|after| {
-                self.items
-                    .iter()
-                    .find(|r| r.id == after)
-                    .is_none_or(Record::has_been_tried)
-            })
+    fn find_mut(&mut self, id: u64) -> Option<&mut Record> {
+        let index = self.items.binary_search_by_key(&id, |r| r.id).ok()?;
+        self.items.get_mut(index)
+    }
+
+    /// A waiting record may start once the one it is chained after has been tried.
+    fn unblocked(&self, id: u64) -> bool {
+        self.find(id)
+            .and_then(|r| r.after)
+            .is_none_or(|after| self.find(after).is_none_or(Record::has_been_tried))
     }
 }
 
@@ -168,6 +175,7 @@ impl Notifier {
                     (false, true) => Delivery::Held,
                     (false, false) => Delivery::Pending,
                 };
+                let next_at = (state == Delivery::Pending).then(|| crate::clock::add(now, fault.delay));
                 log.items.push(Record {
                     id,
                     notify_type: notify_type.clone(),
@@ -177,11 +185,14 @@ impl Notifier {
                     created_at: now,
                     state,
                     attempts: Vec::new(),
-                    next_at: (state == Delivery::Pending).then(|| crate::clock::add(now, fault.delay)),
+                    next_at,
                     after: previous,
                     duplicate_of: original,
                     in_flight: false,
                 });
+                if let Some(at) = next_at {
+                    log.waiting.insert((at, id));
+                }
                 original.get_or_insert(id);
                 previous = Some(id);
             }
@@ -192,12 +203,14 @@ impl Notifier {
     /// Releases the held batch newest first, each after the previous one's first attempt.
     pub fn release_held(&self, now: DateTime<Utc>) {
         let mut log = lock(&self.log);
+        let log = &mut *log;
         let mut previous = None;
         for record in log.items.iter_mut().rev().filter(|r| r.state == Delivery::Held) {
             record.state = Delivery::Pending;
             record.next_at = Some(now);
             record.after = previous;
             previous = Some(record.id);
+            log.waiting.insert((now, record.id));
         }
     }
 
@@ -205,15 +218,18 @@ impl Notifier {
     /// time something becomes due (chained notifications wake the scheduler when unblocked).
     pub fn take_due(&self, now: DateTime<Utc>) -> (Vec<Due>, Option<DateTime<Utc>>) {
         let mut log = lock(&self.log);
-        let ready: Vec<u64> = log
-            .items
+        let ready: Vec<(DateTime<Utc>, u64)> = log
+            .waiting
             .iter()
-            .filter(|r| log.ready(r, now))
-            .map(|r| r.id)
+            .take_while(|(at, _)| *at <= now)
+            .filter(|(_, id)| log.unblocked(*id))
+            .copied()
             .collect();
         let generation = log.generation;
         let mut due = Vec::with_capacity(ready.len());
-        for id in ready {
+        for key in ready {
+            log.waiting.remove(&key);
+            let (_, id) = key;
             if let Some(record) = log.find_mut(id) {
                 record.in_flight = true;
                 due.push(Due {
@@ -225,13 +241,13 @@ impl Notifier {
                 });
             }
         }
+        // Records due but blocked by their chain are left out: the attempt they wait for
+        // wakes the scheduler when it finishes.
         let next = log
-            .items
-            .iter()
-            .filter(|r| r.state == Delivery::Pending && !r.in_flight)
-            .filter_map(|r| r.next_at)
-            .filter(|at| *at > now)
-            .min();
+            .waiting
+            .range((Bound::Excluded((now, u64::MAX)), Bound::Unbounded))
+            .next()
+            .map(|(at, _)| *at);
         (due, next)
     }
 
@@ -288,7 +304,11 @@ impl Notifier {
                 record.state = Delivery::Delivered;
                 record.next_at = None;
             }
-            (false, Some(gap)) => record.next_at = Some(clock.deadline(*gap)),
+            (false, Some(gap)) => {
+                let at = clock.deadline(*gap);
+                record.next_at = Some(at);
+                log.waiting.insert((at, due.id));
+            }
             (false, None) => {
                 record.state = Delivery::Failed;
                 record.next_at = None;
@@ -325,6 +345,7 @@ impl Notifier {
         let mut log = lock(&self.log);
         log.generation += 1;
         log.items.clear();
+        log.waiting.clear();
     }
 }
 
@@ -339,7 +360,69 @@ fn truncate(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use antom_client::model::{Notification, VaultingNotification};
+    use antom_client::ResultInfo;
+
     use super::*;
+
+    fn notifier() -> Notifier {
+        let keys: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/test-keys.json")).unwrap();
+        let key = keys["antom"]["private_key_pkcs8_base64"].as_str().unwrap();
+        Notifier::new(PrivateKey::parse(key).unwrap(), "SANDBOX_TEST".into()).unwrap()
+    }
+
+    fn outgoing(id: &str) -> (Outgoing, NotificationFault) {
+        let body = Notification::Vaulting(VaultingNotification {
+            notify_type: None,
+            result: ResultInfo::success(),
+            vaulting_request_id: id.into(),
+            payment_method_detail: None,
+            vaulting_create_time: None,
+        });
+        // Nothing listens on the discard port: every attempt fails at once and is retried.
+        let url = "http://127.0.0.1:9/webhooks".to_owned();
+        let fault = NotificationFault {
+            copies: 1,
+            ..NotificationFault::default()
+        };
+        (Outgoing { url, body }, fault)
+    }
+
+    fn waiting(notifier: &Notifier) -> usize {
+        lock(&notifier.log).waiting.len()
+    }
+
+    #[tokio::test]
+    async fn the_scheduler_sees_only_notifications_waiting_for_an_attempt() {
+        let notifier = notifier();
+        let clock = SimClock::new(1.0);
+        let now = clock.now();
+        // One transaction's chain of two, then another transaction's one.
+        notifier.enqueue(vec![outgoing("a1"), outgoing("a2")], now);
+        notifier.enqueue(vec![outgoing("b1")], now);
+        assert_eq!(waiting(&notifier), 3);
+
+        // a2 waits for a1's first attempt; it is due, so it is not the next deadline.
+        let (due, next) = notifier.take_due(now);
+        let ids: Vec<u64> = due.iter().map(|d| d.id).collect();
+        assert_eq!((ids, next), (vec![1, 3], None));
+        assert_eq!(waiting(&notifier), 1);
+        for attempt in due {
+            notifier.deliver(attempt, &clock).await;
+        }
+        // a1 and b1 failed and wait for their retry, 2 minutes later.
+        assert_eq!(waiting(&notifier), 3);
+        let (due, next) = notifier.take_due(clock.now());
+        assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), [2]);
+        let retry = next.unwrap();
+        assert!(retry - now >= chrono::TimeDelta::minutes(2));
+        assert_eq!(waiting(&notifier), 2);
+        assert!(notifier.take_due(clock.now()).0.is_empty());
+
+        notifier.reset();
+        assert_eq!(waiting(&notifier), 0);
+    }
 
     #[test]
     fn truncates_on_a_character_boundary() {
