@@ -61,7 +61,7 @@ impl Store {
             last_used_at: Set(None),
         };
         admin_tokens::Entity::insert(row)
-            .exec_without_returning(&self.db)
+            .exec_without_returning(&self.write)
             .await?;
         Ok(())
     }
@@ -71,7 +71,7 @@ impl Store {
         Ok(admin_tokens::Entity::find()
             .filter(admin_tokens::Column::TokenHash.eq(hash))
             .filter(admin_tokens::Column::RevokedAt.is_null())
-            .one(&self.db)
+            .one(&self.read)
             .await?
             .map(from_row))
     }
@@ -84,7 +84,7 @@ impl Store {
                 ..Default::default()
             })
             .filter(admin_tokens::Column::Id.eq(id))
-            .exec(&self.db)
+            .exec(&self.write)
             .await?;
         Ok(())
     }
@@ -94,7 +94,7 @@ impl Store {
         Ok(admin_tokens::Entity::find()
             .order_by_asc(admin_tokens::Column::CreatedAt)
             .order_by_asc(admin_tokens::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(from_row)
@@ -114,7 +114,7 @@ impl Store {
                     .add(admin_tokens::Column::Name.eq(name_or_id)),
             )
             .filter(admin_tokens::Column::RevokedAt.is_null())
-            .exec(&self.db)
+            .exec(&self.write)
             .await?;
         Ok(revoked.rows_affected > 0)
     }

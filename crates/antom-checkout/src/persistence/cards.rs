@@ -86,7 +86,7 @@ impl Store {
             .filter(saved_cards::Column::DeletedAt.is_null())
             .order_by_desc(saved_cards::Column::CreatedAt)
             .order_by_desc(saved_cards::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(from_row)
@@ -102,7 +102,7 @@ impl Store {
         Ok(saved_cards::Entity::find_by_id(card_id)
             .filter(saved_cards::Column::BuyerId.eq(buyer_id))
             .filter(saved_cards::Column::DeletedAt.is_null())
-            .one(&self.db)
+            .one(&self.read)
             .await?
             .map(from_row))
     }
@@ -111,7 +111,7 @@ impl Store {
     pub async fn card_by_vaulting(&self, vaulting_request_id: &str) -> Result<Option<SavedCard>, StoreError> {
         Ok(saved_cards::Entity::find()
             .filter(saved_cards::Column::VaultingRequestId.eq(vaulting_request_id))
-            .one(&self.db)
+            .one(&self.read)
             .await?
             .map(from_row))
     }
@@ -134,7 +134,7 @@ impl Store {
             .filter(saved_cards::Column::Id.eq(card_id))
             .filter(saved_cards::Column::BuyerId.eq(buyer_id))
             .filter(saved_cards::Column::DeletedAt.is_null())
-            .exec(&self.db)
+            .exec(&self.write)
             .await?;
         Ok(result.rows_affected == 1)
     }

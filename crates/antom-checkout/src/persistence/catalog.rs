@@ -60,7 +60,7 @@ impl Store {
         );
         products::Entity::insert_many(rows)
             .on_conflict(OnConflict::column(products::Column::Sku).do_nothing().to_owned())
-            .exec_without_returning(&self.db)
+            .exec_without_returning(&self.write)
             .await?;
         Ok(())
     }
@@ -71,7 +71,7 @@ impl Store {
             .filter(products::Column::Active.eq(true))
             .order_by_asc(products::Column::Position)
             .order_by_asc(products::Column::Sku)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(from_row)
@@ -87,7 +87,7 @@ impl Store {
             .filter(products::Column::Sku.is_in(skus.iter().map(String::as_str)))
             .filter(products::Column::Active.eq(true))
             .order_by_asc(products::Column::Position)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(from_row)

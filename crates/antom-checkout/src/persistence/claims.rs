@@ -23,7 +23,7 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<String>, StoreError> {
         claim_due::<orders::Entity>(
-            &self.db,
+            &self.write,
             orders::Column::Id,
             orders::Column::NextCheckAt,
             now,

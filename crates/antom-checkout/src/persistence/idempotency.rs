@@ -52,13 +52,13 @@ impl Store {
                         .do_nothing()
                         .to_owned(),
                 )
-                .exec_without_returning(&self.db)
+                .exec_without_returning(&self.write)
                 .await?;
             if inserted == 1 {
                 return Ok(IdempotencyBegin::Started);
             }
             let Some(row) = idempotency_keys::Entity::find_by_id((scope.to_owned(), key.to_owned()))
-                .one(&self.db)
+                .one(&self.read)
                 .await?
             else {
                 continue; // abandoned between our insert and our read: try to claim it again
@@ -98,7 +98,7 @@ impl Store {
             .filter(idempotency_keys::Column::Scope.eq(scope))
             .filter(idempotency_keys::Column::Key.eq(key))
             .filter(idempotency_keys::Column::StatusCode.is_null())
-            .exec(&self.db)
+            .exec(&self.write)
             .await?;
         if updated.rows_affected == 0 {
             return Err(StoreError::NotFound);
@@ -113,7 +113,7 @@ impl Store {
             .filter(idempotency_keys::Column::Scope.eq(scope))
             .filter(idempotency_keys::Column::Key.eq(key))
             .filter(idempotency_keys::Column::StatusCode.is_null())
-            .exec(&self.db)
+            .exec(&self.write)
             .await?;
         Ok(())
     }

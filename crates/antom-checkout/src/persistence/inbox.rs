@@ -83,7 +83,7 @@ impl Store {
             ..Default::default()
         };
         if dedupe_key.is_none() {
-            let inserted = inbox::Entity::insert(row).exec(&self.db).await?;
+            let inserted = inbox::Entity::insert(row).exec(&self.write).await?;
             return Ok(InboxRecord {
                 id: inserted.last_insert_id,
                 first_delivery: true,
@@ -110,7 +110,7 @@ impl Store {
             inbox::Column::Outcome,
         ]));
         let row = self
-            .db
+            .write
             .query_one(self.backend().build(&upsert))
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -132,23 +132,7 @@ impl Store {
         outcome: &str,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut row = inbox::ActiveModel {
-            outcome: Set(Some(outcome.to_owned())),
-            outcome_detail: Set(detail.map(str::to_owned)),
-            ..Default::default()
-        };
-        if let Some(order_id) = order_id {
-            row.order_id = Set(Some(order_id.to_owned()));
-        }
-        let updated = inbox::Entity::update_many()
-            .set(row)
-            .filter(inbox::Column::Id.eq(id))
-            .exec(&self.db)
-            .await?;
-        if updated.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        set_outcome(&self.write, id, order_id, outcome, detail).await
     }
 
     /// Deliveries linked to the order, oldest first.
@@ -157,12 +141,40 @@ impl Store {
             .filter(inbox::Column::OrderId.eq(order_id))
             .order_by_asc(inbox::Column::ReceivedAt)
             .order_by_asc(inbox::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(from_row)
             .collect()
     }
+}
+
+/// [`Store::set_inbox_outcome`] with `db` (the pool, or the transaction of the order change
+/// the delivery caused: [`super::LockedOrder::set_inbox_outcome`]).
+pub(super) async fn set_outcome(
+    db: &impl ConnectionTrait,
+    id: i64,
+    order_id: Option<&str>,
+    outcome: &str,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut row = inbox::ActiveModel {
+        outcome: Set(Some(outcome.to_owned())),
+        outcome_detail: Set(detail.map(str::to_owned)),
+        ..Default::default()
+    };
+    if let Some(order_id) = order_id {
+        row.order_id = Set(Some(order_id.to_owned()));
+    }
+    let updated = inbox::Entity::update_many()
+        .set(row)
+        .filter(inbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 fn from_row(row: inbox::Model) -> Result<InboxEntry, StoreError> {

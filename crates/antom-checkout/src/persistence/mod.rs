@@ -54,48 +54,59 @@ pub use orders::{InvalidCursor, LockedOrder, NewOrder, OrderCursor, OrderFilter,
 pub use timeline::TimelineEntry;
 pub use vaultings::{LockedVaulting, NewVaulting, StoredVaulting, VaultingUpdate};
 
-/// PostgreSQL pool size.
+/// PostgreSQL pool size (reads and writes share it: PostgreSQL locks rows, not the database).
 const POSTGRES_POOL: u32 = 16;
-/// SQLite pool size: one writer at a time anyway, but WAL lets readers run beside it.
-const SQLITE_POOL: u32 = 8;
+/// SQLite read pool size: WAL lets readers run beside the one writer.
+const SQLITE_READERS: u32 = 4;
 /// The PostgreSQL advisory lock taken while migrating (any constant unique to this app).
 const MIGRATION_LOCK_KEY: i64 = 0x616e_746f_6d00_0001;
 /// How long a SQLite writer waits for the write lock before failing with `SQLITE_BUSY`.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The database behind the server. Cheap to clone (a pool handle).
+/// The database behind the server. Cheap to clone (pool handles).
+///
+/// Statements that write go through `write`, reads through `read`. On PostgreSQL both are the
+/// same pool. On a SQLite file, `write` is a pool of exactly one connection: SQLite admits one
+/// writer at a time anyway, and waiting for it in the pool's queue (woken the moment it is
+/// released, in arrival order) is far cheaper than several connections contending for the
+/// database lock in SQLite's busy handler, which sleeps and retries. `read` is a separate
+/// pool of WAL readers, so reads never queue behind writes. The rule that follows: code holding
+/// a write transaction must do all its writes on that transaction (a second write would wait
+/// for the only writer forever), which is how every transaction here is written.
 #[derive(Clone, Debug)]
 pub struct Store {
-    db: DatabaseConnection,
+    read: DatabaseConnection,
+    write: DatabaseConnection,
 }
 
 impl Store {
     /// Connects to `sqlite:…` or `postgres://…` (`postgresql://…`). For a SQLite file, the
     /// parent directory is created if missing (add `?mode=rwc` to create the file itself).
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        let mut options = ConnectOptions::new(url);
-        options.sqlx_logging(false);
         if url.starts_with("sqlite:") {
+            // An in-memory database exists once per connection: it must keep to exactly one.
             let in_memory = prepare_sqlite_file(url)?;
-            options
-                .max_connections(if in_memory { 1 } else { SQLITE_POOL })
-                .map_sqlx_sqlite_opts(|opts| {
-                    opts.journal_mode(SqliteJournalMode::Wal)
-                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                        .foreign_keys(true)
-                        .synchronous(SqliteSynchronous::Normal)
-                });
+            let write = Database::connect(sqlite_options(url, 1)).await?;
+            let read = if in_memory {
+                write.clone()
+            } else {
+                Database::connect(sqlite_options(url, SQLITE_READERS)).await?
+            };
+            Ok(Store { read, write })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            options.max_connections(POSTGRES_POOL);
+            let mut options = ConnectOptions::new(url);
+            options.sqlx_logging(false).max_connections(POSTGRES_POOL);
+            let db = Database::connect(options).await?;
+            Ok(Store {
+                read: db.clone(),
+                write: db,
+            })
         } else {
             // The URL may hold a password: do not echo it.
-            return Err(StoreError::Db(DbErr::Custom(
+            Err(StoreError::Db(DbErr::Custom(
                 "unsupported database URL: expected sqlite:… or postgres://…".into(),
-            )));
+            )))
         }
-        Ok(Store {
-            db: Database::connect(options).await?,
-        })
     }
 
     /// Applies pending migrations; a no-op when the schema is current.
@@ -106,21 +117,21 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend() {
             DbBackend::Postgres => {
-                let tx = self.db.begin().await?;
+                let tx = self.write.begin().await?;
                 tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
                     .await?;
                 Migrator::up(&tx, None).await?;
                 tx.commit().await?;
             }
-            DbBackend::Sqlite | DbBackend::MySql => Migrator::up(&self.db, None).await?,
+            DbBackend::Sqlite | DbBackend::MySql => Migrator::up(&self.write, None).await?,
         }
         Ok(())
     }
 
     /// The database answers and every migration this binary knows has been applied.
     pub async fn ready(&self) -> Result<(), StoreError> {
-        self.db.ping().await?;
-        let pending = Migrator::get_pending_migrations(&self.db).await?;
+        self.write.ping().await?;
+        let pending = Migrator::get_pending_migrations(&self.read).await?;
         if pending.is_empty() {
             Ok(())
         } else {
@@ -132,12 +143,27 @@ impl Store {
     }
 
     pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
+        self.write.get_database_backend()
     }
 
+    /// The connection that may write (tests and tools that need raw access).
     pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
+        &self.write
     }
+}
+
+fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .max_connections(connections)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+                .synchronous(SqliteSynchronous::Normal)
+        });
+    options
 }
 
 /// Creates the parent directory of a SQLite database file. Returns whether the URL names an

@@ -41,7 +41,7 @@ impl Store {
             .filter(timeline::Column::OrderId.eq(order_id))
             .order_by_asc(timeline::Column::At)
             .order_by_asc(timeline::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(from_row)
@@ -50,7 +50,7 @@ impl Store {
 
     /// Appends entries outside any order lock.
     pub async fn append_timeline(&self, order_id: &str, entries: &[TimelineEntry]) -> Result<(), StoreError> {
-        insert(&self.db, order_id, entries).await
+        insert(&self.write, order_id, entries).await
     }
 }
 

@@ -101,14 +101,14 @@ impl Store {
             check_attempts: Set(0),
         };
         vaultings::Entity::insert(row)
-            .exec_without_returning(&self.db)
+            .exec_without_returning(&self.write)
             .await?;
         Ok(())
     }
 
     pub async fn vaulting(&self, request_id: &str) -> Result<Option<StoredVaulting>, StoreError> {
         vaultings::Entity::find_by_id(request_id)
-            .one(&self.db)
+            .one(&self.read)
             .await?
             .map(from_row)
             .transpose()
@@ -116,7 +116,7 @@ impl Store {
 
     /// Locks the vaulting row and reads it; `None` (nothing held) when there is none.
     pub async fn lock_vaulting(&self, request_id: &str) -> Result<Option<LockedVaulting>, StoreError> {
-        let tx = self.db.begin().await?;
+        let tx = self.write.begin().await?;
         let locked = vaultings::Entity::update_many()
             .col_expr(vaultings::Column::UpdatedAt, Expr::value(db_time(Utc::now())))
             .filter(vaultings::Column::VaultingRequestId.eq(request_id))
@@ -144,7 +144,7 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<String>, StoreError> {
         super::claims::claim_due::<vaultings::Entity>(
-            &self.db,
+            &self.write,
             vaultings::Column::VaultingRequestId,
             vaultings::Column::NextCheckAt,
             now,

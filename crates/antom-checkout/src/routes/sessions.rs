@@ -1,6 +1,6 @@
 //! `POST /sessions`, with `Idempotency-Key` replay. The buyer cookie names the buyer (the
-//! `referenceBuyerId` Antom gets, the owner of `savedCardId`); a new buyer gets its cookie with
-//! whatever this answers.
+//! `referenceBuyerId` Antom gets, the owner of `savedCardId`; stored with the order); a new
+//! buyer gets its cookie with whatever this answers.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -8,7 +8,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::buyer::Buyer;
 use super::{idempotency, read_body, require_json, MAX_BODY};
 use crate::error::ApiError;
-use crate::services::buyer;
 use crate::services::checkout::{create_session, SessionRequest};
 use crate::state::AppState;
 
@@ -37,8 +36,6 @@ async fn handle(
     let request: SessionRequest = serde_json::from_value(value.clone())
         .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
 
-    // Before the key is claimed: an error here must not leave it in progress.
-    buyer::remember(state, buyer.id()).await?;
     let work = {
         let state = state.clone();
         let buyer_id = buyer.id().as_str().to_owned();

@@ -116,7 +116,7 @@ impl Store {
             .order_by_desc(orders::Column::CreatedAt)
             .order_by_desc(orders::Column::Id)
             .limit(limit + 1)
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .map(stored_order)
@@ -141,7 +141,7 @@ impl Store {
             .order_by_asc(orders::Column::Id)
             .limit(limit)
             .into_tuple()
-            .all(&self.db)
+            .all(&self.read)
             .await?)
     }
 }

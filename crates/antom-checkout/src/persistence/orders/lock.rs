@@ -1,7 +1,7 @@
 //! Changing an order under its row lock.
 //!
 //! `lock_order` begins a transaction whose first statement is
-//! `UPDATE orders SET version = version + 1 WHERE id = $1`. On PostgreSQL that row lock is held
+//! `UPDATE orders SET version = version + 1 WHERE id = $1 RETURNING *`. On PostgreSQL that row lock is held
 //! until commit, so a second `lock_order` of the same order waits there and then reads the
 //! snapshot the first one committed. On SQLite the same write takes the database write lock
 //! immediately (waiting up to the busy timeout); starting with a read instead would let two
@@ -10,13 +10,13 @@
 
 use chrono::{DateTime, Utc};
 use domain::Order;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ActiveValue, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use super::super::entities::orders;
-use super::super::{db_time, db_time_opt, timeline, Store, StoreError, TimelineEntry};
+use super::super::{db_time, db_time_opt, inbox, timeline, Store, StoreError, TimelineEntry};
 use super::{projections, snapshot_json, stored_order, StoredOrder};
 
 /// An order read inside a transaction that holds its row lock.
@@ -24,28 +24,44 @@ use super::{projections, snapshot_json, stored_order, StoredOrder};
 pub struct LockedOrder {
     tx: DatabaseTransaction,
     pub stored: StoredOrder,
+    /// The snapshot as read: what the projections in the database describe.
+    before: Order,
 }
 
 impl Store {
     /// Locks the order row and reads it. `None` (and nothing held) when there is no such order.
     pub async fn lock_order(&self, id: &str) -> Result<Option<LockedOrder>, StoreError> {
-        let tx = self.db.begin().await?;
-        let locked = orders::Entity::update_many()
+        self.lock_order_where(orders::Column::Id.eq(id)).await
+    }
+
+    /// [`Store::lock_order`] by the order's paymentRequestId (unique), as Antom's payment
+    /// notifications name it.
+    pub async fn lock_order_by_payment_request_id(
+        &self,
+        payment_request_id: &str,
+    ) -> Result<Option<LockedOrder>, StoreError> {
+        self.lock_order_where(orders::Column::PaymentRequestId.eq(payment_request_id))
+            .await
+    }
+
+    /// The lock and the read are one statement: `UPDATE … SET version = version + 1 WHERE …
+    /// RETURNING *`. `condition` matches at most one row (a primary or unique key).
+    async fn lock_order_where(&self, condition: SimpleExpr) -> Result<Option<LockedOrder>, StoreError> {
+        let tx = self.write.begin().await?;
+        let mut rows = orders::Entity::update_many()
             .col_expr(orders::Column::Version, Expr::col(orders::Column::Version).add(1))
-            .filter(orders::Column::Id.eq(id))
-            .exec(&tx)
+            .filter(condition)
+            .exec_with_returning(&tx)
             .await?;
-        if locked.rows_affected == 0 {
+        let (Some(row), true) = (rows.pop(), rows.is_empty()) else {
             tx.rollback().await?;
             return Ok(None);
-        }
-        let row = orders::Entity::find_by_id(id)
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        };
+        let stored = stored_order(row)?;
         Ok(Some(LockedOrder {
             tx,
-            stored: stored_order(row)?,
+            before: stored.order.clone(),
+            stored,
         }))
     }
 }
@@ -70,7 +86,7 @@ impl LockedOrder {
         next_check_at: Option<DateTime<Utc>>,
         check_attempts: Option<i32>,
     ) -> Result<(), StoreError> {
-        let LockedOrder { tx, stored } = self;
+        let LockedOrder { tx, stored, before } = self;
         let order = &stored.order;
         let now = Utc::now();
         let row = orders::ActiveModel {
@@ -90,10 +106,22 @@ impl LockedOrder {
             .filter(orders::Column::Id.eq(order.id().as_str()))
             .exec(&tx)
             .await?;
-        projections::write(&tx, order, now).await?;
+        projections::write(&tx, Some(&before), order, now).await?;
         timeline::insert(&tx, order.id().as_str(), timeline).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Records, in this transaction, what handling an inbox delivery did (see
+    /// [`Store::set_inbox_outcome`]): the outcome commits or rolls back with the change.
+    pub async fn set_inbox_outcome(
+        &self,
+        inbox_id: i64,
+        outcome: &str,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let order_id = self.stored.order.id().as_str();
+        inbox::set_outcome(&self.tx, inbox_id, Some(order_id), outcome, detail).await
     }
 
     /// Releases the lock without saving anything.

@@ -13,7 +13,7 @@ use domain::Order;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
 
 use super::entities::{captures, order_items, orders, refunds};
-use super::{db_time, db_time_opt, timeline, Store, StoreError, TimelineEntry};
+use super::{buyers, db_time, db_time_opt, timeline, Store, StoreError, TimelineEntry};
 
 pub use list::{InvalidCursor, OrderCursor, OrderFilter, OrderPage};
 pub use lock::LockedOrder;
@@ -46,14 +46,17 @@ pub struct StoredOrder {
 }
 
 impl Store {
-    /// Stores a new order in one transaction: the `orders` row, its items, the payment
-    /// projection and `new.timeline`. A reused order id or payment request id is
+    /// Stores a new order in one transaction: its buyer (unless known), the `orders` row, its
+    /// items, the payment projection and `new.timeline`. A reused order id or payment request id is
     /// [`StoreError::Conflict`] (`orders.id`, `orders.payment_request_id`).
     pub async fn insert_order(&self, new: NewOrder<'_>) -> Result<(), StoreError> {
         let order = new.order;
         let order_id = order.id().as_str();
         let now = Utc::now();
-        let tx = self.db.begin().await?;
+        let tx = self.write.begin().await?;
+        if let Some(buyer_id) = new.buyer_id {
+            buyers::ensure(&tx, buyer_id, now).await?;
+        }
         orders::Entity::insert(new_order_row(&new, now)?)
             .exec_without_returning(&tx)
             .await?;
@@ -69,7 +72,7 @@ impl Store {
         order_items::Entity::insert_many(items)
             .exec_without_returning(&tx)
             .await?;
-        projections::write(&tx, order, now).await?;
+        projections::write(&tx, None, order, now).await?;
         timeline::insert(&tx, order_id, new.timeline).await?;
         tx.commit().await?;
         Ok(())
@@ -78,7 +81,7 @@ impl Store {
     /// The order as last committed, without locking it.
     pub async fn order(&self, id: &str) -> Result<Option<StoredOrder>, StoreError> {
         orders::Entity::find_by_id(id)
-            .one(&self.db)
+            .one(&self.read)
             .await?
             .map(stored_order)
             .transpose()
@@ -93,7 +96,7 @@ impl Store {
             .column(orders::Column::Id)
             .filter(orders::Column::PaymentRequestId.eq(payment_request_id))
             .into_tuple()
-            .one(&self.db)
+            .one(&self.read)
             .await?)
     }
 
@@ -104,7 +107,7 @@ impl Store {
             .column(orders::Column::Id)
             .filter(orders::Column::PaymentId.eq(payment_id))
             .into_tuple()
-            .one(&self.db)
+            .one(&self.read)
             .await?)
     }
 
@@ -117,7 +120,7 @@ impl Store {
             .column(captures::Column::OrderId)
             .filter(captures::Column::CaptureRequestId.eq(capture_request_id))
             .into_tuple()
-            .one(&self.db)
+            .one(&self.read)
             .await?)
     }
 
@@ -130,7 +133,7 @@ impl Store {
             .column(refunds::Column::OrderId)
             .filter(refunds::Column::RefundRequestId.eq(refund_request_id))
             .into_tuple()
-            .one(&self.db)
+            .one(&self.read)
             .await?)
     }
 }
