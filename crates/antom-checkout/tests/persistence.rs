@@ -142,6 +142,7 @@ on_both!(
     timeline_entries_are_kept_in_order,
     a_corrupt_snapshot_is_refused,
     inbox_stores_a_verified_body_once_and_every_rejection,
+    an_inbox_outcome_commits_or_rolls_back_with_its_order_change,
     idempotency_keys_start_replay_and_refuse_other_bodies,
     orders_list_newest_first_with_cursor_and_filters,
     due_orders_come_oldest_first,
@@ -817,6 +818,62 @@ async fn inbox_stores_a_verified_body_once_and_every_rejection(store: Store) {
     assert_eq!(rejected.reject_reason.as_deref(), Some("INVALID_SIGNATURE"));
     assert_eq!(rejected.delivery_count, 1);
     assert!(store.notifications_for_order("order-2").await.unwrap().is_empty());
+}
+
+/// The webhook path: lock by paymentRequestId, apply, record the inbox outcome in the same
+/// transaction. A rollback leaves neither the change nor the outcome; a commit leaves both.
+async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Store) {
+    let order = new_order("order-1", "payreq-1", t(0));
+    insert(&store, &order).await;
+    assert!(store
+        .lock_order_by_payment_request_id("payreq-unknown")
+        .await
+        .unwrap()
+        .is_none());
+    let body = r#"{"notifyType":"PAYMENT_RESULT","paymentRequestId":"payreq-1"}"#;
+    let record = store.record_delivery(delivery(body, true, t(1))).await.unwrap();
+
+    let mut locked = store
+        .lock_order_by_payment_request_id("payreq-1")
+        .await
+        .unwrap()
+        .expect("found by its paymentRequestId");
+    assert_eq!(locked.order().id().as_str(), "order-1");
+    locked.order_mut().apply(&paid(&order, t(1))).unwrap();
+    locked
+        .set_inbox_outcome(record.id, "APPLIED", Some("AUTHORIZED"))
+        .await
+        .unwrap();
+    locked.rollback().await.unwrap();
+    let again = store.record_delivery(delivery(body, true, t(2))).await.unwrap();
+    assert_eq!(again.id, record.id);
+    assert_eq!(again.outcome, None, "the outcome rolled back with the change");
+    let stored = store.order("order-1").await.unwrap().unwrap();
+    assert_eq!(stored.order.status(), OrderStatus::PendingPayment);
+    assert!(store.notifications_for_order("order-1").await.unwrap().is_empty());
+
+    let mut locked = store
+        .lock_order_by_payment_request_id("payreq-1")
+        .await
+        .unwrap()
+        .unwrap();
+    locked.order_mut().apply(&paid(&order, t(3))).unwrap();
+    locked
+        .set_inbox_outcome(record.id, "APPLIED", Some("AUTHORIZED"))
+        .await
+        .unwrap();
+    locked.commit(&[], None, None).await.unwrap();
+    let third = store.record_delivery(delivery(body, true, t(4))).await.unwrap();
+    assert_eq!(third.outcome.as_deref(), Some("APPLIED"));
+    let stored = store.order("order-1").await.unwrap().unwrap();
+    assert_eq!(stored.order.status(), OrderStatus::Authorized);
+    assert_eq!(
+        stored.version, 1,
+        "the rolled-back lock left no trace, the committed one bumped it"
+    );
+    let entries = store.notifications_for_order("order-1").await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].outcome_detail.as_deref(), Some("AUTHORIZED"));
 }
 
 async fn idempotency_keys_start_replay_and_refuse_other_bodies(store: Store) {

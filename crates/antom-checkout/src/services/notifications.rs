@@ -4,12 +4,11 @@
 use antom_client::model::Notification;
 use antom_client::{verify_notification, SignedHeaders, ACK_BODY};
 use chrono::Utc;
-use domain::Event;
 use serde_json::json;
 
 use super::antom_facts;
-use super::order_sync::apply_events;
-use crate::persistence::{InboxDelivery, StoreError};
+use super::order_sync::apply_locked;
+use crate::persistence::{InboxDelivery, LockedOrder, Store, StoreError};
 use crate::state::AppState;
 
 /// The three webhook routes of the contract.
@@ -152,14 +151,22 @@ pub async fn receive(
         return Ok(WebhookAnswer::ack());
     }
 
-    let (order_id, outcome, detail) = match parsed {
-        Err(e) => (None, "UNPARSEABLE".to_owned(), Some(e.to_string())),
-        Ok(notification) => apply_notification(state, &notification, now).await?,
+    let handled = match parsed {
+        Err(e) => Handled::unrecorded(None, "UNPARSEABLE", Some(e.to_string())),
+        Ok(notification) => apply_notification(state, &notification, record.id, now).await?,
     };
-    state
-        .store
-        .set_inbox_outcome(record.id, order_id.as_deref(), &outcome, detail.as_deref())
-        .await?;
+    let Handled {
+        order_id,
+        outcome,
+        detail,
+        recorded,
+    } = handled;
+    if !recorded {
+        state
+            .store
+            .set_inbox_outcome(record.id, order_id.as_deref(), &outcome, detail.as_deref())
+            .await?;
+    }
     state
         .metrics
         .observe_notification(route.path(), "VERIFIED", &outcome);
@@ -167,24 +174,46 @@ pub async fn receive(
     Ok(WebhookAnswer::ack())
 }
 
-/// Finds the order a notification is about, turns it into events and applies them.
+/// What handling a verified notification did, for the inbox and the metrics.
+struct Handled {
+    order_id: Option<String>,
+    outcome: String,
+    detail: Option<String>,
+    /// The outcome is already in the inbox (written with the order change it describes).
+    recorded: bool,
+}
+
+impl Handled {
+    fn unrecorded(order_id: Option<String>, outcome: &str, detail: Option<String>) -> Handled {
+        Handled {
+            order_id,
+            outcome: outcome.to_owned(),
+            detail,
+            recorded: false,
+        }
+    }
+}
+
+/// Finds the order a notification is about, turns it into events and applies them under the
+/// order's lock, recording the inbox outcome (`inbox_id`) in the same transaction.
 async fn apply_notification(
     state: &AppState,
     notification: &Notification,
+    inbox_id: i64,
     now: chrono::DateTime<Utc>,
-) -> Result<(Option<String>, String, Option<String>), StoreError> {
+) -> Result<Handled, StoreError> {
     let store = &state.store;
-    let (order_id, events): (Option<String>, Result<Vec<Event>, antom_facts::FactError>) = match notification
-    {
+    let (locked, events) = match notification {
         Notification::Payment(n) => {
-            let id = match store
-                .order_id_by_payment_request_id(&n.payment_request_id)
+            // The hot path: lock by paymentRequestId directly, no lookup first.
+            let locked = match store
+                .lock_order_by_payment_request_id(&n.payment_request_id)
                 .await?
             {
-                Some(id) => Some(id),
-                None => store.order_id_by_payment_id(&n.payment_id).await?,
+                Some(locked) => Some(locked),
+                None => lock_found(store, store.order_id_by_payment_id(&n.payment_id).await?).await?,
             };
-            (id, antom_facts::payment_notification(n, now))
+            (locked, antom_facts::payment_notification(n, now))
         }
         Notification::Capture(n) => {
             let id = match store
@@ -194,7 +223,10 @@ async fn apply_notification(
                 Some(id) => Some(id),
                 None => store.order_id_by_payment_id(&n.payment_id).await?,
             };
-            (id, antom_facts::capture_notification(n, now).map(|e| vec![e]))
+            (
+                lock_found(store, id).await?,
+                antom_facts::capture_notification(n, now).map(|e| vec![e]),
+            )
         }
         Notification::Refund(n) => {
             let id = match store.order_id_by_refund_request_id(&n.refund_request_id).await? {
@@ -204,32 +236,49 @@ async fn apply_notification(
                     None => None,
                 },
             };
-            (id, antom_facts::refund_notification(n, now).map(|e| vec![e]))
+            (
+                lock_found(store, id).await?,
+                antom_facts::refund_notification(n, now).map(|e| vec![e]),
+            )
         }
         Notification::Vaulting(n) => {
             let (outcome, detail) = super::vaulting_sync::notification(state, n).await?;
-            return Ok((None, outcome, detail));
+            return Ok(Handled::unrecorded(None, &outcome, detail));
         }
-        Notification::Unknown(_) => return Ok((None, "UNKNOWN_TYPE".into(), None)),
+        Notification::Unknown(_) => return Ok(Handled::unrecorded(None, "UNKNOWN_TYPE", None)),
     };
-    let Some(order_id) = order_id else {
-        return Ok((
+    let Some(locked) = locked else {
+        return Ok(Handled::unrecorded(
             None,
-            "UNKNOWN_PAYMENT".into(),
+            "UNKNOWN_PAYMENT",
             Some("no order matches this notification".into()),
         ));
     };
+    let order_id = locked.order().id().as_str().to_owned();
     let events = match events {
         Ok(events) => events,
-        Err(e) => return Ok((Some(order_id), "INVALID_FACT".into(), Some(e.to_string()))),
+        Err(e) => {
+            locked.rollback().await?;
+            return Ok(Handled::unrecorded(
+                Some(order_id),
+                "INVALID_FACT",
+                Some(e.to_string()),
+            ));
+        }
     };
-    let report = apply_events(store, &order_id, &events, "antom:notification", now).await?;
-    Ok(match report {
-        Some(report) => (
-            Some(order_id),
-            report.outcome().to_owned(),
-            Some(report.status.as_str().to_owned()),
-        ),
-        None => (None, "UNKNOWN_PAYMENT".into(), None),
+    let report = apply_locked(locked, &events, "antom:notification", now, Some(inbox_id)).await?;
+    Ok(Handled {
+        order_id: Some(order_id),
+        outcome: report.outcome().to_owned(),
+        detail: Some(report.status.as_str().to_owned()),
+        recorded: true,
     })
+}
+
+/// Locks the order a lookup found, if it found one.
+async fn lock_found(store: &Store, order_id: Option<String>) -> Result<Option<LockedOrder>, StoreError> {
+    match order_id {
+        Some(id) => store.lock_order(&id).await,
+        None => Ok(None),
+    }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::{Event, NotApplied, Order, OrderStatus, RecordStatus, ReviewNote};
 use serde_json::json;
 
-use crate::persistence::{Store, StoreError, TimelineEntry};
+use crate::persistence::{LockedOrder, Store, StoreError, TimelineEntry};
 
 /// What applying a batch of facts did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +44,22 @@ pub async fn apply_events(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SyncReport>, StoreError> {
-    let Some(mut locked) = store.lock_order(order_id).await? else {
+    let Some(locked) = store.lock_order(order_id).await? else {
         return Ok(None);
     };
+    apply_locked(locked, events, actor, now, None).await.map(Some)
+}
+
+/// Applies `events` to an order already locked, and commits. With `inbox`, the outcome of the
+/// delivery that brought the events is recorded in the same transaction, so the inbox never
+/// says APPLIED for a change that did not commit (nor the reverse).
+pub async fn apply_locked(
+    mut locked: LockedOrder,
+    events: &[Event],
+    actor: &str,
+    now: DateTime<Utc>,
+    inbox: Option<i64>,
+) -> Result<SyncReport, StoreError> {
     let mut report = SyncReport {
         status: locked.order().status(),
         applied: 0,
@@ -111,8 +124,13 @@ pub async fn apply_events(
         locked.stored.check_attempts.saturating_add(1)
     };
     let next = next_check_at(locked.order(), now, attempts);
+    if let Some(inbox_id) = inbox {
+        locked
+            .set_inbox_outcome(inbox_id, report.outcome(), Some(report.status.as_str()))
+            .await?;
+    }
     locked.commit(&timeline, next, Some(attempts)).await?;
-    Ok(Some(report))
+    Ok(report)
 }
 
 /// When the reconciler should look at this order again: while anything is still processing
