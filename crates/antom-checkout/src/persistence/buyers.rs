@@ -3,15 +3,19 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{EntityTrait, Set};
 
+use super::batch::Batch;
 use super::entities::buyers;
 use super::{db_time, Store, StoreError};
 
 impl Store {
     /// Inserts the buyer unless it exists (`INSERT … ON CONFLICT DO NOTHING`: safe to race).
     pub async fn ensure_buyer(&self, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        ensure(&self.write, id, now).await
+        let mut batch = Batch::new(self.backend());
+        stage_ensure(&mut batch, id, now);
+        batch.execute(&self.write).await?;
+        Ok(())
     }
 
     pub async fn buyer_exists(&self, id: &str) -> Result<bool, StoreError> {
@@ -19,19 +23,15 @@ impl Store {
     }
 }
 
-/// [`Store::ensure_buyer`] with `db` (the pool, or the transaction that stores the buyer's order).
-pub(super) async fn ensure(
-    db: &impl ConnectionTrait,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+/// [`Store::ensure_buyer`] as a statement of `batch` (the transaction that stores the buyer's
+/// order, or a batch of its own).
+pub(super) fn stage_ensure(batch: &mut Batch, id: &str, now: DateTime<Utc>) {
     let row = buyers::ActiveModel {
         id: Set(id.to_owned()),
         created_at: Set(db_time(now)),
     };
-    buyers::Entity::insert(row)
-        .on_conflict(OnConflict::column(buyers::Column::Id).do_nothing().to_owned())
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    batch.push(
+        buyers::Entity::insert(row)
+            .on_conflict(OnConflict::column(buyers::Column::Id).do_nothing().to_owned()),
+    );
 }

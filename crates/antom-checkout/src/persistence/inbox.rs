@@ -6,7 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set, UpdateMany,
+};
 use sha2::{Digest, Sha256};
 
 use super::entities::inbox;
@@ -132,7 +134,13 @@ impl Store {
         outcome: &str,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        set_outcome(&self.write, id, order_id, outcome, detail).await
+        let updated = outcome_update(id, order_id, outcome, detail)
+            .exec(&self.write)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Deliveries linked to the order, oldest first.
@@ -149,15 +157,13 @@ impl Store {
     }
 }
 
-/// [`Store::set_inbox_outcome`] with `db` (the pool, or the transaction of the order change
-/// the delivery caused: [`super::LockedOrder::set_inbox_outcome`]).
-pub(super) async fn set_outcome(
-    db: &impl ConnectionTrait,
+/// The update of [`Store::set_inbox_outcome`].
+pub(super) fn outcome_update(
     id: i64,
     order_id: Option<&str>,
     outcome: &str,
     detail: Option<&str>,
-) -> Result<(), StoreError> {
+) -> UpdateMany<inbox::Entity> {
     let mut row = inbox::ActiveModel {
         outcome: Set(Some(outcome.to_owned())),
         outcome_detail: Set(detail.map(str::to_owned)),
@@ -166,15 +172,9 @@ pub(super) async fn set_outcome(
     if let Some(order_id) = order_id {
         row.order_id = Set(Some(order_id.to_owned()));
     }
-    let updated = inbox::Entity::update_many()
+    inbox::Entity::update_many()
         .set(row)
         .filter(inbox::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
 }
 
 fn from_row(row: inbox::Model) -> Result<InboxEntry, StoreError> {

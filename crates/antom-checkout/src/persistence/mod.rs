@@ -22,6 +22,7 @@
 pub mod entities;
 
 mod admin_tokens;
+mod batch;
 mod buyers;
 mod cards;
 mod catalog;
@@ -53,6 +54,11 @@ pub use inbox::{InboxDelivery, InboxEntry, InboxRecord};
 pub use orders::{InvalidCursor, LockedOrder, NewOrder, OrderCursor, OrderFilter, OrderPage, StoredOrder};
 pub use timeline::TimelineEntry;
 pub use vaultings::{LockedVaulting, NewVaulting, StoredVaulting, VaultingUpdate};
+
+// Both pools skip sqlx's default ping before every acquire: it is a round trip (a thread hop
+// on SQLite) in front of every statement and transaction, and a connection that has died is
+// found by the statement itself, which then fails and is answered as any database error
+// (webhooks are redelivered, the reconciler retries) while the pool replaces the connection.
 
 /// PostgreSQL pool size (reads and writes share it: PostgreSQL locks rows, not the database).
 const POSTGRES_POOL: u32 = 16;
@@ -95,7 +101,10 @@ impl Store {
             Ok(Store { read, write })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url);
-            options.sqlx_logging(false).max_connections(POSTGRES_POOL);
+            options
+                .sqlx_logging(false)
+                .max_connections(POSTGRES_POOL)
+                .test_before_acquire(false);
             let db = Database::connect(options).await?;
             Ok(Store {
                 read: db.clone(),
@@ -157,6 +166,7 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
     options
         .sqlx_logging(false)
         .max_connections(connections)
+        .test_before_acquire(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use domain::Event;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use super::batch::Batch;
 use super::entities::timeline;
 use super::{db_time, Store, StoreError};
 
@@ -60,8 +61,16 @@ pub(super) async fn insert(
     order_id: &str,
     entries: &[TimelineEntry],
 ) -> Result<(), StoreError> {
+    let mut batch = Batch::new(db.get_database_backend());
+    stage(&mut batch, order_id, entries);
+    batch.execute(db).await?;
+    Ok(())
+}
+
+/// Adds the insert of `entries` (if any) to `batch`.
+pub(super) fn stage(batch: &mut Batch, order_id: &str, entries: &[TimelineEntry]) {
     if entries.is_empty() {
-        return Ok(());
+        return;
     }
     let rows = entries.iter().map(|entry| timeline::ActiveModel {
         order_id: Set(order_id.to_owned()),
@@ -71,10 +80,7 @@ pub(super) async fn insert(
         details: Set(entry.details.to_string()),
         ..Default::default()
     });
-    timeline::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    batch.push(timeline::Entity::insert_many(rows));
 }
 
 fn from_row(row: timeline::Model) -> Result<TimelineEntry, StoreError> {

@@ -125,9 +125,7 @@ pub async fn apply_locked(
     };
     let next = next_check_at(locked.order(), now, attempts);
     if let Some(inbox_id) = inbox {
-        locked
-            .set_inbox_outcome(inbox_id, report.outcome(), Some(report.status.as_str()))
-            .await?;
+        locked.set_inbox_outcome(inbox_id, report.outcome(), Some(report.status.as_str()));
     }
     locked.commit(&timeline, next, Some(attempts)).await?;
     Ok(report)

@@ -12,10 +12,12 @@ use chrono::{DateTime, Utc};
 use domain::Order;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait, UpdateMany,
 };
 
-use super::super::entities::orders;
+use super::super::batch::Batch;
+use super::super::entities::{inbox as inbox_rows, orders};
 use super::super::{db_time, db_time_opt, inbox, timeline, Store, StoreError, TimelineEntry};
 use super::{projections, snapshot_json, stored_order, StoredOrder};
 
@@ -26,6 +28,8 @@ pub struct LockedOrder {
     pub stored: StoredOrder,
     /// The snapshot as read: what the projections in the database describe.
     before: Order,
+    /// The outcome of the inbox delivery being applied, written with the save.
+    inbox_outcome: Option<UpdateMany<inbox_rows::Entity>>,
 }
 
 impl Store {
@@ -62,6 +66,7 @@ impl Store {
             tx,
             before: stored.order.clone(),
             stored,
+            inbox_outcome: None,
         }))
     }
 }
@@ -86,7 +91,12 @@ impl LockedOrder {
         next_check_at: Option<DateTime<Utc>>,
         check_attempts: Option<i32>,
     ) -> Result<(), StoreError> {
-        let LockedOrder { tx, stored, before } = self;
+        let LockedOrder {
+            tx,
+            stored,
+            before,
+            inbox_outcome,
+        } = self;
         let order = &stored.order;
         let now = Utc::now();
         let row = orders::ActiveModel {
@@ -101,27 +111,27 @@ impl LockedOrder {
             updated_at: Set(db_time(now)),
             ..Default::default()
         };
-        orders::Entity::update_many()
-            .set(row)
-            .filter(orders::Column::Id.eq(order.id().as_str()))
-            .exec(&tx)
-            .await?;
-        projections::write(&tx, Some(&before), order, now).await?;
-        timeline::insert(&tx, order.id().as_str(), timeline).await?;
+        let mut batch = Batch::new(tx.get_database_backend());
+        batch.push(
+            orders::Entity::update_many()
+                .set(row)
+                .filter(orders::Column::Id.eq(order.id().as_str())),
+        );
+        projections::stage(&mut batch, Some(&before), order, now);
+        timeline::stage(&mut batch, order.id().as_str(), timeline);
+        if let Some(update) = inbox_outcome {
+            batch.push(update);
+        }
+        batch.execute(&tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Records, in this transaction, what handling an inbox delivery did (see
-    /// [`Store::set_inbox_outcome`]): the outcome commits or rolls back with the change.
-    pub async fn set_inbox_outcome(
-        &self,
-        inbox_id: i64,
-        outcome: &str,
-        detail: Option<&str>,
-    ) -> Result<(), StoreError> {
+    /// Records what handling an inbox delivery did (see [`Store::set_inbox_outcome`]), written
+    /// by [`LockedOrder::commit`] with the change: the outcome commits or rolls back with it.
+    pub fn set_inbox_outcome(&mut self, inbox_id: i64, outcome: &str, detail: Option<&str>) {
         let order_id = self.stored.order.id().as_str();
-        inbox::set_outcome(&self.tx, inbox_id, Some(order_id), outcome, detail).await
+        self.inbox_outcome = Some(inbox::outcome_update(inbox_id, Some(order_id), outcome, detail));
     }
 
     /// Releases the lock without saving anything.

@@ -10,8 +10,9 @@ mod projections;
 
 use chrono::{DateTime, Utc};
 use domain::Order;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
+use super::batch::Batch;
 use super::entities::{captures, order_items, orders, refunds};
 use super::{buyers, db_time, db_time_opt, timeline, Store, StoreError, TimelineEntry};
 
@@ -53,13 +54,11 @@ impl Store {
         let order = new.order;
         let order_id = order.id().as_str();
         let now = Utc::now();
-        let tx = self.write.begin().await?;
+        let mut batch = Batch::new(self.backend());
         if let Some(buyer_id) = new.buyer_id {
-            buyers::ensure(&tx, buyer_id, now).await?;
+            buyers::stage_ensure(&mut batch, buyer_id, now);
         }
-        orders::Entity::insert(new_order_row(&new, now)?)
-            .exec_without_returning(&tx)
-            .await?;
+        batch.push(orders::Entity::insert(new_order_row(&new, now)?));
         let items = order.items().iter().map(|item| order_items::ActiveModel {
             order_id: Set(order_id.to_owned()),
             sku: Set(item.sku().as_str().to_owned()),
@@ -69,12 +68,10 @@ impl Store {
             currency: Set(item.unit_price().currency().code().to_owned()),
             ..Default::default()
         });
-        order_items::Entity::insert_many(items)
-            .exec_without_returning(&tx)
-            .await?;
-        projections::write(&tx, None, order, now).await?;
-        timeline::insert(&tx, order_id, new.timeline).await?;
-        tx.commit().await?;
+        batch.push(order_items::Entity::insert_many(items));
+        projections::stage(&mut batch, None, order, now);
+        timeline::stage(&mut batch, order_id, new.timeline);
+        batch.execute_atomically(&self.write).await?;
         Ok(())
     }
 

@@ -1,5 +1,5 @@
-//! Rewrites the `payments`, `captures`, `refunds` and `cancels` rows of an order from its
-//! snapshot, inside the transaction that saves it.
+//! The statements that rewrite the `payments`, `captures`, `refunds` and `cancels` rows of an
+//! order from its snapshot, sent in the transaction that saves it.
 //!
 //! The rows are a pure function of the snapshot, and every snapshot write rewrites them in the
 //! same transaction, so the rows in the database are always those of the snapshot the save
@@ -12,44 +12,36 @@
 
 use chrono::{DateTime, Utc};
 use domain::{Cancel, Capture, Currency, Failure, Order, Payment, Refund};
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ActiveValue, DatabaseTransaction, EntityTrait, IntoActiveModel,
-};
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ActiveValue, EntityTrait, IntoActiveModel};
 
+use super::super::batch::Batch;
 use super::super::entities::{cancels, captures, payments, refunds};
-use super::super::{db_time, db_time_opt, StoreError};
+use super::super::{db_time, db_time_opt};
 
-/// Writes what changed between `before` (the stored snapshot; `None` for a new order) and
-/// `after`.
-pub(super) async fn write(
-    tx: &DatabaseTransaction,
-    before: Option<&Order>,
-    after: &Order,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+/// Adds to `batch` what changed between `before` (the stored snapshot; `None` for a new order)
+/// and `after`.
+pub(super) fn stage(batch: &mut Batch, before: Option<&Order>, after: &Order, now: DateTime<Utc>) {
     let order_id = after.id().as_str();
     let currency = after.currency();
     let now = db_time(now);
 
     let payment = |p: &Payment| payment_model(order_id, p, now);
     save(
-        tx,
+        batch,
         before.map(|b| payment(b.payment())),
         payment(after.payment()),
         |_| (),
-    )
-    .await?;
+    );
 
     let capture = |c: &Capture| capture_model(order_id, currency, c, now);
     for new in after.captures() {
         let old = before
             .and_then(|b| b.captures().iter().find(|c| c.request_id == new.request_id))
             .map(capture);
-        save(tx, old, capture(new), |row: &mut captures::ActiveModel| {
+        save(batch, old, capture(new), |row: &mut captures::ActiveModel| {
             row.next_attempt_at = ActiveValue::NotSet;
             row.attempts = ActiveValue::NotSet;
-        })
-        .await?;
+        });
     }
 
     let refund = |r: &Refund| refund_model(order_id, currency, r, now);
@@ -57,11 +49,10 @@ pub(super) async fn write(
         let old = before
             .and_then(|b| b.refunds().iter().find(|r| r.request_id == new.request_id))
             .map(refund);
-        save(tx, old, refund(new), |row: &mut refunds::ActiveModel| {
+        save(batch, old, refund(new), |row: &mut refunds::ActiveModel| {
             row.next_attempt_at = ActiveValue::NotSet;
             row.attempts = ActiveValue::NotSet;
-        })
-        .await?;
+        });
     }
 
     if let Some(new) = after.cancel() {
@@ -70,35 +61,27 @@ pub(super) async fn write(
             .and_then(Order::cancel)
             .filter(|c| c.request_id == new.request_id)
             .map(cancel);
-        save(tx, old, cancel(new), |_| ()).await?;
+        save(batch, old, cancel(new), |_| ());
     }
-    Ok(())
 }
 
 /// Inserts `after` when there was no earlier version, updates it when it differs from
 /// `before`; `keep` leaves the columns this module does not own out of the statement.
-async fn save<M, A>(
-    tx: &DatabaseTransaction,
-    before: Option<M>,
-    after: M,
-    keep: impl FnOnce(&mut A),
-) -> Result<(), StoreError>
+fn save<M, A>(batch: &mut Batch, before: Option<M>, after: M, keep: impl FnOnce(&mut A))
 where
     M: IntoActiveModel<A> + PartialEq,
     A: ActiveModelTrait + ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
 {
     if before.as_ref() == Some(&after) {
-        return Ok(());
+        return;
     }
     let mut row = after.into_active_model().reset_all();
     keep(&mut row);
     if before.is_none() {
-        A::Entity::insert(row).exec_without_returning(tx).await?;
+        batch.push(A::Entity::insert(row));
     } else {
-        row.update(tx).await?;
+        batch.push(A::Entity::update(row));
     }
-    Ok(())
 }
 
 fn failure_code(failure: &Option<Failure>) -> Option<String> {
