@@ -1,5 +1,11 @@
-//! A closed-loop load driver: `concurrency` workers each issue one operation after another for
-//! a warm-up and then a measured window; latencies go into an HDR histogram (microseconds).
+//! The load driver: `concurrency` workers issue operations for a warm-up and then a measured
+//! window; latencies go into an HDR histogram (microseconds).
+//!
+//! Two paces. `Closed`: each worker starts its next operation as soon as the last one ends, which
+//! finds the server's capacity (and makes latency = workers / throughput, by Little's law).
+//! `Rate(r)`: operations are scheduled at `r` per second, evenly spaced, and taken by whichever
+//! worker is free; latency runs from the *scheduled* start, so time spent waiting for a free
+//! worker counts (no coordinated omission). That is the latency a server shows at a given load.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -20,7 +26,8 @@ pub enum Step {
 /// The result of one closed-loop phase.
 #[derive(Debug)]
 pub struct LoadResult {
-    /// Latencies of the operations completed inside the measured window, in microseconds.
+    /// Latencies in microseconds: of the operations completed inside the measured window
+    /// (closed loop), or of those scheduled inside it (paced).
     pub hist: Histogram<u64>,
     /// Operations completed successfully inside the measured window.
     pub completed: u64,
@@ -58,8 +65,21 @@ pub fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds")
 }
 
-/// Runs `op(worker)` in `concurrency` closed loops: `warmup`, then `duration` measured.
-pub async fn closed_loop<F, Fut>(
+/// How operations are offered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pace {
+    /// Back to back in every worker.
+    Closed,
+    /// This many per second, scheduled evenly.
+    Rate(f64),
+}
+
+/// How long a paced phase may run past its window to finish operations scheduled inside it.
+const PACED_GRACE: Duration = Duration::from_secs(10);
+
+/// Runs `op(worker)` on `concurrency` workers at `pace`: `warmup`, then `duration` measured.
+pub async fn drive<F, Fut>(
+    pace: Pace,
     concurrency: usize,
     warmup: Duration,
     duration: Duration,
@@ -76,6 +96,8 @@ where
     let stop = Arc::new(AtomicBool::new(false));
     // Microseconds after `start` at which the work ran out (0: it did not).
     let exhausted_at = Arc::new(AtomicU64::new(0));
+    // Rate: the next scheduled operation, numbered from `start`.
+    let tickets = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let samples = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut workers = Vec::with_capacity(concurrency);
@@ -85,22 +107,46 @@ where
         let exhausted_at = Arc::clone(&exhausted_at);
         let errors = Arc::clone(&errors);
         let samples = Arc::clone(&samples);
+        let tickets = Arc::clone(&tickets);
         workers.push(tokio::spawn(async move {
             let mut hist = histogram();
             let mut completed = 0u64;
             let mut total = 0u64;
-            while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                let t0 = Instant::now();
+            // A paced worker stops on its own (below) once the schedule passes the window.
+            while !stop.load(Ordering::Relaxed) && (pace != Pace::Closed || Instant::now() < deadline) {
+                let t0 = match pace {
+                    Pace::Closed => Instant::now(),
+                    Pace::Rate(per_second) => {
+                        let n = tickets.fetch_add(1, Ordering::Relaxed);
+                        let at = start + Duration::from_secs_f64(n as f64 / per_second);
+                        if at >= deadline {
+                            break;
+                        }
+                        if Instant::now() > deadline + PACED_GRACE {
+                            break; // hopelessly behind: what is left is not completed
+                        }
+                        tokio::time::sleep_until(at.into()).await;
+                        at
+                    }
+                };
                 let result = op(worker).await;
                 let t1 = Instant::now();
-                let measured = t1 >= measure_from && t1 <= deadline;
+                // Throughput counts what finished inside the window. Latency, paced, is that of
+                // everything scheduled inside it (however late it finished, within the grace).
+                let in_window = t1 >= measure_from && t1 <= deadline;
+                let timed = match pace {
+                    Pace::Closed => in_window,
+                    Pace::Rate(_) => t0 >= measure_from && t0 < deadline,
+                };
                 if !matches!(result, Ok(Step::Exhausted)) {
                     total += 1;
                 }
                 match result {
                     Ok(Step::Done) => {
-                        if measured {
+                        if in_window {
                             completed += 1;
+                        }
+                        if timed {
                             let micros = u64::try_from((t1 - t0).as_micros()).unwrap_or(u64::MAX);
                             hist.saturating_record(micros.max(1));
                         }

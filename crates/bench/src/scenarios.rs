@@ -10,7 +10,7 @@ use anyhow::{bail, ensure, Context, Result};
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use crate::load::{closed_loop, LoadResult, Step};
+use crate::load::{drive, LoadResult, Pace, Step};
 use crate::procs::{self, DbKind, Keys, Stack, CLIENT_ID};
 
 /// The webhook route as Antom signs it (`PUBLIC_BASE_URL` has no path prefix here).
@@ -162,11 +162,11 @@ async fn create_session(http: &reqwest::Client, base: &str) -> Result<Value> {
     Ok(v)
 }
 
-/// Scenario 1: `POST /sessions` in a closed loop.
-pub async fn sessions(stack: &Stack, http: &reqwest::Client, plan: Plan) -> Measured {
+/// Scenario 1: `POST /sessions` at `pace`.
+pub async fn sessions(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: Pace) -> Measured {
     let base = stack.server_url.clone();
     let http = http.clone();
-    let load = closed_loop(plan.concurrency, plan.warmup, plan.duration, move |_| {
+    let load = drive(pace, plan.concurrency, plan.warmup, plan.duration, move |_| {
         let (http, base) = (http.clone(), base.clone());
         async move {
             create_session(&http, &base).await?;
@@ -296,8 +296,15 @@ async fn send_notification(http: &reqwest::Client, url: &str, n: &Signed) -> Res
     Ok(())
 }
 
-/// Scenario 2: signed PAYMENT_RESULT notifications for existing orders, 20 % exact duplicates.
-pub async fn webhooks(stack: &Stack, http: &reqwest::Client, plan: Plan, keys: &Keys) -> Result<Measured> {
+/// Scenario 2: signed PAYMENT_RESULT notifications for existing orders, 20 % exact duplicates,
+/// at `pace`.
+pub async fn webhooks(
+    stack: &Stack,
+    http: &reqwest::Client,
+    plan: Plan,
+    pace: Pace,
+    keys: &Keys,
+) -> Result<Measured> {
     let antom_key = PrivateKey::parse(&keys.antom_private).context("the fixture Antom key")?;
     let antom = antom_client::Client::new(antom_client::ClientConfig::new(
         stack.sim_url.clone(),
@@ -305,14 +312,15 @@ pub async fn webhooks(stack: &Stack, http: &reqwest::Client, plan: Plan, keys: &
         PrivateKey::parse(&keys.merchant_private).context("the fixture merchant key")?,
         PublicKey::parse(&keys.antom_public).context("the fixture Antom public key")?,
     ))?;
-    let sessions = precreate_sessions(
-        http,
-        &antom,
-        &stack.server_url,
-        plan.webhook_orders,
-        plan.concurrency.max(32),
-    )
-    .await?;
+    let orders = match pace {
+        Pace::Closed => plan.webhook_orders,
+        // Four of five deliveries are first deliveries; a few spare.
+        Pace::Rate(per_second) => {
+            (per_second * (plan.warmup + plan.duration).as_secs_f64() * 0.8).ceil() as usize + 64
+        }
+    };
+    let sessions =
+        precreate_sessions(http, &antom, &stack.server_url, orders, plan.concurrency.max(32)).await?;
     let bodies = sessions.iter().map(payment_result).collect::<Result<Vec<_>>>()?;
     let pool = Arc::new(tokio::task::spawn_blocking(move || sign_all(bodies, &antom_key)).await?);
     let url = format!("{}{PAYMENTS_ROUTE}", stack.server_url);
@@ -326,7 +334,7 @@ pub async fn webhooks(stack: &Stack, http: &reqwest::Client, plan: Plan, keys: &
             Arc::clone(&duplicates),
             Arc::clone(&next_unique),
         );
-        closed_loop(plan.concurrency, plan.warmup, plan.duration, move |_| {
+        drive(pace, plan.concurrency, plan.warmup, plan.duration, move |_| {
             let (http, url, pool) = (http.clone(), url.clone(), Arc::clone(&pool));
             let n = seq.fetch_add(1, Ordering::Relaxed);
             let claimed = next_unique.load(Ordering::Relaxed).min(pool.len());
@@ -458,15 +466,21 @@ pub async fn checkouts(stack: &Stack, http: &reqwest::Client, plan: Plan) -> Mea
     let polls = Arc::new(AtomicU64::new(0));
     let load = {
         let polls = Arc::clone(&polls);
-        closed_loop(plan.concurrency, plan.warmup, plan.duration, move |_| {
-            let (http, base, sim, token) = (http.clone(), base.clone(), sim.clone(), token.clone());
-            let polls = Arc::clone(&polls);
-            async move {
-                let n = checkout(&http, &base, &sim, &token).await?;
-                polls.fetch_add(n, Ordering::Relaxed);
-                Ok(Step::Done)
-            }
-        })
+        drive(
+            Pace::Closed,
+            plan.concurrency,
+            plan.warmup,
+            plan.duration,
+            move |_| {
+                let (http, base, sim, token) = (http.clone(), base.clone(), sim.clone(), token.clone());
+                let polls = Arc::clone(&polls);
+                async move {
+                    let n = checkout(&http, &base, &sim, &token).await?;
+                    polls.fetch_add(n, Ordering::Relaxed);
+                    Ok(Step::Done)
+                }
+            },
+        )
     };
     let mut m = measured(stack, load).await;
     m.note = Some(format!(
