@@ -15,7 +15,10 @@
 //! Times are written truncated to microseconds (PostgreSQL's precision) so that a value reads back
 //! equal on both databases, and on SQLite (where they are RFC 3339 text) compare in time order.
 //!
-//! Files: `entities/` (one per table), `catalog`, `orders` (insert, load, lock, list,
+//! The writes of a transaction are sent as one statement (`batch`): one round trip, or one
+//! hand-off to SQLite's single writer, instead of one per row.
+//!
+//! Files: `entities/` (one per table), `batch`, `catalog`, `orders` (insert, load, lock, list,
 //! projections), `timeline`, `inbox`, `idempotency`, `admin_tokens`, and for saved cards
 //! `buyers`, `cards`, `vaultings`.
 

@@ -1,12 +1,13 @@
 //! Changing an order under its row lock.
 //!
-//! `lock_order` begins a transaction whose first statement is
-//! `UPDATE orders SET version = version + 1 WHERE id = $1 RETURNING *`. On PostgreSQL that row lock is held
-//! until commit, so a second `lock_order` of the same order waits there and then reads the
-//! snapshot the first one committed. On SQLite the same write takes the database write lock
-//! immediately (waiting up to the busy timeout); starting with a read instead would let two
-//! connections hold read snapshots and then fail to upgrade. Dropping a [`LockedOrder`] without
-//! committing rolls back.
+//! `lock_order` begins a transaction whose first statement locks and reads the row at once:
+//! `UPDATE orders SET version = version + 1 WHERE id = $1 RETURNING *`. On PostgreSQL that row
+//! lock is held until commit, so a second `lock_order` of the same order waits there and then
+//! reads the snapshot the first one committed. On SQLite the same write takes the database write
+//! lock immediately (this process has one writer connection; another process, such as the admin
+//! CLI, waits up to the busy timeout); starting with a read instead would let two connections
+//! hold read snapshots and then fail to upgrade. The save is one [`Batch`] and the commit.
+//! Dropping a [`LockedOrder`] without committing rolls back.
 
 use chrono::{DateTime, Utc};
 use domain::Order;
