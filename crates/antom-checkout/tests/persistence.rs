@@ -350,17 +350,13 @@ async fn an_order_round_trips_and_changes_under_its_lock(store: Store) {
         .unwrap();
     assert_eq!(row.status, "PENDING_PAYMENT");
     assert_eq!((row.total_minor, row.currency.as_str()), (5450, "SGD"));
-    assert_eq!(
-        store
-            .order_id_by_payment_request_id("payreq-1")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("order-1")
-    );
-
-    // Rolling back leaves nothing behind.
-    let mut locked = store.lock_order("order-1").await.unwrap().unwrap();
+    // Rolling back leaves nothing behind (locked by its paymentRequestId, as webhooks do).
+    let mut locked = store
+        .lock_order_by_payment_request_id("payreq-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(locked.order().id().as_str(), "order-1");
     locked.order_mut().apply(&paid(&order, t(5))).unwrap();
     locked.rollback().await.unwrap();
     assert_eq!(store.order("order-1").await.unwrap().unwrap().order, order);

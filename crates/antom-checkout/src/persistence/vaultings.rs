@@ -114,22 +114,19 @@ impl Store {
             .transpose()
     }
 
-    /// Locks the vaulting row and reads it; `None` (nothing held) when there is none.
+    /// Locks the vaulting row and reads it, in one `UPDATE … RETURNING *` as orders are locked;
+    /// `None` (nothing held) when there is none.
     pub async fn lock_vaulting(&self, request_id: &str) -> Result<Option<LockedVaulting>, StoreError> {
         let tx = self.write.begin().await?;
-        let locked = vaultings::Entity::update_many()
+        let mut rows = vaultings::Entity::update_many()
             .col_expr(vaultings::Column::UpdatedAt, Expr::value(db_time(Utc::now())))
             .filter(vaultings::Column::VaultingRequestId.eq(request_id))
-            .exec(&tx)
+            .exec_with_returning(&tx)
             .await?;
-        if locked.rows_affected == 0 {
+        let Some(row) = rows.pop() else {
             tx.rollback().await?;
             return Ok(None);
-        }
-        let row = vaultings::Entity::find_by_id(request_id)
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        };
         Ok(Some(LockedVaulting {
             tx,
             stored: from_row(row)?,

@@ -48,8 +48,10 @@ pub struct StoredOrder {
 
 impl Store {
     /// Stores a new order in one transaction: its buyer (unless known), the `orders` row, its
-    /// items, the payment projection and `new.timeline`. A reused order id or payment request id is
-    /// [`StoreError::Conflict`] (`orders.id`, `orders.payment_request_id`).
+    /// items, the payment projection and `new.timeline`. A reused order id or payment request id
+    /// is [`StoreError::Conflict`], on whichever unique key of the order or payment row the
+    /// database checks first (`orders.id` or `payments.order_id`; `orders.payment_request_id` or
+    /// `payments.payment_request_id`).
     pub async fn insert_order(&self, new: NewOrder<'_>) -> Result<(), StoreError> {
         let order = new.order;
         let order_id = order.id().as_str();
@@ -82,19 +84,6 @@ impl Store {
             .await?
             .map(stored_order)
             .transpose()
-    }
-
-    pub async fn order_id_by_payment_request_id(
-        &self,
-        payment_request_id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        Ok(orders::Entity::find()
-            .select_only()
-            .column(orders::Column::Id)
-            .filter(orders::Column::PaymentRequestId.eq(payment_request_id))
-            .into_tuple()
-            .one(&self.read)
-            .await?)
     }
 
     /// By Antom's `paymentId` (known once a result or inquiry told us).
