@@ -209,7 +209,6 @@ impl Client {
                     return Outcome::Failed {
                         code: "REQUEST_NOT_SERIALIZABLE".into(),
                         message: e.to_string(),
-                        unsigned: true,
                         response: None,
                     }
                 }
@@ -337,11 +336,18 @@ pub fn classify_body<T: AntomResponse>(
     };
     let typed = serde_json::from_slice::<T>(body).ok();
     match (result.result_status, signed) {
-        (ResultStatus::Failed, signed) => Outcome::Failed {
+        (ResultStatus::Failed, true) => Outcome::Failed {
             code: result.result_code,
             message: result.result_message,
-            unsigned: !signed,
-            response: typed.filter(|_| signed),
+            response: typed,
+        },
+        // Antom does not sign its signature errors; nobody can tell those from a forged
+        // failure, so they are never final: the caller inquires or resends.
+        (ResultStatus::Failed, false) => Outcome::Unknown {
+            code: result.result_code,
+            message: result.result_message,
+            cause: UnknownCause::UnsignedFailure,
+            response: None,
         },
         (_, false) => Outcome::unknown(
             UnknownCause::SignatureMissing,

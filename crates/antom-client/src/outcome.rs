@@ -4,7 +4,9 @@
 //! definitive failure, `U` unknown or in progress. Transport problems after the request may have
 //! left this process (timeouts, resets, non-200 answers, answers whose signature does not hold)
 //! are `Unknown` too: the operation may or may not have happened at Antom, so the caller must
-//! settle it by resending the identical request or by inquiring, never by guessing.
+//! settle it by resending the identical request or by inquiring, never by guessing. So is an
+//! `F` that Antom did not sign: anyone between us and Antom could have written it, and a
+//! forged "failed" for an operation that succeeded would make us book money wrongly.
 
 /// Why an outcome is unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +25,9 @@ pub enum UnknownCause {
     SignatureMissing,
     /// The answer's signature does not verify with Antom's public key: not trusted.
     SignatureInvalid,
+    /// `resultStatus: F` without a signature (Antom answers its signature errors so): read,
+    /// but never taken as final.
+    UnsignedFailure,
 }
 
 impl UnknownCause {
@@ -36,6 +41,7 @@ impl UnknownCause {
             UnknownCause::MalformedResponse => "MALFORMED_RESPONSE",
             UnknownCause::SignatureMissing => "RESPONSE_SIGNATURE_MISSING",
             UnknownCause::SignatureInvalid => "RESPONSE_SIGNATURE_INVALID",
+            UnknownCause::UnsignedFailure => "UNSIGNED_FAILURE",
         }
     }
 }
@@ -66,15 +72,15 @@ const IN_PROCESS_CODES: [&str; 4] = [
 pub enum Outcome<T> {
     /// `resultStatus: S`, signature verified.
     Success(T),
-    /// `resultStatus: F`: definitive. `unsigned` is true when Antom did not sign the answer
-    /// (it does not for signature errors); such an answer is only ever accepted as a failure.
+    /// `resultStatus: F` in an answer whose signature verified: definitive. (Or the request
+    /// could not be sent at all: `REQUEST_NOT_SERIALIZABLE`.)
     Failed {
         code: String,
         message: String,
-        unsigned: bool,
         response: Option<T>,
     },
-    /// `resultStatus: U`, or no trustworthy answer at all.
+    /// `resultStatus: U`, or no trustworthy answer at all (an unsigned `F` included: its `code`
+    /// is the one the answer gave, its cause [`UnknownCause::UnsignedFailure`]).
     Unknown {
         code: String,
         message: String,
@@ -168,7 +174,6 @@ mod tests {
         let failed: Outcome<()> = Outcome::Failed {
             code: "PROCESS_FAIL".into(),
             message: String::new(),
-            unsigned: false,
             response: None,
         };
         assert_eq!(failed.resend(), Resend::Never);

@@ -270,7 +270,7 @@ async fn signed_success_is_success_and_the_request_is_signed_as_antom_expects() 
 }
 
 #[tokio::test]
-async fn failures_are_final_and_unsigned_failures_are_reported_as_such() {
+async fn signed_failures_are_final_and_unsigned_ones_are_unknown() {
     let k = keys();
     let antom = k.antom.clone();
     let server = serve(Arc::new(move |n| match n {
@@ -287,41 +287,34 @@ async fn failures_are_final_and_unsigned_failures_are_reported_as_such() {
     .await;
     let c = client(&server.base, "5YEZ3H2ZAB1H03722", &k, fast_retry());
     match c.send(&probe()).await {
-        Outcome::Failed {
-            code,
-            unsigned,
-            response,
-            ..
-        } => {
+        Outcome::Failed { code, response, .. } => {
             assert_eq!(code, "REFUND_AMOUNT_EXCEED");
-            assert!(!unsigned);
             assert!(response.is_some());
-        }
-        other => panic!("{other:?}"),
-    }
-    let second = c.send(&probe()).await;
-    assert_eq!(second.resend(), Resend::Never);
-    match second {
-        Outcome::Failed {
-            code,
-            unsigned,
-            response,
-            ..
-        } => {
-            assert_eq!(code, "INVALID_SIGNATURE");
-            assert!(
-                unsigned,
-                "an unsigned answer is only accepted as an error, flagged"
-            );
-            assert!(response.is_none());
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(
         server.received.lock().unwrap().len(),
-        2,
-        "failures are never retried"
+        1,
+        "a signed failure is never retried"
     );
+    // Anyone on the path could have written an unsigned F: never final, inquire or resend.
+    let second = c.send_once(&probe()).await;
+    assert_eq!(second.resend(), Resend::SameRequest);
+    match second {
+        Outcome::Unknown {
+            code,
+            cause,
+            response,
+            ..
+        } => {
+            assert_eq!(code, "INVALID_SIGNATURE");
+            assert_eq!(cause, UnknownCause::UnsignedFailure);
+            assert!(response.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.received.lock().unwrap().len(), 2);
     assert_eq!(
         server.received.lock().unwrap()[0].path,
         "/ams/api/v1/payments/refund"

@@ -414,12 +414,7 @@ pub fn success<T: std::fmt::Debug>(outcome: antom_client::Outcome<T>) -> T {
 /// The code of a signed `F` answer, or a failed test.
 pub fn failure<T: std::fmt::Debug>(outcome: antom_client::Outcome<T>) -> (String, String) {
     match outcome {
-        antom_client::Outcome::Failed {
-            code,
-            message,
-            unsigned: false,
-            ..
-        } => (code, message),
+        antom_client::Outcome::Failed { code, message, .. } => (code, message),
         other => panic!("expected a signed failure, got {other:?}"),
     }
 }
