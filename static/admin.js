@@ -44,6 +44,8 @@
     signin: $("signin"), signinForm: $("signin-form"), token: $("admin-token"), signinError: $("signin-error"),
     signout: $("signout"), console: $("console"), filter: $("status-filter"), refresh: $("refresh"),
     listError: $("list-error"), rows: $("order-rows"), listStatus: $("list-status"), more: $("more"), detail: $("detail"),
+    deliveryKind: $("delivery-kind"), deliveriesRefresh: $("deliveries-refresh"), deliveriesError: $("deliveries-error"),
+    deliveryRows: $("delivery-rows"), deliveriesStatus: $("deliveries-status"),
   };
 
   const state = {
@@ -152,6 +154,8 @@
         return "Antom did not answer in time. The request is kept and will be reconciled; confirm again to retry safely, or watch the timeline.";
       case "IDEMPOTENCY_KEY_IN_USE":
         return "This action is still being processed. Wait a moment, then refresh.";
+      case "RATE_LIMITED":
+        return `Too many attempts from this address. ${e.message}`;
       case "NETWORK":
         return e.message;
       default:
@@ -216,6 +220,7 @@
     els.console.hidden = false;
     els.signout.hidden = false;
     loadOrders(true);
+    loadDeliveries();
     const wanted = new URLSearchParams(window.location.hash.slice(1)).get("order");
     if (wanted) openOrder(wanted);
   }
@@ -278,6 +283,44 @@
       show(els.listError, `The orders could not be loaded: ${explain(e)}`);
     } finally {
       els.more.disabled = false;
+    }
+  }
+
+  // ---------- webhook deliveries ----------
+
+  function deliveryRow(kind, d) {
+    const tr = el("tr", { "data-testid": "delivery-row", "data-kind": kind });
+    tr.appendChild(el("td", { class: "small" }, time(d.receivedAt || d.at)));
+    tr.appendChild(el("td", { class: "small" }, d.route));
+    if (kind === "rejected") {
+      tr.appendChild(el("td", {}, d.reason));
+      const details = `${d.bodyLength} bytes, SHA-256 ${String(d.bodySha256 || "").slice(0, 12)}…${d.clientIp ? `, from ${d.clientIp}` : ""}`;
+      const cell = el("td", { class: "hide-narrow small" }, details);
+      if (d.preview) cell.appendChild(el("pre", { class: "preview" }, d.preview));
+      tr.appendChild(cell);
+    } else {
+      tr.appendChild(el("td", {}, `${d.outcome}${d.notifyType ? ` (${d.notifyType})` : ""}`));
+      const cell = el("td", { class: "hide-narrow small" }, d.orderId ? `order ${d.orderId}` : (d.outcomeDetail || ""));
+      cell.appendChild(el("pre", { class: "preview" }, d.body));
+      tr.appendChild(cell);
+    }
+    return tr;
+  }
+
+  async function loadDeliveries() {
+    const kind = els.deliveryKind.value === "rejected" ? "rejected" : "flagged";
+    show(els.deliveriesError, "");
+    els.deliveriesStatus.textContent = "Loading deliveries…";
+    try {
+      const page = await api("GET", `/admin/api/deliveries?kind=${kind}&limit=50`);
+      els.deliveryRows.textContent = "";
+      for (const d of page.deliveries || []) els.deliveryRows.appendChild(deliveryRow(kind, d));
+      const count = els.deliveryRows.children.length;
+      els.deliveriesStatus.textContent = count === 0 ? "Nothing here." : `${count} shown, newest first.`;
+    } catch (e) {
+      if (failed(e)) return;
+      els.deliveriesStatus.textContent = "";
+      show(els.deliveriesError, `The deliveries could not be loaded: ${explain(e)}`);
     }
   }
 
@@ -776,6 +819,8 @@
     if (state.selected) loadDetail(state.selected);
   });
   els.more.addEventListener("click", () => loadOrders(false));
+  els.deliveryKind.addEventListener("change", loadDeliveries);
+  els.deliveriesRefresh.addEventListener("click", loadDeliveries);
 
   let saved = null;
   try {

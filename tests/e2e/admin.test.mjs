@@ -144,3 +144,28 @@ test("a viewer can look but an action is refused with a message", async () => {
     await waitForStatus(page, "AUTHORIZED");
   });
 });
+
+test("ops see forged webhook deliveries and notifications about unknown payments", async () => {
+  const token = server.createToken("e2e-deliveries", "viewer");
+  // A forged delivery (no valid signature) carrying a card number, and a second one.
+  for (const pad of ["x", "y"]) {
+    const forged = await fetch(`${server.baseUrl}/webhooks/antom/payments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "client-id": "SANDBOX_NOBODY", "request-time": "2026-12-04T10:00:00Z", signature: "algorithm=RSA256,keyVersion=1,signature=Zm9yZ2Vk" },
+      body: JSON.stringify({ notifyType: "PAYMENT_RESULT", cardNo: "4111111111111111", pad }),
+    });
+    assert.equal(forged.status, 401);
+  }
+  await inBrowser("12-admin-deliveries", {}, async ({ page, screenshot }) => {
+    await page.goto(`${server.baseUrl}/admin`);
+    await page.locator("[data-testid=admin-token]").fill(token);
+    await page.locator("[data-testid=admin-login]").click();
+    await page.locator("[data-testid=delivery-kind]").selectOption("rejected");
+    const rows = page.locator("[data-testid=delivery-row][data-kind=rejected]");
+    await eventually("two rejected deliveries", async () => (await rows.count()) === 2);
+    const text = await rows.first().textContent();
+    assert.match(text, /\/webhooks\/antom\/payments/);
+    assert.doesNotMatch(text, /4111111111111111/, "card numbers are masked");
+    await screenshot("12-admin-deliveries");
+  });
+});

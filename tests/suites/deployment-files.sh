@@ -38,7 +38,9 @@ for path in $(awk '$1 == "COPY" && $2 !~ /^--/ { for (i = 2; i < NF; i++) print 
 done
 
 # 3. Every variable set in the compose file or Dockerfile is documented in .env.example.
-documented=$(grep -oE '^[A-Z_]+=' .env.example | tr -d '=' | sort -u)
+# (An assignment left commented out, `#NAME=…`, is documented too: it is how a setting whose
+# default should stay unset, like ANTOM_MODE, is shown.)
+documented=$(grep -oE '^#?[A-Z_]+=' .env.example | tr -d '=#' | sort -u)
 used=$( (grep -oE '^\s+[A-Z][A-Z0-9_]+:' docker-compose.yml | tr -d ' :'; \
          grep -E '^ENV ' Dockerfile | grep -oE '[A-Z][A-Z0-9_]+=' | tr -d '=') | sort -u)
 for var in $used; do

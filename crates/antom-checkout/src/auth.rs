@@ -12,6 +12,10 @@
 //!
 //! Handlers take [`AdminUser`] as an argument; without a valid token the request ends with
 //! 401 `UNAUTHENTICATED`, a viewer's POST with 403 `FORBIDDEN`, both in the contract's error shape.
+//!
+//! A presented token that is unknown, revoked or expired is a failed login: it is recorded as a
+//! security event (rate-limited storage) and counted against the client's IP; an IP over its
+//! failed-login budget gets 429 before its token is even looked at.
 
 use std::fmt;
 
@@ -22,8 +26,10 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::future::LocalBoxFuture;
 
 use crate::error::ApiError;
-use crate::persistence::{AdminToken, Store};
-use crate::routes::bearer;
+use crate::persistence::{AdminToken, NewSecurityEvent, SecurityEventKind, Store};
+use crate::routes::client::client_ip;
+use crate::routes::{bearer, rate_limited, route_label};
+use crate::services::security_log;
 use crate::state::AppState;
 use crate::tokens;
 
@@ -93,7 +99,10 @@ impl AdminUser {
 /// binary does not know (fail closed) are all [`ApiError::Unauthenticated`].
 pub async fn authenticate(store: &Store, presented: Option<&str>) -> Result<AdminUser, ApiError> {
     let presented = presented.ok_or(ApiError::Unauthenticated)?;
-    let Some(token) = store.admin_token_by_hash(&tokens::hash_token(presented)).await? else {
+    let Some(token) = store
+        .admin_token_by_hash(&tokens::hash_token(presented), Utc::now())
+        .await?
+    else {
         return Err(ApiError::Unauthenticated);
     };
     let Some(role) = Role::parse(&token.role) else {
@@ -133,16 +142,51 @@ impl FromRequest for AdminUser {
         let presented = bearer(req).map(str::to_owned);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let method = req.method().clone();
+        let route = route_label(req.match_pattern().as_deref());
+        let ip = state
+            .as_ref()
+            .map(|s| client_ip(req, &s.settings.trusted_proxies));
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not registered")))?;
-            let user = authenticate(&state.store, presented.as_deref()).await?;
+            let ip = ip.expect("known with the state");
+            if let Some(retry) = state.limits.login_blocked(ip) {
+                return Err(rate_limited(&state, "admin_login", retry));
+            }
+            let user = match authenticate(&state.store, presented.as_deref()).await {
+                Err(ApiError::Unauthenticated) if presented.is_some() => {
+                    login_failed(&state, route, ip).await;
+                    return Err(ApiError::Unauthenticated);
+                }
+                other => other?,
+            };
             if !user.role.may(&method) {
                 return Err(ApiError::Forbidden);
             }
             Ok(user)
         })
     }
+}
+
+/// Counts and records a failed login (a token was presented, and it was not a valid one).
+async fn login_failed(state: &AppState, route: &'static str, ip: std::net::IpAddr) {
+    state.limits.login_failed(ip);
+    let ip = ip.to_string();
+    let event = NewSecurityEvent {
+        at: Utc::now(),
+        kind: SecurityEventKind::AdminLoginFailed,
+        route,
+        client_ip: Some(&ip),
+        reason: "unknown, revoked or expired admin token",
+        body_length: None,
+        body_sha256: None,
+        headers: None,
+        preview: None,
+    };
+    if let Err(e) = security_log::record(state, event).await {
+        tracing::warn!(error = ?e, "could not record a failed admin login");
+    }
+    tracing::warn!(route, client_ip = %ip, "failed admin login");
 }
 
 #[cfg(test)]

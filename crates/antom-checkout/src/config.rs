@@ -56,6 +56,12 @@ struct Raw {
     rust_log: Option<String>,
     log_format: Option<String>,
     session_retry_budget_ms: Option<String>,
+    rate_limits: Option<String>,
+    trusted_proxies: Option<String>,
+    inbox_retention_days: Option<String>,
+    allow_simulator_with_live_keys: Option<String>,
+    simulator_allow_network: Option<String>,
+    metrics_bind_addr: Option<String>,
 }
 
 /// Antom's production gateway (Asia); merchants elsewhere set `ANTOM_GATEWAY_URL`.
@@ -131,6 +137,9 @@ pub struct SimulatorSettings {
     pub merchant_public_key: Option<PublicKey>,
     pub antom_private_key: Option<PrivateKey>,
     pub time_scale: f64,
+    /// The embedded simulator may listen on a non-loopback address (`SIMULATOR_ALLOW_NETWORK`,
+    /// for demo containers only).
+    pub allow_network: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +159,14 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// How long `POST /sessions` keeps resending an unknown createPaymentSession before 504.
     pub session_retry_budget: Duration,
+    /// Per-IP and per-buyer request limits (`RATE_LIMITS`, on by default).
+    pub rate_limits: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long verified notifications are kept, raw (`INBOX_RETENTION_DAYS`, default 90).
+    pub inbox_retention: Duration,
+    /// `METRICS_BIND_ADDR`: serve `/metrics` on this listener only (not on the public one).
+    pub metrics_bind_addr: Option<SocketAddr>,
 }
 
 impl Settings {
@@ -184,6 +201,7 @@ impl Settings {
     }
 
     fn validate(raw: Raw) -> Result<Self, ConfigError> {
+        let raw_credentials = LiveCredentials::of(&raw);
         let bind_addr = socket("BIND_ADDR", raw.bind_addr.as_deref().unwrap_or("127.0.0.1:8080"))?;
         let public_base_url = match raw.public_base_url {
             Some(url) => Some(base_url("PUBLIC_BASE_URL", &url)?),
@@ -337,6 +355,43 @@ impl Settings {
                     .map_err(|_| invalid("SESSION_RETRY_BUDGET_MS", "must be milliseconds"))?,
             ),
         };
+        let rate_limits = match raw.rate_limits.as_deref().map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if v == "on" => true,
+            Some(v) if v == "off" => false,
+            Some(other) => return Err(invalid("RATE_LIMITS", format!("`{other}` is not on or off"))),
+        };
+        let trusted_proxies = raw
+            .trusted_proxies
+            .as_deref()
+            .map(parse_cidrs)
+            .transpose()?
+            .unwrap_or_default();
+        let inbox_retention = match raw.inbox_retention_days.as_deref() {
+            None => Duration::from_secs(90 * 86_400),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .map(|d| Duration::from_secs(u64::from(d) * 86_400))
+                .ok_or_else(|| {
+                    invalid(
+                        "INBOX_RETENTION_DAYS",
+                        "must be a whole number of days in [1, 3650]",
+                    )
+                })?,
+        };
+        let metrics_bind_addr = raw
+            .metrics_bind_addr
+            .as_deref()
+            .map(|v| socket("METRICS_BIND_ADDR", v))
+            .transpose()?;
+        if mode == "simulator" {
+            check_simulator_mode(&raw_credentials, &raw.allow_simulator_with_live_keys)?;
+        }
+        let simulator_allow_network =
+            boolean("SIMULATOR_ALLOW_NETWORK", raw.simulator_allow_network.as_deref())?;
         Ok(Settings {
             bind_addr,
             public_base_url,
@@ -352,6 +407,7 @@ impl Settings {
                 merchant_public_key: simulator_merchant_public,
                 antom_private_key: simulator_antom_key,
                 time_scale,
+                allow_network: simulator_allow_network,
             },
             capture_mode,
             reconcile_interval,
@@ -360,12 +416,73 @@ impl Settings {
             log_filter: raw.rust_log.unwrap_or_else(|| "info".into()),
             log_format,
             session_retry_budget,
+            rate_limits,
+            trusted_proxies,
+            inbox_retention,
+            metrics_bind_addr,
         })
     }
 
     pub fn is_simulator(&self) -> bool {
         matches!(self.antom, AntomSettings::Simulator { .. })
     }
+}
+
+/// Which of Antom's live settings are present: in simulator mode any of them means someone
+/// filled in real credentials and would get fake authorizations instead of real ones.
+#[derive(Debug, Default)]
+struct LiveCredentials {
+    present: Vec<&'static str>,
+}
+
+impl LiveCredentials {
+    fn of(raw: &Raw) -> LiveCredentials {
+        let mut present = Vec::new();
+        if raw.antom_public_key.is_some() {
+            present.push("ANTOM_PUBLIC_KEY");
+        }
+        if raw.antom_gateway_url.is_some() {
+            present.push("ANTOM_GATEWAY_URL");
+        }
+        if raw
+            .antom_client_id
+            .as_deref()
+            .is_some_and(|id| !id.starts_with("SANDBOX_"))
+        {
+            present.push("ANTOM_CLIENT_ID (not a SANDBOX_ id)");
+        }
+        LiveCredentials { present }
+    }
+}
+
+/// Simulator mode with live credentials refuses to start, unless explicitly allowed.
+fn check_simulator_mode(credentials: &LiveCredentials, allow: &Option<String>) -> Result<(), ConfigError> {
+    if credentials.present.is_empty() || boolean("ALLOW_SIMULATOR_WITH_LIVE_KEYS", allow.as_deref())? {
+        return Ok(());
+    }
+    Err(invalid(
+        "ANTOM_MODE",
+        format!(
+            "is simulator, but live Antom settings are set ({}): payments would be faked by the \
+             embedded simulator. Remove ANTOM_MODE (or set it to live), or set \
+             ALLOW_SIMULATOR_WITH_LIVE_KEYS=true if this is really meant",
+            credentials.present.join(", ")
+        ),
+    ))
+}
+
+/// `TRUSTED_PROXIES`: comma-separated CIDRs (or single addresses).
+fn parse_cidrs(value: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| invalid("TRUSTED_PROXIES", format!("`{s}` is not a CIDR like 10.0.0.0/8")))
+        })
+        .collect()
 }
 
 fn socket(var: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
@@ -434,6 +551,84 @@ mod tests {
             let err = load(&[(var, value)]).unwrap_err().to_string();
             assert!(err.starts_with(var), "{var}: {err}");
             assert!(!err.contains("not a key"), "errors do not echo key input: {err}");
+        }
+    }
+
+    /// `.env.example` as a merchant would use it: copied, with live credentials filled in.
+    fn env_example_with(extra: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut env: HashMap<String, String> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect();
+        let (private, public) = PrivateKey::generate_base64().unwrap();
+        for (k, v) in [
+            ("ANTOM_CLIENT_ID", "2188120000000001"),
+            ("ANTOM_MERCHANT_PRIVATE_KEY", private.as_str()),
+            ("ANTOM_PUBLIC_KEY", public.as_str()),
+            (
+                "DATA_ENCRYPTION_KEY",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
+        ] {
+            env.insert(k.into(), v.into());
+        }
+        for (k, v) in extra {
+            env.insert((*k).into(), (*v).into());
+        }
+        Settings::load_from(Path::new("/nonexistent"), env)
+    }
+
+    #[test]
+    fn env_example_with_live_credentials_is_live() {
+        let settings = env_example_with(&[]).unwrap();
+        assert!(
+            !settings.is_simulator(),
+            "the copied .env.example started the simulator"
+        );
+        // Someone who also says simulator is stopped, unless they insist.
+        let err = env_example_with(&[("ANTOM_MODE", "simulator")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("ANTOM_MODE"), "{err}");
+        assert!(err.contains("ALLOW_SIMULATOR_WITH_LIVE_KEYS"), "{err}");
+        assert!(err.contains("ANTOM_PUBLIC_KEY"), "{err}");
+        let insisted = env_example_with(&[
+            ("ANTOM_MODE", "simulator"),
+            ("ALLOW_SIMULATOR_WITH_LIVE_KEYS", "true"),
+        ])
+        .unwrap();
+        assert!(insisted.is_simulator());
+    }
+
+    #[test]
+    fn hardening_settings_parse_and_name_their_variable() {
+        let s = load(&[
+            ("RATE_LIMITS", "off"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1"),
+            ("INBOX_RETENTION_DAYS", "30"),
+            ("METRICS_BIND_ADDR", "127.0.0.1:9100"),
+        ])
+        .unwrap();
+        assert!(!s.rate_limits);
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(s.inbox_retention, Duration::from_secs(30 * 86_400));
+        assert_eq!(s.metrics_bind_addr.unwrap().port(), 9100);
+        let defaults = load(&[]).unwrap();
+        assert!(defaults.rate_limits && defaults.trusted_proxies.is_empty());
+        assert_eq!(defaults.inbox_retention, Duration::from_secs(90 * 86_400));
+        for (var, value) in [
+            ("RATE_LIMITS", "maybe"),
+            ("TRUSTED_PROXIES", "10.0.0.0/99"),
+            ("INBOX_RETENTION_DAYS", "0"),
+            ("METRICS_BIND_ADDR", "localhost"),
+            ("SIMULATOR_ALLOW_NETWORK", "perhaps"),
+        ] {
+            let err = load(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.starts_with(var), "{var}: {err}");
         }
     }
 

@@ -1,6 +1,8 @@
-//! Development keys for the zero-configuration run, kept in the data directory so a restart
-//! keeps working (orders signed with one key are verified with the same key after a restart).
-//! Live mode never uses this: its keys come from the environment.
+//! Development secrets for the zero-configuration run, kept in the data directory (created
+//! owner-only, 0700; files 0600) so a restart keeps working: the keys (orders signed with one
+//! key are verified with the same key after a restart) and the demo operator token (printed at
+//! every start, created once). Live mode never uses this: its keys come from the environment
+//! and its admin tokens from `admin create-token`.
 
 use std::fs;
 use std::io::Write;
@@ -61,7 +63,7 @@ pub fn load_or_generate(dir: &Path) -> Result<DevKeys, KeysStoreError> {
             data_key: DataKey::parse(&stored.data_encryption_key).map_err(|e| corrupt(e.to_string()))?,
         });
     }
-    fs::create_dir_all(dir).map_err(io)?;
+    create_private_dir(dir).map_err(io)?;
     let generate = || {
         PrivateKey::generate_base64().map_err(|e| KeysStoreError::Corrupt {
             path: shown.clone(),
@@ -80,14 +82,79 @@ pub fn load_or_generate(dir: &Path) -> Result<DevKeys, KeysStoreError> {
         data_encryption_key: base64::engine::general_purpose::STANDARD.encode(data_key),
     };
     let text = serde_json::to_string_pretty(&stored).expect("plain strings serialise");
+    write_private_file(&path, text.as_bytes(), true).map_err(io)?;
+    load_or_generate(dir)
+}
+
+/// Creates `dir` (and its parents) readable by the owner only (0700) where it is new.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Writes a file readable by the owner only (0600); `new` refuses to replace one.
+fn write_private_file(path: &Path, bytes: &[u8], new: bool) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true);
+    if new {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(&path).map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    load_or_generate(dir)
+    let mut file = options.open(path)?;
+    file.write_all(bytes)
+}
+
+const DEMO_TOKEN_FILE: &str = "demo-operator-token";
+
+/// The demo operator token of the zero-configuration run: the one kept in `dir` if it is still
+/// a valid token in `store`, else a new one, stored (as a hash) and kept (0600).
+pub async fn demo_operator_token(
+    store: &crate::persistence::Store,
+    dir: &Path,
+) -> Result<String, DemoTokenError> {
+    let path = dir.join(DEMO_TOKEN_FILE);
+    if let Ok(kept) = fs::read_to_string(&path) {
+        let kept = kept.trim();
+        let hash = crate::tokens::hash_token(kept);
+        if store
+            .admin_token_by_hash(&hash, chrono::Utc::now())
+            .await?
+            .is_some()
+        {
+            return Ok(kept.to_owned());
+        }
+    }
+    let token = crate::tokens::new_token();
+    store
+        .insert_admin_token(crate::persistence::NewAdminToken::operator_for_demo(&token))
+        .await?;
+    create_private_dir(dir).map_err(|source| DemoTokenError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    write_private_file(&path, token.as_bytes(), false).map_err(|source| DemoTokenError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(token)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoTokenError {
+    #[error("could not write {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("database: {0}")]
+    Store(#[from] crate::persistence::StoreError),
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod keys_store;
 pub mod metrics;
 pub mod persistence;
+pub mod rate_limit;
 pub mod routes;
 pub mod services;
 pub mod simulator_cli;

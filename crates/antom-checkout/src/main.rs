@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use antom_checkout::config::{LogFormat, Settings};
 use antom_checkout::persistence::{NewAdminToken, Store};
 use antom_checkout::startup::Application;
-use antom_checkout::{telemetry, tokens};
+use antom_checkout::{keys_store, telemetry, tokens};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
@@ -50,10 +50,14 @@ enum KeysCommand {
 enum AdminCommand {
     /// Print a new admin token once; only its hash is stored.
     CreateToken {
-        #[arg(long)]
+        /// Who the token is for (at most 64 characters): the actor in order timelines.
+        #[arg(long, value_parser = token_name)]
         name: String,
         #[arg(long, value_parser = ["viewer", "operator"])]
         role: String,
+        /// The token stops working after this long: e.g. `90d`, `12h`, `30m`.
+        #[arg(long, value_parser = duration)]
+        expires_in: Option<chrono::Duration>,
     },
     /// List tokens (never their secrets).
     ListTokens,
@@ -106,10 +110,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await.context("could not start")?;
     let shop = app.state().public_base_url.to_string();
     if simulator {
-        let token = tokens::new_token();
-        app.state()
-            .store
-            .insert_admin_token(NewAdminToken::operator_for_demo(&token))
+        let state = app.state();
+        let token = keys_store::demo_operator_token(&state.store, &state.settings.data_dir)
             .await
             .context("could not create the demo operator token")?;
         let sim = app.simulator_url().unwrap_or_default();
@@ -140,18 +142,32 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> 
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
     match command {
-        AdminCommand::CreateToken { name, role } => {
+        AdminCommand::CreateToken {
+            name,
+            role,
+            expires_in,
+        } => {
             let token = tokens::new_token();
-            store
-                .insert_admin_token(NewAdminToken::new(&name, &role, &tokens::hash_token(&token)))
-                .await?;
+            let mut new = NewAdminToken::new(&name, &role, &tokens::hash_token(&token));
+            if let Some(expires_in) = expires_in {
+                new = new.expiring_at(chrono::Utc::now() + expires_in);
+            }
+            let expires = new.expires_at;
+            store.insert_admin_token(new).await?;
             println!("{token}");
-            eprintln!("Token for `{name}` ({role}). It is shown once; only its hash is stored.");
+            let until = expires.map_or_else(
+                || "does not expire".to_owned(),
+                |at| format!("expires {}", at.to_rfc3339()),
+            );
+            eprintln!("Token for `{name}` ({role}, {until}). It is shown once; only its hash is stored.");
         }
         AdminCommand::ListTokens => {
+            let now = chrono::Utc::now();
             for t in store.list_admin_tokens().await? {
                 let state = if t.revoked_at.is_some() {
                     "revoked"
+                } else if !t.is_active(now) {
+                    "expired"
                 } else {
                     "active"
                 };
@@ -173,4 +189,32 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> 
         }
     }
     Ok(())
+}
+
+/// `--name`: 1 to 64 visible characters.
+fn token_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err("a name is 1 to 64 characters, without control characters".into());
+    }
+    Ok(name.to_owned())
+}
+
+/// `--expires-in`: a positive whole number of days (`d`), hours (`h`), minutes (`m`) or seconds (`s`).
+fn duration(raw: &str) -> Result<chrono::Duration, String> {
+    let raw = raw.trim();
+    let split = raw.len().saturating_sub(1);
+    let (number, unit) = raw.split_at(split);
+    let n: i64 = number
+        .parse()
+        .ok()
+        .filter(|n| *n > 0 && *n <= 100_000)
+        .ok_or_else(|| format!("`{raw}` is not a duration like 90d, 12h, 30m"))?;
+    match unit {
+        "d" => Ok(chrono::Duration::days(n)),
+        "h" => Ok(chrono::Duration::hours(n)),
+        "m" => Ok(chrono::Duration::minutes(n)),
+        "s" => Ok(chrono::Duration::seconds(n)),
+        _ => Err(format!("`{raw}` is not a duration like 90d, 12h, 30m")),
+    }
 }

@@ -1,25 +1,88 @@
-//! Prometheus metrics in text format: HTTP requests per route, Antom call outcomes per
-//! endpoint, notifications by verdict and outcome. Small and dependency-free on purpose.
+//! Prometheus metrics (the `prometheus-client` crate), in the Prometheus text format.
+//!
+//! Every label value comes from a fixed set chosen here, never from what a caller sent: an
+//! HTTP method is one of the standard ones or `OTHER`; a route is one of the patterns the
+//! server registers or `unmatched`; a status is its class (`2xx`…); Antom calls are labelled
+//! by endpoint and `S`/`F`/`U`; notification outcomes by the server's own outcome names. So
+//! the exposition has a bounded size whatever the internet sends.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use antom_client::client::CallObserver;
 use antom_client::Endpoint;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
-#[derive(Default)]
-struct Series {
-    count: u64,
-    seconds: f64,
+/// The `Content-Type` of [`Metrics::render`].
+pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+/// Latency buckets in seconds, 1 ms to 10 s.
+const LATENCY_BUCKETS: [f64; 13] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    route: &'static str,
+    method: &'static str,
+    status: &'static str,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: &'static str,
+    method: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AntomLabels {
+    endpoint: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct NotificationLabels {
+    route: &'static str,
+    verdict: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SecurityLabels {
+    kind: &'static str,
+    stored: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LimitLabels {
+    limit: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct InquiryLabels {
+    result: &'static str,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(LATENCY_BUCKETS)
+}
+
+type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// The server's metrics.
 pub struct Metrics {
-    http: Mutex<BTreeMap<(String, String, u16), Series>>,
-    antom: Mutex<BTreeMap<(String, String, String), Series>>,
-    notifications: Mutex<BTreeMap<(String, String, String), u64>>,
+    registry: Registry,
+    http_requests: Family<HttpLabels, Counter>,
+    http_duration: Histograms<RouteLabels>,
+    antom_calls: Family<AntomLabels, Counter>,
+    antom_duration: Histograms<AntomLabels>,
+    notifications: Family<NotificationLabels, Counter>,
+    security_events: Family<SecurityLabels, Counter>,
+    rate_limited: Family<LimitLabels, Counter>,
+    buyer_inquiries: Family<InquiryLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -28,90 +91,203 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route pattern, method and status class",
+            http_requests.clone(),
+        );
+        let http_duration: Histograms<RouteLabels> = Family::new_with_constructor(latency_histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time spent serving HTTP requests, by route pattern and method",
+            http_duration.clone(),
+        );
+        let antom_calls = Family::<AntomLabels, Counter>::default();
+        registry.register(
+            "antom_calls",
+            "Antom API calls by endpoint and outcome (S, F, U)",
+            antom_calls.clone(),
+        );
+        let antom_duration: Histograms<AntomLabels> = Family::new_with_constructor(latency_histogram);
+        registry.register(
+            "antom_call_duration_seconds",
+            "Antom API call latency by endpoint and outcome",
+            antom_duration.clone(),
+        );
+        let notifications = Family::<NotificationLabels, Counter>::default();
+        registry.register(
+            "notifications",
+            "Antom notifications by route, verdict and outcome",
+            notifications.clone(),
+        );
+        let security_events = Family::<SecurityLabels, Counter>::default();
+        registry.register(
+            "security_events",
+            "Refused webhook deliveries and failed admin logins, stored or over the storage rate",
+            security_events.clone(),
+        );
+        let rate_limited = Family::<LimitLabels, Counter>::default();
+        registry.register(
+            "rate_limited_requests",
+            "Requests refused with 429, by limit",
+            rate_limited.clone(),
+        );
+        let buyer_inquiries = Family::<InquiryLabels, Counter>::default();
+        registry.register(
+            "buyer_inquiries",
+            "Result-page loads that inquired Antom (sent) or found a recent inquiry (skipped)",
+            buyer_inquiries.clone(),
+        );
+        Metrics {
+            registry,
+            http_requests,
+            http_duration,
+            antom_calls,
+            antom_duration,
+            notifications,
+            security_events,
+            rate_limited,
+            buyer_inquiries,
+        }
+    }
+}
+
+/// The label of an HTTP method: a standard one, else `OTHER`.
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
+}
+
+/// The label of a status code: its class.
+pub fn status_label(status: u16) -> &'static str {
+    match status {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}
+
+/// One of `known`, else `OTHER`: for label values that are the server's own words.
+pub fn known_label(value: &str, known: &[&'static str]) -> &'static str {
+    known.iter().copied().find(|k| *k == value).unwrap_or("OTHER")
+}
+
 impl Metrics {
-    pub fn observe_http(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        let mut map = self.http.lock().expect("metrics lock");
-        let s = map
-            .entry((route.to_owned(), method.to_owned(), status))
-            .or_default();
-        s.count += 1;
-        s.seconds += elapsed.as_secs_f64();
+    /// `route` must be a registered pattern (or `unmatched`): see `routes::route_label`.
+    pub fn observe_http(&self, route: &'static str, method: &'static str, status: u16, elapsed: Duration) {
+        self.http_requests
+            .get_or_create(&HttpLabels {
+                route,
+                method,
+                status: status_label(status),
+            })
+            .inc();
+        self.http_duration
+            .get_or_create(&RouteLabels { route, method })
+            .observe(elapsed.as_secs_f64());
     }
 
-    pub fn observe_notification(&self, route: &str, verdict: &str, outcome: &str) {
-        let mut map = self.notifications.lock().expect("metrics lock");
-        *map.entry((route.to_owned(), verdict.to_owned(), outcome.to_owned()))
-            .or_default() += 1;
+    pub fn observe_notification(&self, route: &'static str, verdict: &'static str, outcome: &'static str) {
+        self.notifications
+            .get_or_create(&NotificationLabels {
+                route,
+                verdict,
+                outcome,
+            })
+            .inc();
+    }
+
+    /// A security event, `stored` or not (over the storage rate).
+    pub fn observe_security_event(&self, kind: &'static str, stored: bool) {
+        self.security_events
+            .get_or_create(&SecurityLabels {
+                kind,
+                stored: if stored { "stored" } else { "suppressed" },
+            })
+            .inc();
+    }
+
+    pub fn observe_rate_limited(&self, limit: &'static str) {
+        self.rate_limited.get_or_create(&LimitLabels { limit }).inc();
+    }
+
+    /// A result-page load that inquired Antom (`sent`) or did not need to (`skipped`).
+    pub fn observe_buyer_inquiry(&self, sent: bool) {
+        self.buyer_inquiries
+            .get_or_create(&InquiryLabels {
+                result: if sent { "sent" } else { "skipped" },
+            })
+            .inc();
     }
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("# HELP http_requests_total HTTP requests by route, method and status.\n");
-        out.push_str("# TYPE http_requests_total counter\n");
-        let http = self.http.lock().expect("metrics lock");
-        for ((route, method, status), s) in http.iter() {
-            let _ = writeln!(
-                out,
-                "http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {}",
-                s.count
-            );
-        }
-        out.push_str("# HELP http_request_duration_seconds_sum Time spent serving requests.\n");
-        out.push_str("# TYPE http_request_duration_seconds_sum counter\n");
-        for ((route, method, status), s) in http.iter() {
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_sum{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {:.6}",
-                s.seconds
-            );
-        }
-        drop(http);
-        out.push_str("# HELP antom_calls_total Antom API calls by endpoint, result status and code.\n");
-        out.push_str("# TYPE antom_calls_total counter\n");
-        let antom = self.antom.lock().expect("metrics lock");
-        for ((endpoint, status, code), s) in antom.iter() {
-            let _ = writeln!(
-                out,
-                "antom_calls_total{{endpoint=\"{endpoint}\",status=\"{status}\",code=\"{code}\"}} {}",
-                s.count
-            );
-        }
-        out.push_str("# HELP antom_call_duration_seconds_sum Time spent in Antom calls.\n");
-        out.push_str("# TYPE antom_call_duration_seconds_sum counter\n");
-        for ((endpoint, status, code), s) in antom.iter() {
-            let _ = writeln!(
-                out,
-                "antom_call_duration_seconds_sum{{endpoint=\"{endpoint}\",status=\"{status}\",code=\"{code}\"}} {:.6}",
-                s.seconds
-            );
-        }
-        drop(antom);
-        out.push_str("# HELP notifications_total Antom notifications by route, verdict and outcome.\n");
-        out.push_str("# TYPE notifications_total counter\n");
-        for ((route, verdict, outcome), n) in self.notifications.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "notifications_total{{route=\"{route}\",verdict=\"{verdict}\",outcome=\"{outcome}\"}} {n}"
-            );
-        }
+        prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry)
+            .expect("writing to a String cannot fail");
         out
     }
 }
 
 impl CallObserver for Metrics {
-    fn observe(&self, endpoint: Endpoint, status_letter: &'static str, code: &str, elapsed: Duration) {
-        // Codes are Antom's or ours (upper snake case); keep label values tame anyway.
-        let code: String = code
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(64)
-            .collect();
-        let mut map = self.antom.lock().expect("metrics lock");
-        let s = map
-            .entry((endpoint.name().to_owned(), status_letter.to_owned(), code))
-            .or_default();
-        s.count += 1;
-        s.seconds += elapsed.as_secs_f64();
+    fn observe(&self, endpoint: Endpoint, status_letter: &'static str, _code: &str, elapsed: Duration) {
+        let labels = AntomLabels {
+            endpoint: endpoint.name(),
+            outcome: status_letter,
+        };
+        self.antom_calls.get_or_create(&labels).inc();
+        self.antom_duration
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_methods_share_one_label() {
+        let odd = actix_web::http::Method::from_bytes(b"XYZZY").unwrap();
+        assert_eq!(method_label(&odd), "OTHER");
+        assert_eq!(method_label(&actix_web::http::Method::POST), "POST");
+        assert_eq!(status_label(404), "4xx");
+        assert_eq!(status_label(999), "5xx");
+        assert_eq!(known_label("APPLIED", &["APPLIED"]), "APPLIED");
+        assert_eq!(known_label("<script>", &["APPLIED"]), "OTHER");
+    }
+
+    #[test]
+    fn histograms_have_buckets() {
+        let metrics = Metrics::default();
+        metrics.observe_http("/sessions", "POST", 201, Duration::from_millis(3));
+        let text = metrics.render();
+        assert!(
+            text.contains(
+                r#"http_request_duration_seconds_bucket{route="/sessions",method="POST",le="0.005"} 1"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"http_requests_total{route="/sessions",method="POST",status="2xx"} 1"#),
+            "{text}"
+        );
     }
 }

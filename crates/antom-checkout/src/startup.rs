@@ -12,9 +12,11 @@ use tracing::Instrument;
 
 use crate::config::{AntomSettings, DataKey, Settings};
 use crate::keys_store::{self, KeysStoreError};
-use crate::metrics::Metrics;
+use crate::metrics::{method_label, Metrics};
 use crate::persistence::{Store, StoreError};
+use crate::rate_limit::RateLimits;
 use crate::routes;
+use crate::services::security_log::SecurityLog;
 use crate::state::{AppState, SdkInfo};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,9 @@ pub struct Application {
     base_url: String,
     server: Option<Server>,
     handle: ServerHandle,
+    /// The `/metrics` listener, when `METRICS_BIND_ADDR` is set.
+    metrics_server: Option<Server>,
+    metrics_handle: Option<ServerHandle>,
     simulator: Option<antom_sim::Simulator>,
     worker: Option<tokio::task::JoinHandle<()>>,
     state: AppState,
@@ -105,6 +110,8 @@ impl Application {
         client_config.observer = Some(metrics.clone());
         let client = Client::new(client_config)?;
         let capture_mode = settings.capture_mode;
+        let limits = Arc::new(RateLimits::new(settings.rate_limits));
+        let metrics_addr = settings.metrics_bind_addr;
 
         let state = AppState {
             store,
@@ -117,8 +124,13 @@ impl Application {
             metrics,
             data_key,
             capture_mode,
+            limits,
+            security_log: Arc::new(SecurityLog::default()),
         };
         let server = http_server(listener, state.clone())?;
+        let metrics_server = metrics_addr
+            .map(|addr| metrics_server(addr, state.clone()))
+            .transpose()?;
         let worker = Some(crate::services::reconciler::spawn(state.clone()));
         Ok(Application {
             worker,
@@ -126,6 +138,8 @@ impl Application {
             base_url: format!("http://127.0.0.1:{port}"),
             handle: server.handle(),
             server: Some(server),
+            metrics_handle: metrics_server.as_ref().map(Server::handle),
+            metrics_server,
             simulator: antom.simulator,
             state,
         })
@@ -153,9 +167,16 @@ impl Application {
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         let server = self.server.take().expect("run once");
         let handle = self.handle.clone();
+        let metrics_handle = self.metrics_handle.clone();
+        if let Some(metrics) = self.metrics_server.take() {
+            tokio::spawn(metrics);
+        }
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 tracing::info!("shutting down");
+                if let Some(metrics) = metrics_handle {
+                    metrics.stop(true).await;
+                }
                 handle.stop(true).await;
             }
         });
@@ -173,6 +194,9 @@ impl Application {
     pub fn spawn(mut self) -> RunningApplication {
         let server = self.server.take().expect("run once");
         let task = tokio::spawn(server);
+        if let Some(metrics) = self.metrics_server.take() {
+            tokio::spawn(metrics);
+        }
         RunningApplication { app: self, task }
     }
 }
@@ -186,6 +210,9 @@ pub struct RunningApplication {
 
 impl RunningApplication {
     pub async fn stop(mut self) {
+        if let Some(metrics) = &self.app.metrics_handle {
+            metrics.stop(true).await;
+        }
         self.app.handle.stop(true).await;
         let _ = self.task.await;
         if let Some(worker) = self.app.worker.take() {
@@ -232,6 +259,12 @@ async fn resolve_antom(settings: &Settings) -> Result<AntomSide, StartupError> {
             time_scale,
             sdk_script_url,
         } => {
+            if !bind_addr.ip().is_loopback() && !settings.simulator.allow_network {
+                return Err(StartupError::Simulator(format!(
+                    "SIMULATOR_BIND_ADDR: the embedded simulator listens on loopback only ({bind_addr} is not); \
+                     set SIMULATOR_ALLOW_NETWORK=true for a demo container"
+                )));
+            }
             let needs_dev_keys = merchant_key.is_none()
                 || antom_private_key.is_none()
                 || settings.data_encryption_key.is_none();
@@ -285,14 +318,15 @@ fn http_server(listener: TcpListener, state: AppState) -> Result<Server, Startup
         App::new()
             .app_data(data.clone())
             .wrap_fn(|req, srv| {
-                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
-                let method = req.method().to_string();
+                // Labels from fixed sets only: what a caller sends never becomes a label value.
+                let route = routes::route_label(req.match_pattern().as_deref());
+                let method = method_label(req.method());
                 let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
                 let order_id = req.match_info().get("order_id").unwrap_or("").to_owned();
                 let span = tracing::info_span!(
                     "http",
-                    %method,
-                    %route,
+                    method,
+                    route,
                     order_id = %order_id,
                     payment_request_id = tracing::field::Empty,
                 );
@@ -301,7 +335,7 @@ fn http_server(listener: TcpListener, state: AppState) -> Result<Server, Startup
                 async move {
                     let response = fut.await?;
                     if let Some(metrics) = metrics {
-                        metrics.observe_http(&route, &method, response.status().as_u16(), started.elapsed());
+                        metrics.observe_http(route, method, response.status().as_u16(), started.elapsed());
                     }
                     Ok(response)
                 }
@@ -313,6 +347,26 @@ fn http_server(listener: TcpListener, state: AppState) -> Result<Server, Startup
     .map_err(|source| StartupError::Bind { addr, source })?
     .disable_signals()
     .shutdown_timeout(5)
+    .run();
+    Ok(server)
+}
+
+/// `/metrics` alone, on its own listener (`METRICS_BIND_ADDR`), off the public one.
+fn metrics_server(addr: std::net::SocketAddr, state: AppState) -> Result<Server, StartupError> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .route("/metrics", web::get().to(routes::health::metrics_only))
+    })
+    .workers(1)
+    .bind(addr)
+    .map_err(|source| StartupError::Bind {
+        addr: addr.to_string(),
+        source,
+    })?
+    .disable_signals()
+    .shutdown_timeout(1)
     .run();
     Ok(server)
 }

@@ -7,6 +7,8 @@ use antom_client::{Client, PublicKey};
 use crate::config::{CaptureMode, DataKey, Settings};
 use crate::metrics::Metrics;
 use crate::persistence::Store;
+use crate::rate_limit::RateLimits;
+use crate::services::security_log::SecurityLog;
 
 /// Where browsers load the Antom Web SDK from, and which environment it runs in.
 #[derive(Debug, Clone)]
@@ -30,6 +32,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub data_key: DataKey,
     pub capture_mode: CaptureMode,
+    pub limits: Arc<RateLimits>,
+    pub security_log: Arc<SecurityLog>,
 }
 
 impl AppState {

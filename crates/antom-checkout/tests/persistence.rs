@@ -11,7 +11,7 @@ use std::time::Duration as StdDuration;
 use antom_checkout::persistence::entities::{captures, order_items, orders, payments, refunds};
 use antom_checkout::persistence::{
     IdempotencyBegin, InboxDelivery, NewAdminToken, NewOrder, OrderCursor, OrderFilter, Store, StoreError,
-    TimelineEntry,
+    TimelineEntry, IN_PROGRESS_TIMEOUT, KEY_TTL,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{
@@ -141,9 +141,10 @@ on_both!(
     concurrent_locks_serialize,
     timeline_entries_are_kept_in_order,
     a_corrupt_snapshot_is_refused,
-    inbox_stores_a_verified_body_once_and_every_rejection,
+    inbox_stores_a_verified_body_once_and_lists_the_flagged,
     an_inbox_outcome_commits_or_rolls_back_with_its_order_change,
     idempotency_keys_start_replay_and_refuse_other_bodies,
+    idempotency_keys_expire_and_stale_claims_are_taken_over,
     orders_list_newest_first_with_cursor_and_filters,
     due_orders_come_oldest_first,
     admin_tokens_are_found_by_hash_until_revoked,
@@ -743,27 +744,25 @@ async fn a_corrupt_snapshot_is_refused(store: Store) {
     ));
 }
 
-fn delivery<'a>(body: &'a str, verified: bool, at: DateTime<Utc>) -> InboxDelivery<'a> {
+fn delivery<'a>(body: &'a str, at: DateTime<Utc>) -> InboxDelivery<'a> {
     InboxDelivery {
         route: "/webhooks/antom/payments",
         headers: json!({"client-id": "SANDBOX_1", "request-time": "2026-11-22T10:00:00Z"}),
         body,
         raw: body.as_bytes(),
-        verified,
-        reject_reason: (!verified).then_some("INVALID_SIGNATURE"),
-        notify_type: verified.then_some("PAYMENT_RESULT"),
+        notify_type: Some("PAYMENT_RESULT"),
         received_at: at,
     }
 }
 
-async fn inbox_stores_a_verified_body_once_and_every_rejection(store: Store) {
+async fn inbox_stores_a_verified_body_once_and_lists_the_flagged(store: Store) {
     let body = r#"{"notifyType":"PAYMENT_RESULT","paymentRequestId":"payreq-1"}"#;
-    let first = store.record_delivery(delivery(body, true, t(0))).await.unwrap();
+    let first = store.record_delivery(delivery(body, t(0))).await.unwrap();
     assert!(first.first_delivery);
     assert_eq!(first.delivery_count, 1);
     assert_eq!(first.outcome, None);
 
-    let second = store.record_delivery(delivery(body, true, t(5))).await.unwrap();
+    let second = store.record_delivery(delivery(body, t(5))).await.unwrap();
     assert_eq!(second.id, first.id);
     assert!(!second.first_delivery);
     assert_eq!(second.delivery_count, 2);
@@ -778,20 +777,15 @@ async fn inbox_stores_a_verified_body_once_and_every_rejection(store: Store) {
         )
         .await
         .unwrap();
-    let third = store.record_delivery(delivery(body, true, t(9))).await.unwrap();
+    let third = store.record_delivery(delivery(body, t(9))).await.unwrap();
     assert!(!third.first_delivery);
     assert_eq!(third.delivery_count, 3);
     assert_eq!(third.outcome.as_deref(), Some("APPLIED"));
 
-    let forged_a = store.record_delivery(delivery(body, false, t(1))).await.unwrap();
-    let forged_b = store.record_delivery(delivery(body, false, t(2))).await.unwrap();
-    assert_ne!(
-        forged_a.id, forged_b.id,
-        "every rejected delivery gets its own row"
-    );
-    assert!(forged_a.first_delivery && forged_b.first_delivery);
+    let unknown = r#"{"notifyType":"PAYMENT_RESULT","paymentRequestId":"payreq-x"}"#;
+    let flagged = store.record_delivery(delivery(unknown, t(2))).await.unwrap();
     store
-        .set_inbox_outcome(forged_a.id, Some("order-1"), "REJECTED", None)
+        .set_inbox_outcome(flagged.id, None, "UNKNOWN_PAYMENT", None)
         .await
         .unwrap();
     assert!(matches!(
@@ -800,7 +794,7 @@ async fn inbox_stores_a_verified_body_once_and_every_rejection(store: Store) {
     ));
 
     let entries = store.notifications_for_order("order-1").await.unwrap();
-    assert_eq!(entries.len(), 2);
+    assert_eq!(entries.len(), 1);
     let verified = &entries[0];
     assert_eq!(verified.id, first.id);
     assert_eq!(verified.verdict, "VERIFIED");
@@ -814,11 +808,16 @@ async fn inbox_stores_a_verified_body_once_and_every_rejection(store: Store) {
         verified.outcome_detail.as_deref(),
         Some("PENDING_PAYMENT → AUTHORIZED")
     );
-    let rejected = &entries[1];
-    assert_eq!(rejected.verdict, "REJECTED");
-    assert_eq!(rejected.reject_reason.as_deref(), Some("INVALID_SIGNATURE"));
-    assert_eq!(rejected.delivery_count, 1);
     assert!(store.notifications_for_order("order-2").await.unwrap().is_empty());
+
+    // Ops' list of deliveries that need a person holds the unknown payment only.
+    let flagged_list = store.flagged_deliveries(None, 10).await.unwrap();
+    assert_eq!(flagged_list.len(), 1);
+    assert_eq!(flagged_list[0].id, flagged.id);
+    // Retention: everything first received before t(1) goes.
+    assert_eq!(store.prune_inbox(t(1)).await.unwrap(), 1);
+    assert!(store.notifications_for_order("order-1").await.unwrap().is_empty());
+    assert_eq!(store.flagged_deliveries(None, 10).await.unwrap().len(), 1);
 }
 
 /// The webhook path: lock by paymentRequestId, apply, record the inbox outcome in the same
@@ -832,7 +831,7 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
         .unwrap()
         .is_none());
     let body = r#"{"notifyType":"PAYMENT_RESULT","paymentRequestId":"payreq-1"}"#;
-    let record = store.record_delivery(delivery(body, true, t(1))).await.unwrap();
+    let record = store.record_delivery(delivery(body, t(1))).await.unwrap();
 
     let mut locked = store
         .lock_order_by_payment_request_id("payreq-1")
@@ -843,7 +842,7 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
     locked.order_mut().apply(&paid(&order, t(1))).unwrap();
     locked.set_inbox_outcome(record.id, "APPLIED", Some("AUTHORIZED"));
     locked.rollback().await.unwrap();
-    let again = store.record_delivery(delivery(body, true, t(2))).await.unwrap();
+    let again = store.record_delivery(delivery(body, t(2))).await.unwrap();
     assert_eq!(again.id, record.id);
     assert_eq!(again.outcome, None, "the outcome rolled back with the change");
     let stored = store.order("order-1").await.unwrap().unwrap();
@@ -858,7 +857,7 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
     locked.order_mut().apply(&paid(&order, t(3))).unwrap();
     locked.set_inbox_outcome(record.id, "APPLIED", Some("AUTHORIZED"));
     locked.commit(&[], None, None).await.unwrap();
-    let third = store.record_delivery(delivery(body, true, t(4))).await.unwrap();
+    let third = store.record_delivery(delivery(body, t(4))).await.unwrap();
     assert_eq!(third.outcome.as_deref(), Some("APPLIED"));
     let stored = store.order("order-1").await.unwrap().unwrap();
     assert_eq!(stored.order.status(), OrderStatus::Authorized);
@@ -874,7 +873,12 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
 async fn idempotency_keys_start_replay_and_refuse_other_bodies(store: Store) {
     let begin = |hash: &'static str| {
         let store = store.clone();
-        async move { store.begin_idempotent("sessions", "key-1", hash).await.unwrap() }
+        async move {
+            store
+                .begin_idempotent("sessions", "key-1", hash, Utc::now())
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(begin("hash-a").await, IdempotencyBegin::Started);
     assert_eq!(begin("hash-a").await, IdempotencyBegin::InProgress);
@@ -907,13 +911,13 @@ async fn idempotency_keys_start_replay_and_refuse_other_bodies(store: Store) {
 
     // Same key, other scope: independent. Abandoning frees the key for a retry.
     let other = store
-        .begin_idempotent("refunds", "key-1", "hash-z")
+        .begin_idempotent("refunds", "key-1", "hash-z", Utc::now())
         .await
         .unwrap();
     assert_eq!(other, IdempotencyBegin::Started);
     store.abandon_idempotent("refunds", "key-1").await.unwrap();
     let retry = store
-        .begin_idempotent("refunds", "key-1", "hash-y")
+        .begin_idempotent("refunds", "key-1", "hash-y", Utc::now())
         .await
         .unwrap();
     assert_eq!(retry, IdempotencyBegin::Started);
@@ -921,7 +925,12 @@ async fn idempotency_keys_start_replay_and_refuse_other_bodies(store: Store) {
     // Many concurrent claims: exactly one starts.
     let claims = (0..8).map(|_| {
         let store = store.clone();
-        tokio::spawn(async move { store.begin_idempotent("race", "k", "h").await.unwrap() })
+        tokio::spawn(async move {
+            store
+                .begin_idempotent("race", "k", "h", Utc::now())
+                .await
+                .unwrap()
+        })
     });
     let results = futures_util::future::join_all(claims).await;
     let started = results
@@ -929,6 +938,53 @@ async fn idempotency_keys_start_replay_and_refuse_other_bodies(store: Store) {
         .filter(|r| *r.as_ref().unwrap() == IdempotencyBegin::Started)
         .count();
     assert_eq!(started, 1);
+}
+
+/// Keys expire after a day; a key left in progress by a process that died becomes usable
+/// again after the in-progress timeout (exactly one of several racing callers takes it).
+async fn idempotency_keys_expire_and_stale_claims_are_taken_over(store: Store) {
+    let start = Utc::now();
+    let begin = |key: &'static str, at: DateTime<Utc>| {
+        let store = store.clone();
+        async move { store.begin_idempotent("s", key, "h", at).await.unwrap() }
+    };
+    assert_eq!(begin("done", start).await, IdempotencyBegin::Started);
+    store.complete_idempotent("s", "done", 201, "{}").await.unwrap();
+    let later = start + KEY_TTL - chrono::Duration::seconds(1);
+    assert!(matches!(
+        begin("done", later).await,
+        IdempotencyBegin::Replay { .. }
+    ));
+    assert_eq!(
+        begin("done", start + KEY_TTL).await,
+        IdempotencyBegin::Started,
+        "a day later the key is forgotten"
+    );
+
+    assert_eq!(begin("crashed", start).await, IdempotencyBegin::Started);
+    let before_timeout = start + IN_PROGRESS_TIMEOUT - chrono::Duration::seconds(1);
+    assert_eq!(
+        begin("crashed", before_timeout).await,
+        IdempotencyBegin::InProgress
+    );
+    let after = start + IN_PROGRESS_TIMEOUT;
+    let racers = (0..6).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.begin_idempotent("s", "crashed", "h", after).await.unwrap() })
+    });
+    let results = futures_util::future::join_all(racers).await;
+    let took_over = results
+        .iter()
+        .filter(|r| *r.as_ref().unwrap() == IdempotencyBegin::Started)
+        .count();
+    assert_eq!(took_over, 1, "{results:?}");
+    assert_eq!(
+        store
+            .prune_idempotency_keys(start + KEY_TTL + chrono::Duration::seconds(1))
+            .await
+            .unwrap(),
+        2
+    );
 }
 
 async fn orders_list_newest_first_with_cursor_and_filters(store: Store) {
@@ -1061,14 +1117,22 @@ async fn admin_tokens_are_found_by_hash_until_revoked(store: Store) {
         .unwrap_err();
     assert!(err.is_conflict_on("admin_tokens.token_hash"), "{err:?}");
 
-    let found = store.admin_token_by_hash(&"1".repeat(64)).await.unwrap().unwrap();
+    let found = store
+        .admin_token_by_hash(&"1".repeat(64), Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (found.id.as_str(), found.name.as_str(), found.role.as_str()),
         (alice.id.as_str(), "alice", "operator")
     );
     assert_eq!(found.last_used_at, None);
     store.touch_admin_token(&found.id, t(7)).await.unwrap();
-    assert!(store.admin_token_by_hash("nope").await.unwrap().is_none());
+    assert!(store
+        .admin_token_by_hash("nope", Utc::now())
+        .await
+        .unwrap()
+        .is_none());
 
     assert!(store.revoke_admin_token("alice", t(8)).await.unwrap());
     assert!(
@@ -1076,7 +1140,7 @@ async fn admin_tokens_are_found_by_hash_until_revoked(store: Store) {
         "already revoked"
     );
     assert!(store
-        .admin_token_by_hash(&"1".repeat(64))
+        .admin_token_by_hash(&"1".repeat(64), Utc::now())
         .await
         .unwrap()
         .is_none());
@@ -1095,8 +1159,20 @@ async fn admin_tokens_are_found_by_hash_until_revoked(store: Store) {
     assert_ne!(demo.token_hash, "secret-token");
     store.insert_admin_token(demo.clone()).await.unwrap();
     assert!(store
-        .admin_token_by_hash(&demo.token_hash)
+        .admin_token_by_hash(&demo.token_hash, Utc::now())
         .await
         .unwrap()
         .is_some());
+
+    // A token with an expiry works until then, and not from then on.
+    let dave = NewAdminToken::new("dave", "operator", &"4".repeat(64)).expiring_at(t(100));
+    store.insert_admin_token(dave).await.unwrap();
+    let hash = "4".repeat(64);
+    let at = |s: i64| store.admin_token_by_hash(&hash, t(s));
+    assert!(at(99).await.unwrap().is_some());
+    assert!(at(100).await.unwrap().is_none(), "expired");
+    let listed = store.list_admin_tokens().await.unwrap();
+    let dave = listed.iter().find(|t| t.name == "dave").unwrap();
+    assert_eq!(dave.expires_at, Some(t(100)));
+    assert!(dave.is_active(t(99)) && !dave.is_active(t(100)));
 }

@@ -287,6 +287,8 @@ impl Stack {
             )
             .env("DATA_ENCRYPTION_KEY", DATA_ENCRYPTION_KEY)
             .env("RECONCILE_INTERVAL_SECS", "10")
+            // One load generator on loopback: every request comes from one IP.
+            .env("RATE_LIMITS", "off")
             .env("RUST_LOG", "warn");
         cmd
     }

@@ -17,6 +17,8 @@ pub struct NewAdminToken {
     /// Hex SHA-256 of the token.
     pub token_hash: String,
     pub created_at: DateTime<Utc>,
+    /// `None`: the token does not expire.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl NewAdminToken {
@@ -28,6 +30,15 @@ impl NewAdminToken {
             role: role.to_owned(),
             token_hash: token_hash.to_owned(),
             created_at: Utc::now(),
+            expires_at: None,
+        }
+    }
+
+    /// The same token, valid until `at`.
+    pub fn expiring_at(self, at: DateTime<Utc>) -> NewAdminToken {
+        NewAdminToken {
+            expires_at: Some(at),
+            ..self
         }
     }
 
@@ -46,6 +57,14 @@ pub struct AdminToken {
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl AdminToken {
+    /// Revoked, or past its expiry at `now`.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|at| now < at)
+    }
 }
 
 impl Store {
@@ -59,6 +78,7 @@ impl Store {
             created_at: Set(db_time(token.created_at)),
             revoked_at: Set(None),
             last_used_at: Set(None),
+            expires_at: Set(token.expires_at.map(db_time)),
         };
         admin_tokens::Entity::insert(row)
             .exec_without_returning(&self.write)
@@ -66,14 +86,19 @@ impl Store {
         Ok(())
     }
 
-    /// The token with this hash, unless revoked.
-    pub async fn admin_token_by_hash(&self, hash: &str) -> Result<Option<AdminToken>, StoreError> {
+    /// The token with this hash, unless revoked or expired at `now`.
+    pub async fn admin_token_by_hash(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AdminToken>, StoreError> {
         Ok(admin_tokens::Entity::find()
             .filter(admin_tokens::Column::TokenHash.eq(hash))
             .filter(admin_tokens::Column::RevokedAt.is_null())
             .one(&self.read)
             .await?
-            .map(from_row))
+            .map(from_row)
+            .filter(|token| token.is_active(now)))
     }
 
     /// Records that the token was used (best effort for ops; not part of authentication).
@@ -128,5 +153,6 @@ fn from_row(row: admin_tokens::Model) -> AdminToken {
         created_at: row.created_at,
         revoked_at: row.revoked_at,
         last_used_at: row.last_used_at,
+        expires_at: row.expires_at,
     }
 }

@@ -9,7 +9,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::entities::orders;
 use super::{db_time, Store, StoreError};
@@ -31,6 +33,27 @@ impl Store {
             limit,
         )
         .await
+    }
+
+    /// Claims the right to inquire Antom about an order on a buyer's behalf: true for at most
+    /// one caller per `interval` per order, whichever replica they reach.
+    pub async fn claim_buyer_inquiry(
+        &self,
+        order_id: &str,
+        now: DateTime<Utc>,
+        interval: Duration,
+    ) -> Result<bool, StoreError> {
+        let claimed = orders::Entity::update_many()
+            .col_expr(orders::Column::BuyerInquiryAt, Expr::value(db_time(now)))
+            .filter(orders::Column::Id.eq(order_id))
+            .filter(
+                Condition::any()
+                    .add(orders::Column::BuyerInquiryAt.is_null())
+                    .add(orders::Column::BuyerInquiryAt.lte(db_time(now - interval))),
+            )
+            .exec(&self.write)
+            .await?;
+        Ok(claimed.rows_affected == 1)
     }
 }
 

@@ -5,13 +5,24 @@
 //! inserts the row (and gets [`IdempotencyBegin::Started`]), however many race. The row stays
 //! "in progress" (no status) until `complete_idempotent` stores the response, or
 //! `abandon_idempotent` deletes it so the client may retry.
+//!
+//! Keys do not live forever: a key older than [`KEY_TTL`] is forgotten (the next request with
+//! it starts afresh; the worker prunes them), and a key left in progress for longer than
+//! [`IN_PROGRESS_TIMEOUT`] (its process died mid-request) may be claimed again. Both
+//! takeovers are conditional updates on the `created_at` that was read, so of several callers
+//! racing for a stale key exactly one wins.
 
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::entities::idempotency_keys;
 use super::{db_time, Store, StoreError};
+
+/// How long a stored answer is replayed.
+pub const KEY_TTL: Duration = Duration::hours(24);
+/// How long a key may stay "in progress" before another request may claim it.
+pub const IN_PROGRESS_TIMEOUT: Duration = Duration::seconds(120);
 
 /// What to do with a request that carries an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +37,7 @@ pub enum IdempotencyBegin {
     Mismatch,
 }
 
-/// Attempts to claim a key that keeps being abandoned under our feet before giving up with
+/// Attempts to claim a key that keeps changing under our feet before giving up with
 /// `InProgress`.
 const CLAIM_ATTEMPTS: usize = 3;
 
@@ -36,6 +47,7 @@ impl Store {
         scope: &str,
         key: &str,
         request_hash: &str,
+        now: DateTime<Utc>,
     ) -> Result<IdempotencyBegin, StoreError> {
         for _ in 0..CLAIM_ATTEMPTS {
             let claim = idempotency_keys::ActiveModel {
@@ -44,7 +56,7 @@ impl Store {
                 request_hash: Set(request_hash.to_owned()),
                 status_code: Set(None),
                 response_body: Set(None),
-                created_at: Set(db_time(Utc::now())),
+                created_at: Set(db_time(now)),
             };
             let inserted = idempotency_keys::Entity::insert(claim)
                 .on_conflict(
@@ -63,10 +75,39 @@ impl Store {
             else {
                 continue; // abandoned between our insert and our read: try to claim it again
             };
+            if row.created_at + KEY_TTL <= now {
+                // Expired: forget it (if nobody else did first) and claim it afresh.
+                idempotency_keys::Entity::delete_many()
+                    .filter(idempotency_keys::Column::Scope.eq(scope))
+                    .filter(idempotency_keys::Column::Key.eq(key))
+                    .filter(idempotency_keys::Column::CreatedAt.eq(row.created_at))
+                    .exec(&self.write)
+                    .await?;
+                continue;
+            }
             if row.request_hash != request_hash {
                 return Ok(IdempotencyBegin::Mismatch);
             }
             return match row.status_code {
+                None if row.created_at + IN_PROGRESS_TIMEOUT <= now => {
+                    // Its owner died mid-request: take the key over.
+                    let taken = idempotency_keys::Entity::update_many()
+                        .set(idempotency_keys::ActiveModel {
+                            created_at: Set(db_time(now)),
+                            ..Default::default()
+                        })
+                        .filter(idempotency_keys::Column::Scope.eq(scope))
+                        .filter(idempotency_keys::Column::Key.eq(key))
+                        .filter(idempotency_keys::Column::StatusCode.is_null())
+                        .filter(idempotency_keys::Column::CreatedAt.eq(row.created_at))
+                        .exec(&self.write)
+                        .await?;
+                    if taken.rows_affected == 1 {
+                        Ok(IdempotencyBegin::Started)
+                    } else {
+                        continue;
+                    }
+                }
                 None => Ok(IdempotencyBegin::InProgress),
                 Some(status) => Ok(IdempotencyBegin::Replay {
                     status: u16::try_from(status).map_err(|_| {
@@ -116,5 +157,14 @@ impl Store {
             .exec(&self.write)
             .await?;
         Ok(())
+    }
+
+    /// Deletes keys created before `before` (expired ones: `now - KEY_TTL`). Returns how many.
+    pub async fn prune_idempotency_keys(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let deleted = idempotency_keys::Entity::delete_many()
+            .filter(idempotency_keys::Column::CreatedAt.lt(db_time(before)))
+            .exec(&self.write)
+            .await?;
+        Ok(deleted.rows_affected)
     }
 }

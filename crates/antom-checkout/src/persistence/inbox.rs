@@ -1,13 +1,16 @@
-//! The inbox: every notification Antom (or anyone) sent us, raw, with its verdict and outcome.
+//! The inbox: every verified notification Antom sent us, with what applying it did.
 //!
-//! A verified body is stored once (credentials redacted): the SHA-256 of its raw bytes is the `dedupe_key`, and a redelivery only bumps
-//! `delivery_count` and `last_received_at` (one upsert statement, so two concurrent deliveries
-//! cannot both be "first"). Rejected deliveries have no dedupe key and always get their own row.
+//! A verified body is stored once (credentials redacted): the SHA-256 of its raw bytes is the
+//! `dedupe_key`, and a redelivery only bumps `delivery_count` and `last_received_at` (one
+//! upsert statement, so two concurrent deliveries cannot both be "first"). Deliveries whose
+//! signature does not hold never come here: they are security events, stored small and
+//! rate-limited (`security_events`). Rows older than the retention are pruned by the worker.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set, UpdateMany,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    UpdateMany,
 };
 use sha2::{Digest, Sha256};
 
@@ -15,9 +18,19 @@ use super::entities::inbox;
 use super::{db_time, Store, StoreError};
 
 const VERIFIED: &str = "VERIFIED";
-const REJECTED: &str = "REJECTED";
 
-/// One HTTP delivery to a webhook route.
+/// Outcomes that need a person: a notification about a payment we do not know, of a type we
+/// do not handle, that does not parse, whose facts are invalid, or that flagged its order.
+pub const FLAGGED_OUTCOMES: [&str; 6] = [
+    "UNKNOWN_PAYMENT",
+    "UNKNOWN_VAULTING",
+    "UNKNOWN_TYPE",
+    "UNPARSEABLE",
+    "INVALID_FACT",
+    "FLAGGED_FOR_REVIEW",
+];
+
+/// One verified HTTP delivery to a webhook route.
 #[derive(Debug, Clone)]
 pub struct InboxDelivery<'a> {
     pub route: &'a str,
@@ -28,9 +41,6 @@ pub struct InboxDelivery<'a> {
     /// The bytes as received: their SHA-256 is the dedupe key, so redaction cannot merge or
     /// split deliveries.
     pub raw: &'a [u8],
-    /// The signature and client id checked out.
-    pub verified: bool,
-    pub reject_reason: Option<&'a str>,
     pub notify_type: Option<&'a str>,
     pub received_at: DateTime<Utc>,
 }
@@ -68,31 +78,20 @@ pub struct InboxEntry {
 impl Store {
     pub async fn record_delivery(&self, delivery: InboxDelivery<'_>) -> Result<InboxRecord, StoreError> {
         let received_at = db_time(delivery.received_at);
-        let dedupe_key = delivery
-            .verified
-            .then(|| format!("{:x}", Sha256::digest(delivery.raw)));
+        let dedupe_key = format!("{:x}", Sha256::digest(delivery.raw));
         let row = inbox::ActiveModel {
             received_at: Set(received_at),
             route: Set(delivery.route.to_owned()),
             headers: Set(delivery.headers.to_string()),
             body: Set(delivery.body.to_owned()),
-            verdict: Set(if delivery.verified { VERIFIED } else { REJECTED }.to_owned()),
-            reject_reason: Set(delivery.reject_reason.map(str::to_owned)),
-            dedupe_key: Set(dedupe_key.clone()),
-            notify_type: Set(delivery.notify_type.map(str::to_owned)),
+            verdict: Set(VERIFIED.to_owned()),
+            reject_reason: Set(None),
+            dedupe_key: Set(Some(dedupe_key)),
+            notify_type: Set(delivery.notify_type.map(|t| t.chars().take(64).collect())),
             delivery_count: Set(1),
             last_received_at: Set(received_at),
             ..Default::default()
         };
-        if dedupe_key.is_none() {
-            let inserted = inbox::Entity::insert(row).exec(&self.write).await?;
-            return Ok(InboxRecord {
-                id: inserted.last_insert_id,
-                first_delivery: true,
-                delivery_count: 1,
-                outcome: None,
-            });
-        }
         // INSERT … ON CONFLICT (dedupe_key) DO UPDATE … RETURNING: the same statement on both
         // databases (SQLite ≥ 3.35), and the returned count says whether we were first.
         let mut upsert = inbox::Entity::insert(row)
@@ -141,6 +140,33 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    /// Verified deliveries that need a person ([`FLAGGED_OUTCOMES`]), newest first;
+    /// `before_id` continues a listing.
+    pub async fn flagged_deliveries(
+        &self,
+        before_id: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<InboxEntry>, StoreError> {
+        let mut query = inbox::Entity::find()
+            .filter(inbox::Column::Outcome.is_in(FLAGGED_OUTCOMES))
+            .order_by_desc(inbox::Column::Id)
+            .limit(limit);
+        if let Some(before) = before_id {
+            query = query.filter(inbox::Column::Id.lt(before));
+        }
+        query.all(&self.read).await?.into_iter().map(from_row).collect()
+    }
+
+    /// Deletes deliveries first received before `before` (the retention of raw bodies).
+    /// Returns how many.
+    pub async fn prune_inbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let deleted = inbox::Entity::delete_many()
+            .filter(inbox::Column::ReceivedAt.lt(db_time(before)))
+            .exec(&self.write)
+            .await?;
+        Ok(deleted.rows_affected)
     }
 
     /// Deliveries linked to the order, oldest first.

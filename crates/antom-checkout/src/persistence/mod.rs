@@ -33,7 +33,9 @@ mod claims;
 mod error;
 mod idempotency;
 mod inbox;
+mod intents;
 mod orders;
+mod security_events;
 mod timeline;
 mod vaultings;
 
@@ -52,9 +54,11 @@ pub use admin_tokens::{AdminToken, NewAdminToken};
 pub use cards::{NewCard, SavedCard};
 pub use catalog::Product;
 pub use error::StoreError;
-pub use idempotency::IdempotencyBegin;
-pub use inbox::{InboxDelivery, InboxEntry, InboxRecord};
+pub use idempotency::{IdempotencyBegin, IN_PROGRESS_TIMEOUT, KEY_TTL};
+pub use inbox::{InboxDelivery, InboxEntry, InboxRecord, FLAGGED_OUTCOMES};
+pub use intents::Intent;
 pub use orders::{InvalidCursor, LockedOrder, NewOrder, OrderCursor, OrderFilter, OrderPage, StoredOrder};
+pub use security_events::{NewSecurityEvent, SecurityEvent, SecurityEventKind};
 pub use timeline::TimelineEntry;
 pub use vaultings::{LockedVaulting, NewVaulting, StoredVaulting, VaultingUpdate};
 
@@ -179,8 +183,10 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
     options
 }
 
-/// Creates the parent directory of a SQLite database file. Returns whether the URL names an
-/// in-memory database (which must keep to one connection: each would get its own database).
+/// Creates the parent directory of a SQLite database file (owner-only, 0700, where new) and,
+/// with `mode=rwc`, the file itself (0600: SQLite gives its WAL and shared-memory files the
+/// database file's permissions). Returns whether the URL names an in-memory database (which
+/// must keep to one connection: each would get its own database).
 fn prepare_sqlite_file(url: &str) -> Result<bool, StoreError> {
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| StoreError::Db(DbErr::Custom(format!("invalid SQLite URL: {e}"))))?;
@@ -190,12 +196,38 @@ fn prepare_sqlite_file(url: &str) -> Result<bool, StoreError> {
         return Ok(true);
     }
     if let Some(dir) = file.parent().filter(|dir| *dir != Path::new("")) {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(|e| {
             StoreError::Db(DbErr::Custom(format!(
                 "cannot create the database directory {}: {e}",
                 dir.display()
             )))
         })?;
+    }
+    if url.contains("mode=rwc") && !file.exists() {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(file) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(StoreError::Db(DbErr::Custom(format!(
+                    "cannot create the database file {}: {e}",
+                    file.display()
+                ))))
+            }
+        }
     }
     Ok(false)
 }

@@ -12,9 +12,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::buyer::Buyer;
+use super::client::check_limit;
 use super::{read_body, require_json, MAX_BODY};
 use crate::error::{error_body, ApiError};
 use crate::persistence::SavedCard;
+use crate::rate_limit::Limit;
 use crate::services::card_input::CardInput;
 use crate::services::vaulting::{self, DirectVaulting};
 use crate::state::AppState;
@@ -52,8 +54,9 @@ fn card_not_found() -> ApiError {
     }
 }
 
-pub async fn list(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
+pub async fn list(state: web::Data<AppState>, req: HttpRequest, buyer: Buyer) -> HttpResponse {
     let result = async {
+        check_limit(&state, &req, Limit::Cards, Some(buyer.id().as_str()))?;
         let cards = state.store.cards_of_buyer(buyer.id().as_str()).await?;
         let views: Vec<CardView<'_>> = cards.iter().map(CardView::from).collect();
         Ok(HttpResponse::Ok()
@@ -64,8 +67,14 @@ pub async fn list(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     buyer.respond(result)
 }
 
-pub async fn delete(state: web::Data<AppState>, buyer: Buyer, path: web::Path<String>) -> HttpResponse {
+pub async fn delete(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    buyer: Buyer,
+    path: web::Path<String>,
+) -> HttpResponse {
     let result = async {
+        check_limit(&state, &req, Limit::Cards, Some(buyer.id().as_str()))?;
         let card_id = path.into_inner();
         if card_id.len() > 64 {
             return Err(card_not_found());
@@ -97,6 +106,7 @@ pub async fn create(
         return HttpResponse::NotFound().json(error_body("NOT_FOUND", "no such route"));
     }
     let result = async {
+        check_limit(&state, &req, Limit::Cards, Some(buyer.id().as_str()))?;
         let body = read_body(payload, MAX_BODY).await?;
         require_json(&req)?;
         // Syntax errors of serde_json name a position, never the text.

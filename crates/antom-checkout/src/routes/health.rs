@@ -21,8 +21,17 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// `/metrics` on the public listener, unless `METRICS_BIND_ADDR` moved it to its own.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    if state.settings.metrics_bind_addr.is_some() {
+        return HttpResponse::NotFound().json(crate::error::error_body("NOT_FOUND", "no such route"));
+    }
+    metrics_only(state).await
+}
+
+/// `/metrics` on the metrics listener (`METRICS_BIND_ADDR`).
+pub async fn metrics_only(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
+        .content_type(crate::metrics::CONTENT_TYPE)
         .body(state.metrics.render())
 }

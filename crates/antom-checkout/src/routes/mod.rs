@@ -4,10 +4,13 @@ use actix_web::{web, HttpResponse};
 use futures_util::StreamExt;
 
 use crate::error::{error_body, ApiError};
+use crate::rate_limit::RetryAfter;
+use crate::state::AppState;
 
 pub mod admin;
 pub mod buyer;
 pub mod cards;
+pub mod client;
 pub mod health;
 pub mod idempotency;
 pub mod orders;
@@ -21,6 +24,51 @@ pub mod webhooks;
 
 /// Largest JSON body any route accepts.
 pub const MAX_BODY: usize = 64 * 1024;
+
+/// Every route pattern the server registers (the metrics' `route` label; anything else is
+/// `unmatched`). `every_registered_route_has_a_label` keeps it in step with [`configure`].
+pub const PATTERNS: [&str; 25] = [
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/",
+    "/api/products",
+    "/sessions",
+    "/api/orders/{order_id}",
+    "/checkout/result",
+    "/webhooks/antom/payments",
+    "/webhooks/antom/refunds",
+    "/webhooks/antom/vaulting",
+    "/vaulting/sessions",
+    "/api/cards",
+    "/api/cards/{card_id}",
+    "/admin",
+    "/admin/api/orders",
+    "/admin/api/orders/{order_id}",
+    "/admin/api/orders/{order_id}/capture",
+    "/admin/api/orders/{order_id}/cancel",
+    "/admin/api/orders/{order_id}/refund",
+    "/admin/api/orders/{order_id}/sync",
+    "/admin/api/deliveries",
+    "/admin/api/security-events",
+    "/static/{file}",
+    "unmatched",
+];
+
+/// The metrics label of a matched pattern: one of [`PATTERNS`].
+pub fn route_label(pattern: Option<&str>) -> &'static str {
+    pattern
+        .and_then(|p| PATTERNS.iter().copied().find(|known| *known == p))
+        .unwrap_or("unmatched")
+}
+
+/// The 429 answer for `limit`, counted.
+pub fn rate_limited(state: &AppState, limit: &'static str, retry: RetryAfter) -> ApiError {
+    state.metrics.observe_rate_limited(limit);
+    ApiError::RateLimited {
+        retry_after_secs: retry.0,
+    }
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -56,6 +104,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/api/orders/{order_id}/sync",
             web::post().to(admin::actions::sync),
+        )
+        .route("/admin/api/deliveries", web::get().to(admin::deliveries::list))
+        .route(
+            "/admin/api/security-events",
+            web::get().to(admin::deliveries::security_events),
         )
         .service(actix_files_like_static())
         .default_service(web::to(not_found));

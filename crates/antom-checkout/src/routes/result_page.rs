@@ -1,23 +1,32 @@
 //! `GET /checkout/result?orderId=…&token=…`: Antom's `paymentRedirectUrl`, and where the checkout
 //! page sends the buyer after the SDK reports success or processing. Shows the server-side status
 //! (never the query string's opinion), and inquires Antom while the payment is still processing,
-//! so a buyer who returns before the webhook sees the truth.
+//! so a buyer who returns before the webhook sees the truth. However many loads arrive (from
+//! one buyer or many, at any replica), an order is inquired at most once per
+//! [`INQUIRY_INTERVAL`], and such an inquiry never counts as a reconciler attempt. Loads are
+//! limited per IP.
 //!
 //! While the payment is processing, `static/result.js` polls `GET /api/orders/{id}` (with the
 //! token from the URL) and reloads the page when the status moves, so the words stay here, in
 //! one place; without JavaScript a `<noscript>` refresh does the same. The page has no inline
 //! script or style.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{Order, OrderStatus, RecordStatus};
 use serde::Deserialize;
 
+use super::client::check_limit;
 use super::pages::{escape, page_headers};
 use crate::error::ApiError;
 use crate::persistence::StoredOrder;
+use crate::rate_limit::Limit;
 use crate::services::inquiry::inquire_payment;
+use crate::services::order_sync::Schedule;
 use crate::state::AppState;
 use crate::tokens::token_matches;
+
+/// At most one inquiry per order per this interval is triggered by page loads.
+pub const INQUIRY_INTERVAL: chrono::Duration = chrono::Duration::seconds(5);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,8 +126,10 @@ fn failure_reason(code: &str) -> &'static str {
 
 pub async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     query: web::Query<ResultQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    check_limit(&state, &req, Limit::ResultPage, None)?;
     let (Some(order_id), Some(token)) = (query.order_id.as_deref(), query.token.as_deref()) else {
         return Ok(not_found());
     };
@@ -131,8 +142,18 @@ pub async fn show(
     if !token_matches(token, &stored.token_hash) {
         return Ok(not_found());
     }
-    if stored.order.payment().status == RecordStatus::Processing && !stored.order.session_expired() {
-        match inquire_payment(&state, order_id, "buyer:result-page").await {
+    let processing =
+        stored.order.payment().status == RecordStatus::Processing && !stored.order.session_expired();
+    let claimed = processing
+        && state
+            .store
+            .claim_buyer_inquiry(order_id, chrono::Utc::now(), INQUIRY_INTERVAL)
+            .await?;
+    if processing {
+        state.metrics.observe_buyer_inquiry(claimed);
+    }
+    if claimed {
+        match inquire_payment(&state, order_id, "buyer:result-page", Schedule::Keep).await {
             Ok(_) => {
                 if let Some(fresh) = state.store.order(order_id).await? {
                     stored = fresh;

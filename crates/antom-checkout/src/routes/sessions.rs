@@ -1,17 +1,21 @@
 //! `POST /sessions`, with `Idempotency-Key` replay. The buyer cookie names the buyer (the
 //! `referenceBuyerId` Antom gets, the owner of `savedCardId`; stored with the order); a new
-//! buyer gets its cookie with whatever this answers.
+//! buyer gets its cookie with whatever this answers. Keys are scoped to the buyer, and the
+//! stored answer keeps the order token sealed. Requests are limited per IP and per buyer.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::buyer::Buyer;
+use super::client::check_limit;
 use super::{idempotency, read_body, require_json, MAX_BODY};
 use crate::error::ApiError;
+use crate::rate_limit::Limit;
 use crate::services::checkout::{create_session, SessionRequest};
 use crate::state::AppState;
 
-const SCOPE: &str = "POST /sessions";
+/// Fields of the answer never stored in clear.
+const SEALED: &[&str] = &["orderToken"];
 
 pub async fn create(
     state: web::Data<AppState>,
@@ -29,6 +33,7 @@ async fn handle(
     buyer: &Buyer,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    check_limit(state, req, Limit::Sessions, Some(buyer.id().as_str()))?;
     let body = read_body(payload, MAX_BODY).await?;
     require_json(req)?;
     let value: serde_json::Value =
@@ -45,5 +50,6 @@ async fn handle(
             Ok((StatusCode::CREATED, body))
         }
     };
-    idempotency::once(state, req, SCOPE.to_owned(), &value, work).await
+    let scope = format!("sessions:{}", buyer.id().as_str());
+    idempotency::once(state, req, scope, &value, SEALED, work).await
 }

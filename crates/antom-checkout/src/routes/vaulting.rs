@@ -3,8 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::buyer::Buyer;
+use super::client::check_limit;
 use super::{read_body, require_json, MAX_BODY};
 use crate::error::ApiError;
+use crate::rate_limit::Limit;
 use crate::services::vaulting;
 use crate::state::AppState;
 
@@ -15,6 +17,7 @@ pub async fn create_session(
     payload: web::Payload,
 ) -> HttpResponse {
     let result = async {
+        check_limit(&state, &req, Limit::Vaulting, Some(buyer.id().as_str()))?;
         let body = read_body(payload, MAX_BODY).await?;
         require_json(&req)?;
         // The body is `{}`: nothing to choose yet, but it must be a JSON object.

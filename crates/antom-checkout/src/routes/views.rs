@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::persistence::{InboxEntry, StoredOrder, TimelineEntry};
 
-fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
+pub fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -146,6 +146,13 @@ fn admin_timeline_entry(entry: &TimelineEntry) -> Value {
         "actor": entry.actor,
         "details": entry.details,
     })
+}
+
+/// A notification in the deliveries list: as in an order's detail, plus the order it named.
+pub fn admin_delivery(entry: &InboxEntry) -> Value {
+    let mut view = admin_notification(entry);
+    view["orderId"] = json!(entry.order_id);
+    view
 }
 
 /// A notification as received. `body` is the raw text, exactly what was signed; headers are

@@ -23,7 +23,8 @@ async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(2048).collect::<String>())
     };
-    let answer = receive(&state, route, header, &body).await?;
+    let client_ip = super::client::client_ip(&req, &state.settings.trusted_proxies).to_string();
+    let answer = receive(&state, route, header, &body, Some(&client_ip)).await?;
     Ok(
         HttpResponse::build(actix_web::http::StatusCode::from_u16(answer.status).unwrap_or_default())
             .content_type("application/json")

@@ -29,9 +29,9 @@ const NONCE_LEN: usize = 12;
 /// AES-GCM's tag.
 const TAG_LEN: usize = 16;
 
-/// A stored card token that does not open: wrong key, wrong row, or altered.
+/// A sealed value that does not open: wrong key, wrong row, or altered.
 #[derive(Debug, thiserror::Error)]
-#[error("the stored card token could not be decrypted (wrong key, wrong row or altered)")]
+#[error("the sealed value could not be decrypted (wrong key, wrong row or altered)")]
 pub struct SealError;
 
 /// HKDF-Expand(PRK = the data key, info = `label`, L = 32).
@@ -47,28 +47,14 @@ fn associated_data(card_id: &str, buyer_id: &str) -> Vec<u8> {
     format!("saved_cards|{card_id}|{buyer_id}").into_bytes()
 }
 
-fn cipher(data_key: &DataKey) -> Aes256Gcm {
-    Aes256Gcm::new(&subkey(data_key, CARD_TOKEN_LABEL).into())
-}
-
 /// Seals a card token for the `saved_cards` row `card_id` of `buyer_id`.
 pub fn seal_token(data_key: &DataKey, card_id: &str, buyer_id: &str, token: &Sensitive) -> String {
-    let mut nonce = [0u8; NONCE_LEN];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let aad = associated_data(card_id, buyer_id);
-    let sealed = cipher(data_key)
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: token.expose().as_bytes(),
-                aad: &aad,
-            },
-        )
-        .expect("AES-GCM encrypts any message of this size");
-    let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&sealed);
-    base64::engine::general_purpose::STANDARD.encode(out)
+    seal(
+        data_key,
+        CARD_TOKEN_LABEL,
+        &associated_data(card_id, buyer_id),
+        token.expose().as_bytes(),
+    )
 }
 
 /// Opens what [`seal_token`] produced for the same row and buyer.
@@ -78,6 +64,33 @@ pub fn open_token(
     buyer_id: &str,
     stored: &str,
 ) -> Result<Sensitive, SealError> {
+    let plain = open(
+        data_key,
+        CARD_TOKEN_LABEL,
+        &associated_data(card_id, buyer_id),
+        stored,
+    )?;
+    String::from_utf8(plain)
+        .map(Sensitive::new)
+        .map_err(|_| SealError)
+}
+
+/// AES-256-GCM under the subkey of `label`, a fresh random nonce, `aad` bound in:
+/// `base64(nonce || ciphertext || tag)`.
+pub fn seal(data_key: &DataKey, label: &str, aad: &[u8], plain: &[u8]) -> String {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let sealed = Aes256Gcm::new(&subkey(data_key, label).into())
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+        .expect("AES-GCM encrypts any message of this size");
+    let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+/// Opens what [`seal`] produced with the same label and `aad`.
+pub fn open(data_key: &DataKey, label: &str, aad: &[u8], stored: &str) -> Result<Vec<u8>, SealError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(stored)
         .map_err(|_| SealError)?;
@@ -85,18 +98,8 @@ pub fn open_token(
         return Err(SealError);
     }
     let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-    let aad = associated_data(card_id, buyer_id);
-    let plain = cipher(data_key)
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: sealed,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| SealError)?;
-    String::from_utf8(plain)
-        .map(Sensitive::new)
+    Aes256Gcm::new(&subkey(data_key, label).into())
+        .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad })
         .map_err(|_| SealError)
 }
 

@@ -6,7 +6,7 @@ use antom_client::Outcome;
 use chrono::Utc;
 
 use super::antom_facts;
-use super::order_sync::{apply_events, SyncReport};
+use super::order_sync::{apply_events_with, Schedule, SyncReport};
 use crate::persistence::StoreError;
 use crate::state::AppState;
 
@@ -31,10 +31,12 @@ pub enum InquiryResult {
     NoOrder,
 }
 
+/// `schedule` says whether an answer that changes nothing counts as a reconciler attempt.
 pub async fn inquire_payment(
     state: &AppState,
     order_id: &str,
     actor: &str,
+    schedule: Schedule,
 ) -> Result<InquiryResult, InquiryError> {
     let Some(stored) = state.store.order(order_id).await? else {
         return Ok(InquiryResult::NoOrder);
@@ -48,7 +50,7 @@ pub async fn inquire_payment(
         Outcome::Success(response) => {
             let now = Utc::now();
             let events = antom_facts::inquiry(&response, &stored.order, now)?;
-            let report = apply_events(&state.store, order_id, &events, actor, now).await?;
+            let report = apply_events_with(&state.store, order_id, &events, actor, now, schedule).await?;
             Ok(report.map_or(InquiryResult::NoOrder, InquiryResult::Applied))
         }
         Outcome::Failed { code, .. } if code == "ORDER_NOT_EXIST" => Ok(InquiryResult::NotAtAntom),

@@ -1,5 +1,8 @@
-//! Antom's webhooks: verify over the raw bytes first, store every delivery in the inbox,
-//! parse, apply through the locked sync path, record the outcome, acknowledge.
+//! Antom's webhooks: verify over the raw bytes first, before anything parses them; a delivery
+//! that fails is answered 401 and kept only as a small, rate-limited security event (when,
+//! route, reason, length, SHA-256, the headers we read, the first kilobyte). A verified one is
+//! stored in the inbox, parsed, applied through the locked sync path, its outcome recorded,
+//! and acknowledged.
 
 use antom_client::model::Notification;
 use antom_client::{verify_notification, SignedHeaders, ACK_BODY};
@@ -7,9 +10,35 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::antom_facts;
-use super::order_sync::apply_locked;
-use crate::persistence::{InboxDelivery, LockedOrder, Store, StoreError};
+use super::order_sync::{apply_locked, Schedule};
+use super::security_log;
+use crate::metrics::known_label;
+use crate::persistence::{
+    InboxDelivery, LockedOrder, NewSecurityEvent, SecurityEventKind, Store, StoreError,
+};
 use crate::state::AppState;
+use crate::tokens::sha256_hex;
+
+/// Bytes of a refused delivery's body kept for ops.
+const PREVIEW_BYTES: usize = 1024;
+/// Characters of each stored header (a signature header is about 400).
+const HEADER_CHARS: usize = 512;
+
+/// Every outcome a delivery can have (the metrics' `outcome` label).
+const OUTCOMES: [&str; 12] = [
+    "APPLIED",
+    "DUPLICATE",
+    "NO_CHANGE",
+    "NOT_APPLIED",
+    "FLAGGED_FOR_REVIEW",
+    "UNKNOWN_PAYMENT",
+    "UNKNOWN_TYPE",
+    "UNPARSEABLE",
+    "INVALID_FACT",
+    "UNKNOWN_VAULTING",
+    "DUPLICATE_DELIVERY",
+    "INVALID_SIGNATURE",
+];
 
 /// The three webhook routes of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,13 +96,21 @@ pub async fn receive(
     route: WebhookRoute,
     header: impl Fn(&str) -> Option<String>,
     body: &[u8],
+    client_ip: Option<&str>,
 ) -> Result<WebhookAnswer, StoreError> {
     let now = Utc::now();
     let values: Vec<(&str, Option<String>)> = STORED_HEADERS.iter().map(|h| (*h, header(h))).collect();
     let stored_headers = serde_json::Value::Object(
         values
             .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), json!(v))))
+            .filter_map(|(k, v)| {
+                v.as_ref().map(|v| {
+                    (
+                        (*k).to_owned(),
+                        json!(v.chars().take(HEADER_CHARS).collect::<String>()),
+                    )
+                })
+            })
             .collect(),
     );
     let get = |name: &str| {
@@ -87,8 +124,6 @@ pub async fn receive(
         time: get("request-time"),
         signature: get("signature"),
     };
-    // Card tokens never reach the database in clear; the dedupe key still hashes the raw bytes.
-    let text = antom_client::notification::redacted_for_storage(body);
     let verdict = verify_notification(
         state.antom_public_key(),
         &state.external_path(route.path()),
@@ -98,19 +133,26 @@ pub async fn receive(
     );
     if let Err(reason) = verdict {
         let reason = reason.to_string();
-        state
-            .store
-            .record_delivery(InboxDelivery {
+        if security_log::admit(state, SecurityEventKind::WebhookRejected, now) {
+            // Within the storage budget only: a fingerprint of the body and its first kilobyte,
+            // with card credentials redacted (a forged body may carry real ones).
+            let length = i64::try_from(body.len()).unwrap_or(i64::MAX);
+            let sha256 = sha256_hex(body);
+            let redacted = antom_client::notification::redacted_for_storage(body);
+            let preview = security_log::preview(redacted.as_bytes(), PREVIEW_BYTES);
+            let event = NewSecurityEvent {
+                at: now,
+                kind: SecurityEventKind::WebhookRejected,
                 route: route.path(),
-                headers: stored_headers,
-                body: &text,
-                raw: body,
-                verified: false,
-                reject_reason: Some(&reason),
-                notify_type: None,
-                received_at: now,
-            })
-            .await?;
+                client_ip,
+                reason: &reason,
+                body_length: Some(length),
+                body_sha256: Some(&sha256),
+                headers: Some(stored_headers),
+                preview: Some(&preview),
+            };
+            state.store.record_security_event(event).await?;
+        }
         state
             .metrics
             .observe_notification(route.path(), "REJECTED", "INVALID_SIGNATURE");
@@ -118,6 +160,8 @@ pub async fn receive(
         return Ok(WebhookAnswer::rejected(&reason));
     }
 
+    // Card tokens never reach the database in clear; the dedupe key still hashes the raw bytes.
+    let text = antom_client::notification::redacted_for_storage(body);
     let parsed = Notification::parse(body);
     let notify_type = parsed
         .as_ref()
@@ -131,8 +175,6 @@ pub async fn receive(
             headers: stored_headers,
             body: &text,
             raw: body,
-            verified: true,
-            reject_reason: None,
             notify_type: notify_type.as_deref(),
             received_at: now,
         })
@@ -169,7 +211,7 @@ pub async fn receive(
     }
     state
         .metrics
-        .observe_notification(route.path(), "VERIFIED", &outcome);
+        .observe_notification(route.path(), "VERIFIED", known_label(&outcome, &OUTCOMES));
     tracing::info!(route = route.path(), order_id = order_id.as_deref().unwrap_or(""), %outcome, "notification applied");
     Ok(WebhookAnswer::ack())
 }
@@ -266,7 +308,15 @@ async fn apply_notification(
             ));
         }
     };
-    let report = apply_locked(locked, &events, "antom:notification", now, Some(inbox_id)).await?;
+    let report = apply_locked(
+        locked,
+        &events,
+        "antom:notification",
+        now,
+        Some(inbox_id),
+        Schedule::Attempt,
+    )
+    .await?;
     Ok(Handled {
         order_id: Some(order_id),
         outcome: report.outcome().to_owned(),

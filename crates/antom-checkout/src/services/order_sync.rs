@@ -36,6 +36,17 @@ impl SyncReport {
     }
 }
 
+/// How applying facts moves the reconciler's schedule when they change nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// The work of the reconciler or of an Antom call: an answer that changes nothing counts
+    /// as an attempt, and the next check backs off.
+    Attempt,
+    /// Someone else looked (a buyer's page load, an operator's sync): an answer that changes
+    /// nothing leaves the schedule as it is, so outsiders cannot push the backoff around.
+    Keep,
+}
+
 /// Applies `events` to the order under its lock. `None` when the order does not exist.
 pub async fn apply_events(
     store: &Store,
@@ -44,10 +55,24 @@ pub async fn apply_events(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SyncReport>, StoreError> {
+    apply_events_with(store, order_id, events, actor, now, Schedule::Attempt).await
+}
+
+/// [`apply_events`] with an explicit effect on the reconciler's schedule.
+pub async fn apply_events_with(
+    store: &Store,
+    order_id: &str,
+    events: &[Event],
+    actor: &str,
+    now: DateTime<Utc>,
+    schedule: Schedule,
+) -> Result<Option<SyncReport>, StoreError> {
     let Some(locked) = store.lock_order(order_id).await? else {
         return Ok(None);
     };
-    apply_locked(locked, events, actor, now, None).await.map(Some)
+    apply_locked(locked, events, actor, now, None, schedule)
+        .await
+        .map(Some)
 }
 
 /// Applies `events` to an order already locked, and commits. With `inbox`, the outcome of the
@@ -59,6 +84,7 @@ pub async fn apply_locked(
     actor: &str,
     now: DateTime<Utc>,
     inbox: Option<i64>,
+    schedule: Schedule,
 ) -> Result<SyncReport, StoreError> {
     let mut report = SyncReport {
         status: locked.order().status(),
@@ -118,16 +144,18 @@ pub async fn apply_locked(
     }
     report.status = locked.order().status();
     let changed = report.applied > 0 || report.flagged;
-    let attempts = if changed {
-        0
-    } else {
-        locked.stored.check_attempts.saturating_add(1)
+    let (next, attempts) = match (changed, schedule) {
+        (true, _) => (next_check_at(locked.order(), now, 0), Some(0)),
+        (false, Schedule::Attempt) => {
+            let attempts = locked.stored.check_attempts.saturating_add(1);
+            (next_check_at(locked.order(), now, attempts), Some(attempts))
+        }
+        (false, Schedule::Keep) => (locked.stored.next_check_at, None),
     };
-    let next = next_check_at(locked.order(), now, attempts);
     if let Some(inbox_id) = inbox {
         locked.set_inbox_outcome(inbox_id, report.outcome(), Some(report.status.as_str()));
     }
-    locked.commit(&timeline, next, Some(attempts)).await?;
+    locked.commit(&timeline, next, attempts).await?;
     Ok(report)
 }
 

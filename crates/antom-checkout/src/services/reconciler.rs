@@ -7,6 +7,10 @@
 //! sessions past their expiry (→ EXPIRED) and authorizations past `authExpiryTime`; and
 //! card vaultings still processing (inquireVaulting, `vaulting_sync`).
 //! Every answer is applied through the same locked path as a webhook.
+//!
+//! Once a minute it also keeps the stores bounded (`housekeeping`): verified notifications
+//! older than `INBOX_RETENTION_DAYS`, security events as old, idempotency keys and ops intents
+//! older than a day; and it drops stale rate-limiter keys.
 
 use antom_client::model::InquiryRefundRequest;
 use antom_client::Outcome;
@@ -16,7 +20,7 @@ use domain::{Event, RecordStatus};
 use super::antom_facts;
 use super::inquiry::inquire_payment;
 use super::ops::{send_cancel, send_capture, send_refund};
-use super::order_sync::apply_events;
+use super::order_sync::{apply_events, Schedule};
 use super::vaulting_sync;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -27,10 +31,14 @@ const LEASE_SECONDS: i64 = 60;
 /// Orders looked at per round.
 const BATCH: u64 = 50;
 
+/// How often the worker prunes old rows and limiter keys.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Runs forever (until the task is aborted).
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     let interval = state.settings.reconcile_interval;
     tokio::spawn(async move {
+        let mut last_housekeeping: Option<tokio::time::Instant> = None;
         loop {
             tokio::time::sleep(interval).await;
             match run_once(&state).await {
@@ -38,8 +46,42 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok(n) => tracing::debug!(checked = n, "reconciled"),
                 Err(e) => tracing::warn!(error = %e, "reconciliation round failed"),
             }
+            if last_housekeeping.is_none_or(|at| at.elapsed() >= HOUSEKEEPING_EVERY) {
+                last_housekeeping = Some(tokio::time::Instant::now());
+                if let Err(e) = housekeeping(&state, Utc::now()).await {
+                    tracing::warn!(error = %e, "housekeeping failed");
+                }
+            }
         }
     })
+}
+
+/// What one housekeeping pass deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub inbox: u64,
+    pub security_events: u64,
+    pub idempotency_keys: u64,
+    pub intents: u64,
+}
+
+/// Deletes what is past its retention at `now`, and drops stale rate-limiter keys.
+pub async fn housekeeping(state: &AppState, now: chrono::DateTime<Utc>) -> Result<Pruned, ApiError> {
+    let retention = Duration::from_std(state.settings.inbox_retention).unwrap_or(Duration::days(90));
+    let pruned = Pruned {
+        inbox: state.store.prune_inbox(now - retention).await?,
+        security_events: state.store.prune_security_events(now - retention).await?,
+        idempotency_keys: state
+            .store
+            .prune_idempotency_keys(now - crate::persistence::KEY_TTL)
+            .await?,
+        intents: state.store.prune_intents(now - Duration::days(1)).await?,
+    };
+    state.limits.sweep();
+    if pruned != Pruned::default() {
+        tracing::info!(?pruned, "pruned old rows");
+    }
+    Ok(pruned)
 }
 
 /// One round: claim due orders and reconcile each, then the vaultings still processing past
@@ -74,7 +116,7 @@ pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), Api
         .cancel()
         .is_some_and(|c| c.status == RecordStatus::Processing);
     if open_payment || open_capture || open_cancel {
-        inquire_payment(state, order_id, ACTOR)
+        inquire_payment(state, order_id, ACTOR, Schedule::Attempt)
             .await
             .map_err(|e| ApiError::Internal(e.into()))?;
     }

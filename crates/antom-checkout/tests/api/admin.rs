@@ -6,6 +6,7 @@
 mod access;
 mod cancel;
 mod capture;
+mod double_clicks;
 mod orders;
 mod refund;
 mod sync;

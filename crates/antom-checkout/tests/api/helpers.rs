@@ -202,6 +202,34 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The database's size on disk: the SQLite file and its WAL, or PostgreSQL's
+    /// `pg_database_size`.
+    pub async fn database_bytes(&self) -> u64 {
+        use sea_orm::ConnectionTrait;
+        let store = &self.app().state().store;
+        match store.backend() {
+            sea_orm::DbBackend::Postgres => {
+                let row = store
+                    .connection()
+                    .query_one(sea_orm::Statement::from_string(
+                        sea_orm::DbBackend::Postgres,
+                        "SELECT pg_database_size(current_database()) AS size",
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let size: i64 = row.try_get("", "size").unwrap();
+                u64::try_from(size).unwrap()
+            }
+            _ => std::fs::read_dir(&self.data_dir)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("test.sqlite"))
+                .map(|e| e.metadata().unwrap().len())
+                .sum(),
+        }
+    }
+
     pub async fn timeline_types(&self, order_id: &str) -> Vec<String> {
         let store = &self.app().state().store;
         store
@@ -268,6 +296,8 @@ pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
         ("SESSION_RETRY_BUDGET_MS", "1500"),
         ("RECONCILE_INTERVAL_SECS", "0.2"),
         ("RUST_LOG", "warn"),
+        // Every test's requests come from 127.0.0.1; the abuse tests turn the limits on.
+        ("RATE_LIMITS", "off"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod abuse;
 mod admin;
 mod health;
 mod orders;
@@ -10,3 +11,4 @@ mod reconciler;
 mod sessions;
 mod vaulting;
 mod webhooks;
+mod zero_config;

@@ -30,12 +30,21 @@ async fn dropped_notifications_are_recovered_by_the_worker(db: Db) {
     let order_id = session["orderId"].as_str().unwrap();
     // Capture and refund, both of whose notifications are dropped too.
     let state = app.app().state();
-    ops::capture(state, order_id, None, "admin:test").await.unwrap();
-    app.wait_for_status(&session, "CAPTURED", WAIT).await;
-    let amount = domain::Money::from_antom("SGD", "1000").unwrap();
-    ops::refund(state, order_id, amount, Some("damaged".into()), "admin:test")
+    ops::capture(state, order_id, None, "admin:test", None)
         .await
         .unwrap();
+    app.wait_for_status(&session, "CAPTURED", WAIT).await;
+    let amount = domain::Money::from_antom("SGD", "1000").unwrap();
+    ops::refund(
+        state,
+        order_id,
+        amount,
+        Some("damaged".into()),
+        "admin:test",
+        None,
+    )
+    .await
+    .unwrap();
     let order = app.wait_for_status(&session, "PARTIALLY_REFUNDED", WAIT).await;
     assert_eq!(
         order["refundedAmount"],
@@ -61,7 +70,7 @@ async fn capture_timeout_and_unknown_finish_with_one_capture_request_id(db: Db) 
             json!({"endpoints": {"capture": {"mode": "unknown", "times": 4}}})
         };
         app.sim_faults(fault).await;
-        let view = ops::capture(app.app().state(), order_id, None, "admin:test")
+        let view = ops::capture(app.app().state(), order_id, None, "admin:test", None)
             .await
             .unwrap();
         let order = app

@@ -131,16 +131,32 @@ async fn every_validation_error_has_its_code_and_changes_nothing(db: Db) {
 async fn idempotency_key_replays_and_detects_reuse(db: Db) {
     let app = spawn_app(db).await;
     let body = json!({"items": [{"sku": "CAP-NVY", "quantity": 1}]});
+    // Keys are scoped to the buyer: the retries carry the cookie the first answer set.
+    let first = app
+        .http
+        .post(format!("{}/sessions", app.base))
+        .header("Idempotency-Key", "key-123")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    let cookie = first
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a new buyer gets a cookie")
+        .to_owned();
+    let first: Value = first.json().await.unwrap();
     let send = |body: Value| {
         app.http
             .post(format!("{}/sessions", app.base))
             .header("Idempotency-Key", "key-123")
+            .header("cookie", cookie.clone())
             .json(&body)
             .send()
     };
-    let first = send(body.clone()).await.unwrap();
-    assert_eq!(first.status(), 201);
-    let first: Value = first.json().await.unwrap();
     let second = send(body.clone()).await.unwrap();
     assert_eq!(second.status(), 201);
     let second: Value = second.json().await.unwrap();

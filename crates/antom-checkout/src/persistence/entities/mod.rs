@@ -4,6 +4,7 @@
 //! (and refuse rows that do not parse). No relations are declared; the repositories join by hand
 //! where they need to, which keeps each query visible in one place.
 
+pub mod admin_intents;
 pub mod admin_tokens;
 pub mod buyers;
 pub mod cancels;
@@ -16,5 +17,6 @@ pub mod payments;
 pub mod products;
 pub mod refunds;
 pub mod saved_cards;
+pub mod security_events;
 pub mod timeline;
 pub mod vaultings;

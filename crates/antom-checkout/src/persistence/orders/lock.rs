@@ -18,7 +18,8 @@ use sea_orm::{
 };
 
 use super::super::batch::Batch;
-use super::super::entities::{inbox as inbox_rows, orders};
+use super::super::entities::{admin_intents, inbox as inbox_rows, orders};
+use super::super::intents::{self, Intent};
 use super::super::{db_time, db_time_opt, inbox, timeline, Store, StoreError, TimelineEntry};
 use super::{projections, snapshot_json, stored_order, StoredOrder};
 
@@ -31,6 +32,8 @@ pub struct LockedOrder {
     before: Order,
     /// The outcome of the inbox delivery being applied, written with the save.
     inbox_outcome: Option<UpdateMany<inbox_rows::Entity>>,
+    /// An ops intent recorded with the save.
+    intent: Option<admin_intents::ActiveModel>,
 }
 
 impl Store {
@@ -68,6 +71,7 @@ impl Store {
             before: stored.order.clone(),
             stored,
             inbox_outcome: None,
+            intent: None,
         }))
     }
 }
@@ -97,6 +101,7 @@ impl LockedOrder {
             stored,
             before,
             inbox_outcome,
+            intent,
         } = self;
         let order = &stored.order;
         let now = Utc::now();
@@ -123,6 +128,9 @@ impl LockedOrder {
         if let Some(update) = inbox_outcome {
             batch.push(update);
         }
+        if let Some(intent) = intent {
+            batch.push(admin_intents::Entity::insert(intent));
+        }
         batch.execute(&tx).await?;
         tx.commit().await?;
         Ok(())
@@ -133,6 +141,22 @@ impl LockedOrder {
     pub fn set_inbox_outcome(&mut self, inbox_id: i64, outcome: &str, detail: Option<&str>) {
         let order_id = self.stored.order.id().as_str();
         self.inbox_outcome = Some(inbox::outcome_update(inbox_id, Some(order_id), outcome, detail));
+    }
+
+    /// The ops intents of `action` on this order since `since`, or with `key_hash` (any age),
+    /// newest first: read under the lock, so an intent committed before it is seen.
+    pub async fn intents(
+        &self,
+        action: &str,
+        since: DateTime<Utc>,
+        key_hash: Option<&str>,
+    ) -> Result<Vec<Intent>, StoreError> {
+        intents::find(&self.tx, self.stored.order.id().as_str(), action, since, key_hash).await
+    }
+
+    /// Records an ops intent, written by [`LockedOrder::commit`] with the change.
+    pub fn record_intent(&mut self, intent: &Intent) {
+        self.intent = Some(intents::row(self.stored.order.id().as_str(), intent));
     }
 
     /// Releases the lock without saving anything.

@@ -144,6 +144,7 @@ fn new_order_row(new: &NewOrder<'_>, now: DateTime<Utc>) -> Result<orders::Activ
         version: Set(0),
         created_at: Set(db_time(order.created_at())),
         updated_at: Set(db_time(now)),
+        buyer_inquiry_at: Set(None),
     })
 }
 

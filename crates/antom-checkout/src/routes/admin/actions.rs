@@ -3,7 +3,9 @@
 //! Each handler: the body (JSON, at most 64 KiB, empty meaning `{}`, unknown fields refused so a
 //! typo cannot turn a partial capture into a full one), then the order must exist (404), then
 //! the action runs once per `Idempotency-Key` through `services::ops` with the actor
-//! `admin:{token name}`, which the service writes to the order's timeline.
+//! `admin:{token name}`, which the service writes to the order's timeline. Keys are scoped by
+//! order and action (not by token: a key names one intended operation, whoever sends it), and
+//! the service applies the double-click rule with the same key.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -19,7 +21,6 @@ use crate::routes::idempotency;
 use crate::routes::{read_body, require_json, MAX_BODY};
 use crate::services::ops;
 use crate::state::AppState;
-use crate::tokens::sha256_hex;
 
 /// Antom's `refundReason` is at most 256 characters.
 const MAX_REASON_CHARS: usize = 256;
@@ -90,17 +91,17 @@ pub async fn capture(
     let action = Action {
         name: "capture",
         order_id: &order_id,
-        user: &user,
         body: &raw,
     };
+    let key = idempotency::key(&req)?;
     let work = {
         let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
         async move {
-            let capture = ops::capture(&state, &order_id, body.amount, &actor).await?;
+            let capture = ops::capture(&state, &order_id, body.amount, &actor, key.as_deref()).await?;
             Ok((StatusCode::ACCEPTED, json!({ "capture": capture })))
         }
     };
-    idempotency::once(&state, &req, action.scope(), action.body, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, &[], work).await
 }
 
 pub async fn cancel(
@@ -114,17 +115,17 @@ pub async fn cancel(
     let action = Action {
         name: "cancel",
         order_id: &order_id,
-        user: &user,
         body: &raw,
     };
+    let key = idempotency::key(&req)?;
     let work = {
         let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
         async move {
-            let cancel = ops::cancel(&state, &order_id, &actor).await?;
+            let cancel = ops::cancel(&state, &order_id, &actor, key.as_deref()).await?;
             Ok((StatusCode::ACCEPTED, json!({ "cancel": cancel })))
         }
     };
-    idempotency::once(&state, &req, action.scope(), action.body, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, &[], work).await
 }
 
 pub async fn refund(
@@ -139,17 +140,17 @@ pub async fn refund(
     let action = Action {
         name: "refund",
         order_id: &order_id,
-        user: &user,
         body: &raw,
     };
+    let key = idempotency::key(&req)?;
     let work = {
         let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
         async move {
-            let refund = ops::refund(&state, &order_id, body.amount, reason, &actor).await?;
+            let refund = ops::refund(&state, &order_id, body.amount, reason, &actor, key.as_deref()).await?;
             Ok((StatusCode::ACCEPTED, json!({ "refund": refund })))
         }
     };
-    idempotency::once(&state, &req, action.scope(), action.body, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, &[], work).await
 }
 
 /// Trimmed; blank means none.
@@ -177,7 +178,6 @@ pub async fn sync(
     let action = Action {
         name: "sync",
         order_id: &order_id,
-        user: &user,
         body: &raw,
     };
     let work = {
@@ -187,25 +187,20 @@ pub async fn sync(
             Ok((StatusCode::OK, orders::detail(&state, &order_id).await?))
         }
     };
-    idempotency::once(&state, &req, action.scope(), action.body, work).await
+    idempotency::once(&state, &req, action.scope(), action.body, &[], work).await
 }
 
-/// Hex digits of the token id's hash kept in the scope (64 bits: a handful of tokens).
-const TOKEN_DIGITS: usize = 16;
-
-/// One admin action on one order, by one token: the idempotency scope, so two operators (or one
-/// operator on two orders) never collide on a key. The token id is hashed to fit the column.
+/// One admin action on one order: the idempotency scope. A key names one intended operation,
+/// whichever operator or replica sends it.
 struct Action<'a> {
     name: &'static str,
     order_id: &'a str,
-    user: &'a AdminUser,
     /// The parsed JSON body (`{}` when empty): what "the same request" means.
     body: &'a Value,
 }
 
 impl Action<'_> {
     fn scope(&self) -> String {
-        let token = &sha256_hex(self.user.token_id.as_bytes())[..TOKEN_DIGITS];
-        format!("admin:{token}:{}:{}", self.name, self.order_id)
+        format!("admin:{}:{}", self.name, self.order_id)
     }
 }

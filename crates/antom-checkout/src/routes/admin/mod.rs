@@ -14,6 +14,7 @@ use crate::persistence::StoredOrder;
 use crate::state::AppState;
 
 pub mod actions;
+pub mod deliveries;
 pub mod orders;
 
 /// `GET /admin`: the console (static/admin.html and admin.js). It needs no token itself (it asks

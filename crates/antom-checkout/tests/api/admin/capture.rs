@@ -100,7 +100,7 @@ async fn captures_need_a_live_authorization(db: Db) {
     app.stop().await;
 }
 
-async fn capture_idempotency_key_replays_per_token(db: Db) {
+async fn capture_idempotency_key_replays_for_the_order(db: Db) {
     let app = spawn_app(db).await;
     let alice = admin(&app, "ops-alice", "operator").await;
     let bob = admin(&app, "ops-bob", "operator").await;
@@ -124,12 +124,17 @@ async fn capture_idempotency_key_replays_per_token(db: Db) {
         )
         .await;
     assert_eq!(other.error(), (409, "IDEMPOTENCY_KEY_REUSED"));
-    // Keys are per token: Bob's request with the same key is his own, and finds nothing left.
+    // A key names one intended operation on this order, whoever sends it: Bob's request with
+    // Alice's key is the same capture.
     let bobs = bob.post_with_key(&capture, "{}", "dbl-click-1").await;
-    assert!(!bobs.replayed);
-    assert_eq!(bobs.error(), (409, "INVALID_STATE"));
+    assert!(bobs.replayed);
+    assert_eq!(bobs.body, first.body);
+    // Another key is another intended capture, and finds nothing left…
+    let bobs_own = bob.post_with_key(&capture, "{}", "dbl-click-2").await;
+    assert!(!bobs_own.replayed);
+    assert_eq!(bobs_own.error(), (409, "INVALID_STATE"));
     // …and a refusal is replayed like any final answer.
-    let bobs_again = bob.post_with_key(&capture, "{}", "dbl-click-1").await;
+    let bobs_again = bob.post_with_key(&capture, "{}", "dbl-click-2").await;
     assert!(bobs_again.replayed);
     assert_eq!(bobs_again.error(), (409, "INVALID_STATE"));
 
@@ -170,6 +175,6 @@ crate::on_both_databases!(
     operator_captures_in_full_and_the_timeline_names_the_token,
     partial_capture_and_amount_limits,
     captures_need_a_live_authorization,
-    capture_idempotency_key_replays_per_token,
+    capture_idempotency_key_replays_for_the_order,
     concurrent_captures_call_antom_once,
 );

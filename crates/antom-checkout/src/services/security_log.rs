@@ -1,0 +1,138 @@
+//! Security events (refused webhook deliveries, failed admin logins), stored at a bounded
+//! rate: at most [`PER_MINUTE`] of each kind per minute per process are written; the rest are
+//! only counted (`security_events_total{stored="suppressed"}`), so a flood of forged requests
+//! costs a counter increment, not a row.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+
+use crate::persistence::{NewSecurityEvent, SecurityEventKind, StoreError};
+use crate::state::AppState;
+
+/// Events of one kind stored per minute, per process.
+pub const PER_MINUTE: u32 = 60;
+
+/// The storage budget of each kind for the current minute.
+#[derive(Debug, Default)]
+pub struct SecurityLog {
+    windows: Mutex<[(i64, u32); 2]>,
+}
+
+fn slot(kind: SecurityEventKind) -> usize {
+    match kind {
+        SecurityEventKind::WebhookRejected => 0,
+        SecurityEventKind::AdminLoginFailed => 1,
+    }
+}
+
+impl SecurityLog {
+    /// Takes one unit of `kind`'s budget for the minute of `now`; false when it is spent.
+    fn admit(&self, kind: SecurityEventKind, now: DateTime<Utc>) -> bool {
+        let minute = now.timestamp().div_euclid(60);
+        let mut windows = self.windows.lock().expect("security log budget");
+        let window = &mut windows[slot(kind)];
+        if window.0 != minute {
+            *window = (minute, 0);
+        }
+        if window.1 >= PER_MINUTE {
+            return false;
+        }
+        window.1 += 1;
+        true
+    }
+}
+
+/// Whether an event of `kind` at `at` may be stored (this minute's budget allows); counts it
+/// either way. Callers build what they store only when admitted.
+pub fn admit(state: &AppState, kind: SecurityEventKind, at: DateTime<Utc>) -> bool {
+    let stored = state.security_log.admit(kind, at);
+    state.metrics.observe_security_event(kind.as_str(), stored);
+    stored
+}
+
+/// Stores `event` if this minute's budget for its kind allows; counts it either way.
+pub async fn record(state: &AppState, event: NewSecurityEvent<'_>) -> Result<(), StoreError> {
+    if admit(state, event.kind, event.at) {
+        state.store.record_security_event(event).await?;
+    }
+    Ok(())
+}
+
+/// The first `max` bytes of `body` as text, with every run of 12 or more digits (possibly
+/// separated by spaces or dashes, as card numbers are written) masked: an unverified body may
+/// hold anything, and card numbers are never stored.
+pub fn preview(body: &[u8], max: usize) -> String {
+    let cut = &body[..body.len().min(max)];
+    let text = String::from_utf8_lossy(cut);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            // The extent of a digit run that may contain single separators.
+            let mut j = i;
+            let mut digits = 0;
+            while j < chars.len() {
+                if chars[j].is_ascii_digit() {
+                    digits += 1;
+                    j += 1;
+                } else if matches!(chars[j], ' ' | '-')
+                    && j + 1 < chars.len()
+                    && chars[j + 1].is_ascii_digit()
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if digits >= 12 {
+                out.extend(
+                    chars[i..j]
+                        .iter()
+                        .map(|c| if c.is_ascii_digit() { '*' } else { *c }),
+                );
+            } else {
+                out.extend(&chars[i..j]);
+            }
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_numbers_are_masked_in_previews() {
+        assert_eq!(
+            preview(br#"{"cardNo":"4111 1111 1111 1111","amount":"4200"}"#, 1024),
+            r#"{"cardNo":"**** **** **** ****","amount":"4200"}"#
+        );
+        assert_eq!(preview(b"4111111111111111", 1024), "****************");
+        assert_eq!(preview(b"2026-11-22T10:00:00Z", 1024), "2026-11-22T10:00:00Z");
+        assert_eq!(preview(&[b'a'; 5000], 1024).len(), 1024);
+    }
+
+    #[test]
+    fn the_budget_is_per_kind_and_per_minute() {
+        let log = SecurityLog::default();
+        let t0 = DateTime::parse_from_rfc3339("2026-12-04T10:00:05Z")
+            .unwrap()
+            .to_utc();
+        for _ in 0..PER_MINUTE {
+            assert!(log.admit(SecurityEventKind::WebhookRejected, t0));
+        }
+        assert!(!log.admit(SecurityEventKind::WebhookRejected, t0));
+        assert!(log.admit(SecurityEventKind::AdminLoginFailed, t0));
+        assert!(log.admit(
+            SecurityEventKind::WebhookRejected,
+            t0 + chrono::Duration::seconds(60)
+        ));
+    }
+}
