@@ -62,6 +62,10 @@ struct Raw {
     allow_simulator_with_live_keys: Option<String>,
     simulator_allow_network: Option<String>,
     metrics_bind_addr: Option<String>,
+    payment_session_expiry_secs: Option<String>,
+    antom_close_window_secs: Option<String>,
+    antom_settlement_currency: Option<String>,
+    app_redirect_url: Option<String>,
 }
 
 /// Antom's production gateway (Asia); merchants elsewhere set `ANTOM_GATEWAY_URL`.
@@ -72,11 +76,8 @@ pub const DEFAULT_SDK_SCRIPT_URL: &str =
 /// The client id the zero-configuration shop and its embedded simulator share.
 pub const DEMO_CLIENT_ID: &str = "SANDBOX_ANTOM_CHECKOUT_DEMO";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaptureMode {
-    Manual,
-    Automatic,
-}
+/// `CAPTURE_MODE`: the domain's capture mode (who captures, recorded on every order).
+pub use domain::CaptureMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -167,6 +168,15 @@ pub struct Settings {
     pub inbox_retention: Duration,
     /// `METRICS_BIND_ADDR`: serve `/metrics` on this listener only (not on the public one).
     pub metrics_bind_addr: Option<SocketAddr>,
+    /// Lifetime of a payment session (`PAYMENT_SESSION_EXPIRY_SECS`, at most Antom's hour).
+    pub payment_session_expiry: Duration,
+    /// How long after a session's expiry Antom may still settle a payment
+    /// (`ANTOM_CLOSE_WINDOW_SECS`): an order is expired locally only after it.
+    pub antom_close_window: Duration,
+    /// `ANTOM_SETTLEMENT_CURRENCY`, sent as `settlementStrategy.settlementCurrency`.
+    pub settlement_currency: Option<String>,
+    /// `APP_REDIRECT_URL`: the `paymentRedirectUrl` of `terminalType` APP (`{orderId}` replaced).
+    pub app_redirect_url: Option<String>,
 }
 
 impl Settings {
@@ -392,6 +402,36 @@ impl Settings {
         }
         let simulator_allow_network =
             boolean("SIMULATOR_ALLOW_NETWORK", raw.simulator_allow_network.as_deref())?;
+        let payment_session_expiry = seconds(
+            "PAYMENT_SESSION_EXPIRY_SECS",
+            raw.payment_session_expiry_secs.as_deref(),
+            3600,
+            1..=3600,
+        )?;
+        let antom_close_window = seconds(
+            "ANTOM_CLOSE_WINDOW_SECS",
+            raw.antom_close_window_secs.as_deref(),
+            1200,
+            0..=86_400,
+        )?;
+        let settlement_currency = raw
+            .antom_settlement_currency
+            .as_deref()
+            .map(|c| {
+                let c = c.trim().to_ascii_uppercase();
+                domain::Currency::parse(&c).map(|_| c.clone()).map_err(|_| {
+                    invalid(
+                        "ANTOM_SETTLEMENT_CURRENCY",
+                        format!("`{c}` is not a known currency"),
+                    )
+                })
+            })
+            .transpose()?;
+        let app_redirect_url = raw
+            .app_redirect_url
+            .as_deref()
+            .map(|u| app_url("APP_REDIRECT_URL", u))
+            .transpose()?;
         Ok(Settings {
             bind_addr,
             public_base_url,
@@ -420,6 +460,10 @@ impl Settings {
             trusted_proxies,
             inbox_retention,
             metrics_bind_addr,
+            payment_session_expiry,
+            antom_close_window,
+            settlement_currency,
+            app_redirect_url,
         })
     }
 
@@ -483,6 +527,46 @@ fn parse_cidrs(value: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
                 .map_err(|_| invalid("TRUSTED_PROXIES", format!("`{s}` is not a CIDR like 10.0.0.0/8")))
         })
         .collect()
+}
+
+/// A whole number of seconds in `range`, `default` when unset.
+fn seconds(
+    var: &'static str,
+    value: Option<&str>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Duration, ConfigError> {
+    let Some(value) = value else {
+        return Ok(Duration::from_secs(default));
+    };
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|s| range.contains(s))
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            invalid(
+                var,
+                format!(
+                    "must be a whole number of seconds in [{}, {}]",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
+/// `APP_REDIRECT_URL`: a custom scheme (`myshop://…`) or an https app link, no fragment.
+fn app_url(var: &'static str, value: &str) -> Result<String, ConfigError> {
+    let url = url::Url::parse(value.trim()).map_err(|e| invalid(var, e))?;
+    if url.scheme() == "http" || url.fragment().is_some() || url.as_str().len() > 2048 {
+        return Err(invalid(
+            var,
+            "must be a custom scheme (myshop://…) or an https app link, without a fragment",
+        ));
+    }
+    Ok(value.trim().to_owned())
 }
 
 fn socket(var: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {

@@ -59,6 +59,10 @@ pub enum Resend {
     Never,
 }
 
+/// Antom's answer to a request id used before with other key fields (amount, currency, payment
+/// method). It says nothing about the first request: that one may well have succeeded.
+pub const REPEAT_REQ_INCONSISTENT: &str = "REPEAT_REQ_INCONSISTENT";
+
 /// Codes that mean "Antom is working on it; resending is pointless or harmful".
 const IN_PROCESS_CODES: [&str; 4] = [
     "PAYMENT_IN_PROCESS",
@@ -109,6 +113,13 @@ impl<T> Outcome<T> {
 
     pub fn is_success(&self) -> bool {
         matches!(self, Outcome::Success(_))
+    }
+
+    /// An `F` saying this request id was already used ([`REPEAT_REQ_INCONSISTENT`]): not a
+    /// business failure of the operation, whose first request may have succeeded. Callers
+    /// treat it as unknown (inquire) and flag it for a person.
+    pub fn is_request_id_reused(&self) -> bool {
+        matches!(self, Outcome::Failed { code, .. } if code == REPEAT_REQ_INCONSISTENT)
     }
 
     /// Whether resending the same request id is safe, pointless or harmful.

@@ -16,7 +16,8 @@
 //!    `Err(NotApplied)` → the order is unchanged; record the refusal in the timeline, and if
 //!    [`NotApplied::needs_review`] call [`Order::flag_for_review`].
 //! 5. The worker applies `SessionExpired` / `AuthorizationExpired` when
-//!    [`Order::is_session_overdue`] / [`Order::is_authorization_overdue`] say so.
+//!    [`Order::is_session_overdue`] (the deadline plus Antom's close window passed, and Antom
+//!    does not know the payment) / [`Order::is_authorization_overdue`] say so.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -140,8 +141,10 @@ pub use ids::{
 };
 pub use invariants::InvariantViolation;
 pub use money::{Money, MoneyError};
-pub use order::Order;
+pub use order::{Order, SessionTimes};
 pub use quantity::{Quantity, QuantityError};
-pub use records::{Cancel, Capture, CardSummary, Failure, Payment, RecordKind, Refund, ReviewNote};
+pub use records::{
+    Cancel, Capture, CaptureMode, CardSummary, Failure, Payment, RecordKind, Refund, ReviewNote,
+};
 pub use status::{OrderStatus, RecordStatus, UnknownOrderStatus};
 pub use vaulting::{VaultingAttempt, VaultingTransition};

@@ -13,8 +13,17 @@ use crate::cart::{LineItem, PricedCart};
 use crate::currency::Currency;
 use crate::ids::{OrderId, PaymentRequestId};
 use crate::money::Money;
-use crate::records::{Cancel, Capture, Payment, Refund, ReviewNote};
+use crate::records::{Cancel, Capture, CaptureMode, Payment, Refund, ReviewNote};
 use crate::status::{OrderStatus, RecordStatus};
+
+/// How long a payment session lasts when Antom did not say (what the server asks for), and how
+/// long after its end Antom may still settle a payment (it closes unpaid orders after about
+/// 14 minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimes {
+    pub validity: chrono::Duration,
+    pub close_window: chrono::Duration,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "OrderSnapshot")]
@@ -33,6 +42,8 @@ pub struct Order {
     pub(crate) cancel: Option<Cancel>,
     pub(crate) refunds: Vec<Refund>,
     pub(crate) review: Vec<ReviewNote>,
+    /// Who captures the authorisation (orders stored before this field: manual).
+    pub(crate) capture_mode: CaptureMode,
 }
 
 impl Order {
@@ -67,7 +78,35 @@ impl Order {
             cancel: None,
             refunds: Vec::new(),
             review: Vec::new(),
+            capture_mode: CaptureMode::Manual,
         }
+    }
+
+    /// The same new order, captured the given way (the default is manual).
+    pub fn with_capture_mode(mut self, capture_mode: CaptureMode) -> Order {
+        self.capture_mode = capture_mode;
+        self
+    }
+
+    pub fn capture_mode(&self) -> CaptureMode {
+        self.capture_mode
+    }
+
+    /// When the buyer can no longer pay: the session expiry Antom confirmed, else the one this
+    /// order would have had (`created_at + validity`, what the server asks for), so that an
+    /// order whose session creation never got an answer has a deadline too.
+    pub fn session_deadline(&self, validity: chrono::Duration) -> DateTime<Utc> {
+        self.session_expires_at.unwrap_or(self.created_at + validity)
+    }
+
+    /// Antom captures this authorisation by itself and we have not yet seen the capture: the
+    /// money is moving and only an inquiry (or the `CAPTURE_RESULT`) tells us when and how.
+    pub fn awaits_automatic_capture(&self) -> bool {
+        self.capture_mode == CaptureMode::Automatic
+            && self.payment.status == RecordStatus::Success
+            && self.captures.is_empty()
+            && self.cancel_status() != Some(RecordStatus::Success)
+            && !self.authorization_expired
     }
 
     pub fn id(&self) -> &OrderId {
@@ -224,12 +263,30 @@ impl Order {
         }
     }
 
-    /// True when the worker should apply `SessionExpired { at: now }`: the session deadline has
-    /// passed and the payment is still open.
-    pub fn is_session_overdue(&self, now: DateTime<Utc>) -> bool {
+    /// True when the worker should apply `SessionExpired { at: now }`: the payment is still
+    /// open, Antom does not know it (`antom_knows_payment` is false: it answered that no such
+    /// payment exists), and the session deadline ([`Order::session_deadline`]) plus Antom's
+    /// close window has passed. A payment Antom knows is never expired here, however late:
+    /// Antom settles it (a buyer finishing 3-D Secure late is authorized, and Antom closes an
+    /// abandoned one with a final failure).
+    pub fn is_session_overdue(
+        &self,
+        now: DateTime<Utc>,
+        times: SessionTimes,
+        antom_knows_payment: bool,
+    ) -> bool {
         self.payment.status == RecordStatus::Processing
             && !self.session_expired
-            && self.session_expires_at.is_some_and(|deadline| deadline <= now)
+            && !antom_knows_payment
+            && self.session_deadline(times.validity) + times.close_window <= now
+    }
+
+    /// When the worker must look at the authorisation because it lapses then: its
+    /// `authExpiryTime`, while it can still expire (nothing captured, capturing or canceled).
+    pub fn authorization_check_at(&self) -> Option<DateTime<Utc>> {
+        (!self.authorization_expired && self.authorization_can_expire())
+            .then_some(self.payment.auth_expires_at)
+            .flatten()
     }
 
     /// True when the worker should apply `AuthorizationExpired { at: now }`: the authorisation
@@ -290,6 +347,8 @@ struct OrderSnapshot {
     cancel: Option<Cancel>,
     refunds: Vec<Refund>,
     review: Vec<ReviewNote>,
+    #[serde(default)]
+    capture_mode: CaptureMode,
 }
 
 impl TryFrom<OrderSnapshot> for Order {
@@ -309,6 +368,7 @@ impl TryFrom<OrderSnapshot> for Order {
             cancel: snapshot.cancel,
             refunds: snapshot.refunds,
             review: snapshot.review,
+            capture_mode: snapshot.capture_mode,
         };
         order
             .check_invariants()
@@ -338,6 +398,46 @@ mod tests {
         assert_eq!(order.capturable_amount(), sgd(0));
         assert_eq!(order.refundable_amount(), sgd(0));
         assert_eq!(order.check_invariants(), Ok(()));
+    }
+
+    #[test]
+    fn an_automatic_capture_is_awaited_until_a_capture_is_seen() {
+        use crate::records::CaptureMode;
+        let automatic = |events: &[Event]| {
+            let mut order = new_order().with_capture_mode(CaptureMode::Automatic);
+            for event in events {
+                order.apply(event).unwrap();
+            }
+            order
+        };
+        assert!(!automatic(&[]).awaits_automatic_capture(), "not authorized yet");
+        assert!(automatic(&[paid()]).awaits_automatic_capture());
+        assert!(!automatic(&[paid(), capture_succeeded("c1", TOTAL)]).awaits_automatic_capture());
+        assert!(!automatic(&[paid(), capture_failed("c1")]).awaits_automatic_capture());
+        assert!(!automatic(&[paid(), cancel_succeeded("x1")]).awaits_automatic_capture());
+        assert!(!automatic(&[paid(), auth_expired()]).awaits_automatic_capture());
+        assert!(!order_after(&[paid()]).awaits_automatic_capture(), "manual");
+    }
+
+    #[test]
+    fn the_capture_mode_survives_a_snapshot_and_old_snapshots_are_manual() {
+        use crate::records::CaptureMode;
+        let order = new_order().with_capture_mode(CaptureMode::Automatic);
+        let json = serde_json::to_value(&order).unwrap();
+        assert_eq!(json["captureMode"], "AUTOMATIC");
+        let back: crate::Order = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back.capture_mode(), CaptureMode::Automatic);
+        let mut old = json;
+        old.as_object_mut().unwrap().remove("captureMode");
+        let back: crate::Order = serde_json::from_value(old).unwrap();
+        assert_eq!(back.capture_mode(), CaptureMode::Manual);
+    }
+
+    #[test]
+    fn the_session_deadline_is_antoms_or_the_one_asked_for() {
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(new_order().session_deadline(hour), t(0) + hour);
+        assert_eq!(order_after(&[session_created()]).session_deadline(hour), t(60));
     }
 
     /// Every row of the derivation table in the crate docs.

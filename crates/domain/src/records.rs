@@ -13,6 +13,16 @@ use crate::ids::{CancelRequestId, CaptureRequestId, PaymentRequestId, RefundRequ
 use crate::money::Money;
 use crate::status::RecordStatus;
 
+/// Who captures an authorisation: the merchant (`capture` calls) or Antom right after
+/// authorising (it then reports a `CAPTURE_RESULT`). Chosen when the payment is created.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CaptureMode {
+    #[default]
+    Manual,
+    Automatic,
+}
+
 /// Which kind of record a change or refusal is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

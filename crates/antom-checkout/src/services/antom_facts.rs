@@ -3,11 +3,17 @@
 //! This is the only place that reads Antom's fields to decide what happened; everything after
 //! it speaks `domain::Event`. Malformed facts (bad amounts, ids) are refused here with a reason
 //! that goes into the inbox and the timeline.
+//!
+//! Antom is read as it means its answers, not as they look: a transaction's outcome comes from
+//! its `transactionResult` when present (a failed capture can read `transactionStatus: SUCCESS`
+//! with result `F`; both are put in the timeline when they disagree), and an `F` that only says
+//! the request id was used before (`REPEAT_REQ_INCONSISTENT`) is never booked as a failure: the
+//! record stays processing, is inquired, and the order is flagged for a person.
 
 use antom_client::model::{Amount, NotifyType};
 use antom_client::model::{
     CaptureNotification, InquiryPaymentResponse, PaymentNotification, PaymentResultInfo, PaymentStatus,
-    RefundNotification, RefundStatus, Transaction, TransactionStatus, TransactionType,
+    RefundNotification, RefundStatus, Transaction, TransactionOutcome, TransactionType,
 };
 use antom_client::time::parse_time;
 use antom_client::ResultStatus;
@@ -22,6 +28,25 @@ pub enum FactError {
     Id(#[from] domain::IdError),
     #[error("the field `{0}` is missing")]
     Missing(&'static str),
+}
+
+/// What an Antom answer told us: domain events, plus what a person should see.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub events: Vec<Event>,
+    /// Timeline entries that explain how the answer was read (`ANTOM_ANSWER_READ`).
+    pub notes: Vec<serde_json::Value>,
+    /// Why the order needs a person, if it does.
+    pub review: Option<String>,
+}
+
+impl Facts {
+    pub fn events(events: Vec<Event>) -> Facts {
+        Facts {
+            events,
+            ..Facts::default()
+        }
+    }
 }
 
 /// Our money as Antom's `{currency, value}` (the only conversion this way).
@@ -159,12 +184,9 @@ pub fn refund_notification(n: &RefundNotification, now: DateTime<Utc>) -> Result
 
 /// An inquiryPayment answer: the payment's status plus every capture, refund and cancel
 /// transaction it lists. `order` supplies our cancel request id (Antom's cancel has none).
-pub fn inquiry(
-    resp: &InquiryPaymentResponse,
-    order: &Order,
-    now: DateTime<Utc>,
-) -> Result<Vec<Event>, FactError> {
-    let mut events = Vec::new();
+pub fn inquiry(resp: &InquiryPaymentResponse, order: &Order, now: DateTime<Utc>) -> Result<Facts, FactError> {
+    let mut facts = Facts::default();
+    let events = &mut facts.events;
     let payment_id = resp.payment_id.clone();
     match &resp.payment_status {
         Some(PaymentStatus::Success) => events.push(Event::PaymentSucceeded {
@@ -199,20 +221,42 @@ pub fn inquiry(
         Some(PaymentStatus::Other(_)) | None => {}
     }
     for t in &resp.transactions {
-        if let Some(event) = transaction(t, order, now)? {
-            events.push(event);
+        let reading = t.reading();
+        if reading.disagreement {
+            facts.notes.push(serde_json::json!({
+                "transactionType": t.transaction_type.as_str(),
+                "transactionRequestId": t.transaction_request_id,
+                "transactionStatus": t.transaction_status.as_str(),
+                "transactionResult": t.transaction_result.as_ref().map(|r| serde_json::json!({
+                    "resultStatus": r.result_status.as_str(),
+                    "resultCode": r.result_code,
+                })),
+                "readAs": outcome_name(&reading.outcome),
+                "why": "transactionStatus and transactionResult disagree; transactionResult decides",
+            }));
+        }
+        if let Some(event) = transaction(t, &reading.outcome, order, now)? {
+            facts.events.push(event);
         }
     }
-    Ok(events)
+    Ok(facts)
 }
 
-fn transaction(t: &Transaction, order: &Order, now: DateTime<Utc>) -> Result<Option<Event>, FactError> {
+fn outcome_name(outcome: &TransactionOutcome) -> &'static str {
+    match outcome {
+        TransactionOutcome::Succeeded => "SUCCESS",
+        TransactionOutcome::Failed { .. } => "FAIL",
+        TransactionOutcome::Processing => "PROCESSING",
+    }
+}
+
+fn transaction(
+    t: &Transaction,
+    outcome: &TransactionOutcome,
+    order: &Order,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>, FactError> {
     let at = time_or(t.transaction_time.as_deref(), now);
-    let (code, message) = t
-        .transaction_result
-        .as_ref()
-        .map(|r| (r.result_code.clone(), r.result_message.clone()))
-        .unwrap_or_else(|| ("FAILED".into(), String::new()));
     let request_id = || {
         t.transaction_request_id
             .as_deref()
@@ -225,36 +269,49 @@ fn transaction(t: &Transaction, order: &Order, now: DateTime<Utc>) -> Result<Opt
                 .ok_or(FactError::Missing("transactionAmount"))?,
         )
     };
-    Ok(match (&t.transaction_type, &t.transaction_status) {
-        (TransactionType::Capture, TransactionStatus::Success) => Some(Event::CaptureSucceeded {
+    Ok(match (&t.transaction_type, outcome) {
+        (TransactionType::Capture, TransactionOutcome::Succeeded) => Some(Event::CaptureSucceeded {
             request_id: CaptureRequestId::parse(request_id()?)?,
             capture_id: t.transaction_id.clone(),
             amount: amount()?,
             at,
         }),
-        (TransactionType::Capture, TransactionStatus::Fail) => Some(Event::CaptureFailed {
-            request_id: CaptureRequestId::parse(request_id()?)?,
-            code,
-            message,
-        }),
-        (TransactionType::Refund, TransactionStatus::Success) => Some(Event::RefundSucceeded {
+        (TransactionType::Capture, TransactionOutcome::Failed { code, message }) => {
+            Some(Event::CaptureFailed {
+                request_id: CaptureRequestId::parse(request_id()?)?,
+                code: code.clone(),
+                message: message.clone(),
+            })
+        }
+        (TransactionType::Refund, TransactionOutcome::Succeeded) => Some(Event::RefundSucceeded {
             request_id: RefundRequestId::parse(request_id()?)?,
             refund_id: t.transaction_id.clone(),
             amount: amount()?,
             at,
         }),
-        (TransactionType::Refund, TransactionStatus::Fail) => Some(Event::RefundFailed {
-            request_id: RefundRequestId::parse(request_id()?)?,
-            code,
-            message,
-        }),
-        (TransactionType::Cancel | TransactionType::Void, TransactionStatus::Success) => {
+        (TransactionType::Refund, TransactionOutcome::Failed { code, message }) => {
+            Some(Event::RefundFailed {
+                request_id: RefundRequestId::parse(request_id()?)?,
+                code: code.clone(),
+                message: message.clone(),
+            })
+        }
+        (TransactionType::Cancel | TransactionType::Void, TransactionOutcome::Succeeded) => {
             order.cancel().map(|c| Event::CancelSucceeded {
                 request_id: c.request_id.clone(),
             })
         }
         _ => None,
     })
+}
+
+/// Why an `F` saying the request id was used before is not booked: for the order's review.
+fn reused_request_id(what: &str, request_id: &str) -> String {
+    format!(
+        "{what} {request_id}: Antom answered REPEAT_REQ_INCONSISTENT (this request id was used \
+         before with other fields); the first request may have succeeded, so nothing was booked \
+         and Antom is being inquired"
+    )
 }
 
 /// The answer to our own capture call, as events. `Unknown` changes nothing: the capture stays
@@ -264,9 +321,19 @@ pub fn capture_outcome(
     amount: Money,
     outcome: &antom_client::Outcome<antom_client::model::CaptureResponse>,
     now: DateTime<Utc>,
-) -> Vec<Event> {
+) -> Facts {
     use antom_client::Outcome;
-    match outcome {
+    if outcome.is_request_id_reused() {
+        return Facts {
+            events: vec![Event::CaptureStillUnknown {
+                request_id: request_id.clone(),
+                code: outcome.code().to_owned(),
+            }],
+            notes: Vec::new(),
+            review: Some(reused_request_id("capture", request_id.as_str())),
+        };
+    }
+    Facts::events(match outcome {
         Outcome::Success(r) => vec![Event::CaptureSucceeded {
             request_id: request_id.clone(),
             capture_id: r.capture_id.clone(),
@@ -282,7 +349,7 @@ pub fn capture_outcome(
             request_id: request_id.clone(),
             code: code.clone(),
         }],
-    }
+    })
 }
 
 /// The answer to our own refund call (or an inquiryRefund), as events.
@@ -291,9 +358,19 @@ pub fn refund_outcome(
     amount: Money,
     outcome: &antom_client::Outcome<antom_client::model::RefundResponse>,
     now: DateTime<Utc>,
-) -> Vec<Event> {
+) -> Facts {
     use antom_client::Outcome;
-    match outcome {
+    if outcome.is_request_id_reused() {
+        return Facts {
+            events: vec![Event::RefundStillUnknown {
+                request_id: request_id.clone(),
+                code: outcome.code().to_owned(),
+            }],
+            notes: Vec::new(),
+            review: Some(reused_request_id("refund", request_id.as_str())),
+        };
+    }
+    Facts::events(match outcome {
         Outcome::Success(r) => vec![Event::RefundSucceeded {
             request_id: request_id.clone(),
             refund_id: r.refund_id.clone(),
@@ -309,7 +386,7 @@ pub fn refund_outcome(
             request_id: request_id.clone(),
             code: code.clone(),
         }],
-    }
+    })
 }
 
 /// An inquiryRefund answer, as events (PROCESSING → none).

@@ -6,7 +6,7 @@ use antom_client::Outcome;
 use chrono::Utc;
 
 use super::antom_facts;
-use super::order_sync::{apply_events_with, Schedule, SyncReport};
+use super::order_sync::{apply_facts, Schedule, SyncReport};
 use crate::persistence::StoreError;
 use crate::state::AppState;
 
@@ -49,8 +49,8 @@ pub async fn inquire_payment(
     match state.antom.send(&request).await {
         Outcome::Success(response) => {
             let now = Utc::now();
-            let events = antom_facts::inquiry(&response, &stored.order, now)?;
-            let report = apply_events_with(&state.store, order_id, &events, actor, now, schedule).await?;
+            let facts = antom_facts::inquiry(&response, &stored.order, now)?;
+            let report = apply_facts(&state.store, order_id, &facts, actor, now, schedule).await?;
             Ok(report.map_or(InquiryResult::NoOrder, InquiryResult::Applied))
         }
         Outcome::Failed { code, .. } if code == "ORDER_NOT_EXIST" => Ok(InquiryResult::NotAtAntom),

@@ -310,7 +310,7 @@ async fn apply_notification(
     };
     let report = apply_locked(
         locked,
-        &events,
+        &antom_facts::Facts::events(events),
         "antom:notification",
         now,
         Some(inbox_id),

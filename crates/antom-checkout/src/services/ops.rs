@@ -22,7 +22,7 @@ use serde_json::json;
 use super::antom_facts;
 use super::inquiry::inquire_payment;
 use super::intents::{self, Action, Wanted};
-use super::order_sync::{apply_events, next_check_at, Schedule};
+use super::order_sync::{apply_events, apply_facts, next_check_at, Schedule};
 use crate::error::ApiError;
 use crate::persistence::{LockedOrder, StoredOrder, TimelineEntry};
 use crate::state::AppState;
@@ -315,8 +315,16 @@ pub async fn send_capture(
         antom_facts::amount(amount),
     );
     let outcome = state.antom.send(&request).await;
-    let events = antom_facts::capture_outcome(request_id, amount, &outcome, Utc::now());
-    apply_events(&state.store, order_id, &events, "antom:capture", Utc::now()).await?;
+    let facts = antom_facts::capture_outcome(request_id, amount, &outcome, Utc::now());
+    apply_facts(
+        &state.store,
+        order_id,
+        &facts,
+        "antom:capture",
+        Utc::now(),
+        Schedule::Attempt,
+    )
+    .await?;
     Ok(())
 }
 
@@ -505,8 +513,16 @@ pub async fn send_refund(
     request.refund_reason = reason.map(str::to_owned);
     request.refund_notify_url = Some(state.url("/webhooks/antom/refunds"));
     let outcome = state.antom.send(&request).await;
-    let events = antom_facts::refund_outcome(request_id, amount, &outcome, Utc::now());
-    apply_events(&state.store, order_id, &events, "antom:refund", Utc::now()).await?;
+    let facts = antom_facts::refund_outcome(request_id, amount, &outcome, Utc::now());
+    apply_facts(
+        &state.store,
+        order_id,
+        &facts,
+        "antom:refund",
+        Utc::now(),
+        Schedule::Attempt,
+    )
+    .await?;
     Ok(())
 }
 

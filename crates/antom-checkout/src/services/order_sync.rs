@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::{Event, NotApplied, Order, OrderStatus, RecordStatus, ReviewNote};
 use serde_json::json;
 
+use super::antom_facts::Facts;
 use crate::persistence::{LockedOrder, Store, StoreError, TimelineEntry};
 
 /// What applying a batch of facts did.
@@ -67,10 +68,30 @@ pub async fn apply_events_with(
     now: DateTime<Utc>,
     schedule: Schedule,
 ) -> Result<Option<SyncReport>, StoreError> {
+    apply_facts(
+        store,
+        order_id,
+        &Facts::events(events.to_vec()),
+        actor,
+        now,
+        schedule,
+    )
+    .await
+}
+
+/// Applies what an Antom answer told us (events, notes for the timeline, a reason to flag).
+pub async fn apply_facts(
+    store: &Store,
+    order_id: &str,
+    facts: &Facts,
+    actor: &str,
+    now: DateTime<Utc>,
+    schedule: Schedule,
+) -> Result<Option<SyncReport>, StoreError> {
     let Some(locked) = store.lock_order(order_id).await? else {
         return Ok(None);
     };
-    apply_locked(locked, events, actor, now, None, schedule)
+    apply_locked(locked, facts, actor, now, None, schedule)
         .await
         .map(Some)
 }
@@ -80,7 +101,7 @@ pub async fn apply_events_with(
 /// says APPLIED for a change that did not commit (nor the reverse).
 pub async fn apply_locked(
     mut locked: LockedOrder,
-    events: &[Event],
+    facts: &Facts,
     actor: &str,
     now: DateTime<Utc>,
     inbox: Option<i64>,
@@ -94,11 +115,15 @@ pub async fn apply_locked(
         flagged: false,
     };
     let mut timeline = Vec::new();
-    for event in events {
+    // Accepted facts that change nothing (Antom still has no answer) are kept in the timeline
+    // but are not progress: they must not reset the reconciler's backoff.
+    let mut changed = false;
+    for event in &facts.events {
         let result = locked.order_mut().apply(event);
         match result {
             Ok(transition) => {
                 report.applied += 1;
+                changed |= !transition.changes.is_empty();
                 timeline.push(TimelineEntry {
                     at: now,
                     event_type: event.kind().to_owned(),
@@ -142,8 +167,32 @@ pub async fn apply_locked(
             }
         }
     }
+    for note in &facts.notes {
+        timeline.push(TimelineEntry {
+            at: now,
+            event_type: "ANTOM_ANSWER_READ".into(),
+            actor: actor.to_owned(),
+            details: note.clone(),
+        });
+    }
+    if let Some(reason) = &facts.review {
+        let known = locked.order().review().iter().any(|note| &note.reason == reason);
+        if !known {
+            report.flagged = true;
+            locked.order_mut().flag_for_review(ReviewNote {
+                at: now,
+                reason: reason.clone(),
+            });
+            timeline.push(TimelineEntry {
+                at: now,
+                event_type: "FLAGGED_FOR_REVIEW".into(),
+                actor: actor.to_owned(),
+                details: json!({ "reason": reason }),
+            });
+        }
+    }
     report.status = locked.order().status();
-    let changed = report.applied > 0 || report.flagged;
+    let changed = changed || report.flagged;
     let (next, attempts) = match (changed, schedule) {
         (true, _) => (next_check_at(locked.order(), now, 0), Some(0)),
         (false, Schedule::Attempt) => {
@@ -159,8 +208,10 @@ pub async fn apply_locked(
     Ok(report)
 }
 
-/// When the reconciler should look at this order again: while anything is still processing
-/// at Antom, with exponential backoff (5 s doubling, at most 10 min); `None` when settled.
+/// When the reconciler should look at this order again: while anything is still open at Antom
+/// (a payment, capture, refund or cancel processing, or an automatic capture not yet seen),
+/// with exponential backoff (5 s doubling, at most 10 min); and, for an authorisation that can
+/// still lapse, no later than its `authExpiryTime`. `None` when nothing is left to watch.
 pub fn next_check_at(order: &Order, now: DateTime<Utc>, attempts: i32) -> Option<DateTime<Utc>> {
     let payment_open = order.payment().status == RecordStatus::Processing && !order.session_expired();
     let capture_open = order
@@ -174,9 +225,13 @@ pub fn next_check_at(order: &Order, now: DateTime<Utc>, attempts: i32) -> Option
     let cancel_open = order
         .cancel()
         .is_some_and(|c| c.status == RecordStatus::Processing);
-    if !(payment_open || capture_open || refund_open || cancel_open) {
-        return None;
+    let open = payment_open || capture_open || refund_open || cancel_open || order.awaits_automatic_capture();
+    let backoff = open.then(|| {
+        let seconds = 5i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(600);
+        now + Duration::seconds(seconds)
+    });
+    match (backoff, order.authorization_check_at()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
-    let seconds = 5i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(600);
-    Some(now + Duration::seconds(seconds))
 }

@@ -4,7 +4,10 @@
 //! (inquiryPayment transactions, then a resend of the identical request, which Antom's
 //! idempotency makes safe), refunds still processing (inquiryRefund; a refund Antom has never
 //! seen is resent with the same refundRequestId, one it is processing is never resent),
-//! sessions past their expiry (→ EXPIRED) and authorizations past `authExpiryTime`; and
+//! sessions Antom does not know once their expiry plus `ANTOM_CLOSE_WINDOW_SECS` has passed
+//! (→ EXPIRED; a payment Antom knows is inquired until Antom settles it, however late),
+//! automatic captures not yet seen (inquiryPayment transactions), authorizations past
+//! `authExpiryTime` (always scheduled, so they are checked when they lapse); and
 //! card vaultings still processing (inquireVaulting, `vaulting_sync`).
 //! Every answer is applied through the same locked path as a webhook.
 //!
@@ -15,10 +18,10 @@
 use antom_client::model::InquiryRefundRequest;
 use antom_client::Outcome;
 use chrono::{Duration, Utc};
-use domain::{Event, RecordStatus};
+use domain::{Event, RecordStatus, SessionTimes};
 
 use super::antom_facts;
-use super::inquiry::inquire_payment;
+use super::inquiry::{inquire_payment, InquiryResult};
 use super::ops::{send_cancel, send_capture, send_refund};
 use super::order_sync::{apply_events, Schedule};
 use super::vaulting_sync;
@@ -115,10 +118,14 @@ pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), Api
     let open_cancel = order
         .cancel()
         .is_some_and(|c| c.status == RecordStatus::Processing);
-    if open_payment || open_capture || open_cancel {
-        inquire_payment(state, order_id, ACTOR, Schedule::Attempt)
+    // Until Antom says otherwise, it knows the payment: only its "no such payment" lets a
+    // session be expired locally.
+    let mut antom_knows_payment = true;
+    if open_payment || open_capture || open_cancel || order.awaits_automatic_capture() {
+        let result = inquire_payment(state, order_id, ACTOR, Schedule::Attempt)
             .await
             .map_err(|e| ApiError::Internal(e.into()))?;
+        antom_knows_payment = !matches!(result, InquiryResult::NotAtAntom);
     }
     inquire_refunds(state, order_id, ACTOR).await?;
 
@@ -146,7 +153,10 @@ pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), Api
     }
 
     let mut events = Vec::new();
-    if stored.order.is_session_overdue(now) {
+    if stored
+        .order
+        .is_session_overdue(now, session_times(state), antom_knows_payment)
+    {
         events.push(Event::SessionExpired { at: now });
     }
     if stored.order.is_authorization_overdue(now) {
@@ -155,6 +165,14 @@ pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), Api
     // Always apply (even nothing): it reschedules the next check with backoff.
     apply_events(&state.store, order_id, &events, ACTOR, now).await?;
     Ok(())
+}
+
+/// The session lifetime the server asks Antom for, and Antom's close window after it.
+pub fn session_times(state: &AppState) -> SessionTimes {
+    SessionTimes {
+        validity: Duration::from_std(state.settings.payment_session_expiry).unwrap_or(Duration::hours(1)),
+        close_window: Duration::from_std(state.settings.antom_close_window).unwrap_or(Duration::minutes(20)),
+    }
 }
 
 /// inquiryRefund for every refund still processing; resends the refunds Antom never received.

@@ -363,7 +363,60 @@ pub struct Transaction {
     pub transaction_result: Option<ResultInfo>,
 }
 
+/// What a transaction in an inquiryPayment answer says happened, read as Antom means it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransactionOutcome {
+    Succeeded,
+    Failed { code: String, message: String },
+    Processing,
+}
+
+/// A transaction's outcome, and whether its two status fields disagreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionReading {
+    pub outcome: TransactionOutcome,
+    /// `transactionStatus` said one thing and `transactionResult` another: the result was
+    /// believed (Antom's own guide shows failed captures as `SUCCESS` + `F`).
+    pub disagreement: bool,
+}
+
 impl Transaction {
+    /// Antom's 2025 card-payments guide shows a failed capture as `transactionStatus: SUCCESS`
+    /// with `transactionResult.resultStatus: F` (`PROCESS_FAIL`), and one still processing as
+    /// `SUCCESS` + `U`: the outcome is decided by `transactionResult` whenever it is present
+    /// (S, F, U), and by `transactionStatus` only without it.
+    pub fn reading(&self) -> TransactionReading {
+        let by_status = match self.transaction_status {
+            TransactionStatus::Success => TransactionOutcome::Succeeded,
+            TransactionStatus::Fail | TransactionStatus::Cancelled => TransactionOutcome::Failed {
+                code: "FAILED".into(),
+                message: String::new(),
+            },
+            TransactionStatus::Processing | TransactionStatus::Pending | TransactionStatus::Other(_) => {
+                TransactionOutcome::Processing
+            }
+        };
+        let Some(result) = &self.transaction_result else {
+            return TransactionReading {
+                outcome: by_status,
+                disagreement: false,
+            };
+        };
+        let by_result = match &result.result_status {
+            crate::ResultStatus::Success => TransactionOutcome::Succeeded,
+            crate::ResultStatus::Failed => TransactionOutcome::Failed {
+                code: result.result_code.clone(),
+                message: result.result_message.clone(),
+            },
+            crate::ResultStatus::Unknown | crate::ResultStatus::Other(_) => TransactionOutcome::Processing,
+        };
+        let disagreement = std::mem::discriminant(&by_result) != std::mem::discriminant(&by_status);
+        TransactionReading {
+            outcome: by_result,
+            disagreement,
+        }
+    }
+
     pub fn new(transaction_type: TransactionType, transaction_status: TransactionStatus) -> Self {
         Transaction {
             transaction_type,
@@ -577,5 +630,46 @@ mod tests {
         assert_eq!(tx.transaction_type, TransactionType::Other("PARTIAL_VOID".into()));
         assert_eq!(tx.transaction_status, TransactionStatus::Success);
         assert!(tx.transaction_result.unwrap().is_success());
+    }
+
+    #[test]
+    fn a_transaction_is_read_from_its_result_when_there_is_one() {
+        let with = |status: TransactionStatus, result: Option<(&str, crate::ResultStatus)>| {
+            let mut t = Transaction::new(TransactionType::Capture, status);
+            t.transaction_result = result.map(|(code, s)| crate::ResultInfo::new(code, s, "m"));
+            t.reading()
+        };
+        use crate::ResultStatus::{Failed, Success, Unknown};
+        // The guide's shapes: SUCCESS with F is a failure, SUCCESS with U is still processing.
+        let failed = with(TransactionStatus::Success, Some(("PROCESS_FAIL", Failed)));
+        assert_eq!(
+            failed.outcome,
+            TransactionOutcome::Failed {
+                code: "PROCESS_FAIL".into(),
+                message: "m".into()
+            }
+        );
+        assert!(failed.disagreement);
+        let processing = with(TransactionStatus::Success, Some(("CAPTURE_IN_PROCESS", Unknown)));
+        assert_eq!(processing.outcome, TransactionOutcome::Processing);
+        assert!(processing.disagreement);
+        // Agreeing fields, and the status alone.
+        let ok = with(TransactionStatus::Success, Some(("SUCCESS", Success)));
+        assert_eq!(
+            (ok.outcome, ok.disagreement),
+            (TransactionOutcome::Succeeded, false)
+        );
+        assert_eq!(
+            with(TransactionStatus::Success, None).outcome,
+            TransactionOutcome::Succeeded
+        );
+        assert!(matches!(
+            with(TransactionStatus::Fail, None).outcome,
+            TransactionOutcome::Failed { .. }
+        ));
+        assert_eq!(
+            with(TransactionStatus::Processing, None).outcome,
+            TransactionOutcome::Processing
+        );
     }
 }

@@ -48,20 +48,45 @@ impl Order {
 mod tests {
     use crate::status::OrderStatus;
     use crate::testkit::*;
-    use crate::NotApplied;
+    use crate::{NotApplied, SessionTimes};
+
+    /// An hour's session, closed by Antom the moment it ends.
+    const NO_WINDOW: SessionTimes = SessionTimes {
+        validity: chrono::Duration::hours(1),
+        close_window: chrono::Duration::zero(),
+    };
 
     #[test]
     fn an_unpaid_session_expires() {
         let mut order = order_after(&[session_created()]);
-        assert!(!order.is_session_overdue(t(59)));
-        assert!(order.is_session_overdue(t(60)));
+        assert!(!order.is_session_overdue(t(59), NO_WINDOW, false));
+        assert!(order.is_session_overdue(t(60), NO_WINDOW, false));
         let transition = order.apply(&session_expired()).unwrap();
         assert_eq!(
             (transition.from, transition.to),
             (OrderStatus::PendingPayment, OrderStatus::Expired)
         );
-        assert!(!order.is_session_overdue(t(120)));
+        assert!(!order.is_session_overdue(t(120), NO_WINDOW, false));
         assert_eq!(order.apply(&session_expired()), Err(NotApplied::Duplicate));
+    }
+
+    #[test]
+    fn a_session_is_only_expired_locally_after_the_close_window_and_if_antom_does_not_know_it() {
+        let times = SessionTimes {
+            validity: chrono::Duration::hours(1),
+            close_window: chrono::Duration::minutes(20),
+        };
+        let order = order_after(&[session_created()]);
+        assert!(!order.is_session_overdue(t(79), times, false));
+        assert!(order.is_session_overdue(t(80), times, false));
+        assert!(
+            !order.is_session_overdue(t(days(1)), times, true),
+            "a payment Antom knows settles on Antom's side, however late"
+        );
+        // A session that never got an answer from Antom has the deadline it asked for.
+        let unknown = new_order();
+        assert!(!unknown.is_session_overdue(t(79), times, false));
+        assert!(unknown.is_session_overdue(t(80), times, false));
     }
 
     #[test]
@@ -75,7 +100,7 @@ mod tests {
     #[test]
     fn a_paid_session_cannot_expire() {
         let mut order = order_after(&[session_created(), paid()]);
-        assert!(!order.is_session_overdue(t(days(1))));
+        assert!(!order.is_session_overdue(t(days(1)), NO_WINDOW, false));
         match order.apply(&session_expired()) {
             Err(NotApplied::IllegalInState { current, .. }) => {
                 assert_eq!(current, OrderStatus::Authorized);
@@ -87,9 +112,20 @@ mod tests {
     #[test]
     fn an_unused_authorization_expires() {
         let mut order = order_after(&[paid()]);
+        assert_eq!(
+            order.authorization_check_at(),
+            Some(t(days(7))),
+            "checked when it lapses"
+        );
         assert!(!order.is_authorization_overdue(t(days(7) - 1)));
         assert!(order.is_authorization_overdue(t(days(7))));
+        assert_eq!(
+            order_after(&[paid(), capture_succeeded("c1", 100)]).authorization_check_at(),
+            None,
+            "a captured authorization cannot lapse"
+        );
         let transition = order.apply(&auth_expired()).unwrap();
+        assert_eq!(order.authorization_check_at(), None);
         assert_eq!(transition.to, OrderStatus::Expired);
         assert_eq!(order.capturable_amount(), sgd(0));
         assert_eq!(order.authorized_amount(), sgd(TOTAL));
