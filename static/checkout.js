@@ -3,10 +3,10 @@
 // Flow: Pay -> POST /sessions (the server prices the cart and asks Antom for a payment session)
 // -> load the SDK script named in the answer -> createComponent() shows Antom's card form ->
 // the SDK reports the outcome through onEventCallback. We pass notRedirectAfterComplete so a
-// declined card stays on this page with a message and a second try; on success or processing we
-// go to /checkout/result ourselves (the same URL Antom redirects to as paymentRedirectUrl, so the
-// buyer ends there whichever of the two navigates). The result page never trusts the URL: it
-// shows the server's status.
+// declined card stays on this page with a message and a second try; on success, processing or
+// an SDK error (which says nothing about the money) we go to /checkout/result ourselves (the
+// page Antom redirects to as paymentRedirectUrl, so the buyer ends there whichever of the two
+// navigates). The result page never trusts the URL: it shows the server's status.
 "use strict";
 (function () {
   const Money = window.AntomMoney;
@@ -120,8 +120,10 @@
     }
   }
 
-  function resultUrl(orderId, token) {
-    return `/checkout/result?orderId=${encodeURIComponent(orderId)}&token=${encodeURIComponent(token)}`;
+  // The result page finds the order through the buyer cookie: the order token stays out of
+  // URLs (history, logs, and the paymentRedirectUrl Antom keeps).
+  function resultUrl(orderId) {
+    return `/checkout/result?orderId=${encodeURIComponent(orderId)}`;
   }
 
   // ---------- cart ----------
@@ -449,9 +451,13 @@
     return /[.!?]$/.test(capital) ? ` ${capital}` : ` ${capital}.`;
   }
 
-  function onSdkEvent(payment, { code, message }) {
+  // Every SDK event is {code, result: {paymentResultCode, paymentResultMessage}}, as Antom's
+  // guides read it (older stand-ins sent a top-level message).
+  function onSdkEvent(payment, event) {
     if (payment !== state.payment) return; // an old component's late event
-    const detail = sentence(message);
+    const code = event.code;
+    const result = event.result || {};
+    const detail = sentence(result.paymentResultMessage || event.message);
     switch (code) {
       case "SDK_START_OF_LOADING":
         status("Loading the secure card form…");
@@ -463,7 +469,7 @@
       case "SDK_PAYMENT_SUCCESSFUL":
       case "SDK_PAYMENT_PROCESSING":
         status(code === "SDK_PAYMENT_SUCCESSFUL" ? "Payment successful. Loading your receipt…" : "Confirming your payment…");
-        window.location.assign(resultUrl(payment.session.orderId, payment.session.orderToken));
+        window.location.assign(resultUrl(payment.session.orderId));
         break;
       case "SDK_FORM_VERIFICATION_FAILED":
         // The form stays open so the buyer can correct the details there.
@@ -476,7 +482,12 @@
         endPayment(payment, true, "Payment cancelled. Your card was not charged. Press Pay when you are ready.");
         break;
       case "SDK_PAYMENT_ERROR":
-        endPayment(payment, false, `The payment could not be completed.${detail} Your card was not charged. Press Pay to start again.`);
+        // Antom's guide: an error says nothing about the money; confirm with the server. The
+        // result page shows the server's status (and asks Antom while it is unsettled).
+        status("Checking the payment with the payment provider…");
+        payment.reusable = false;
+        closeComponent();
+        window.location.assign(resultUrl(payment.session.orderId));
         break;
       default:
         // Loading and analytics events we do not act on.
@@ -546,11 +557,11 @@
           return;
         case "PENDING_PAYMENT":
           status("Your bank asks you to confirm the payment…");
-          window.location.assign(redirect || resultUrl(answer.orderId, answer.orderToken));
+          window.location.assign(redirect || resultUrl(answer.orderId));
           return;
         default:
           status("Payment successful. Loading your receipt…");
-          window.location.assign(resultUrl(answer.orderId, answer.orderToken));
+          window.location.assign(resultUrl(answer.orderId));
       }
     } catch (e) {
       finish(e.message);

@@ -1,9 +1,10 @@
 // The result page (server-rendered by routes/result_page.rs). This script only:
 //  - spells amounts in the buyer's locale (the server wrote "42.00 SGD");
 //  - empties the checkout cart once the order is paid;
-//  - while the payment is processing, polls GET /api/orders/{id} with the order token from the
-//    URL and reloads the page when the status moves (the server renders the words). Every few
-//    polls it reloads anyway: the server asks Antom while a payment is still processing.
+//  - while the payment is processing, polls GET /checkout/result/status (the buyer cookie, or
+//    the order token when the URL has one, identifies the order) and reloads the page when the
+//    status moves (the server renders the words). Every few polls it reloads anyway: the server
+//    asks Antom while a payment is still processing.
 "use strict";
 (function () {
   const CART_KEY = "antom-checkout.cart";
@@ -36,7 +37,7 @@
   const token = params.get("token");
   const shown = heading.dataset.status;
   const pollStatus = document.getElementById("poll-status");
-  if (!orderId || !token) return;
+  if (!orderId) return;
 
   const RELOAD_EVERY = 8; // polls between reloads that make the server ask Antom
   let polls = 0;
@@ -53,10 +54,12 @@
       return;
     }
     try {
-      const response = await fetch(`/api/orders/${encodeURIComponent(orderId)}`, {
-        headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
+      const headers = { Accept: "application/json" };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      const response = await fetch(`/checkout/result/status?orderId=${encodeURIComponent(orderId)}`, {
+        headers,
         cache: "no-store",
-        credentials: "omit",
+        credentials: "same-origin",
       });
       if (response.status === 404) {
         say("This order could not be found any more. Please reload the page.");

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_initial;
 mod m20261204_000002_hardening;
+mod m20261205_000003_return_tokens;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261204_000002_hardening::Migration),
+            Box::new(m20261205_000003_return_tokens::Migration),
         ]
     }
 }

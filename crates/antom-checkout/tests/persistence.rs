@@ -209,6 +209,7 @@ async fn insert(store: &Store, order: &Order) {
             order,
             token_hash: "a".repeat(64).as_str(),
             buyer_id: Some("buyer-1"),
+            return_token_hash: None,
             timeline: &[entry(order.created_at(), "ORDER_CREATED")],
             next_check_at: None,
         })
@@ -312,6 +313,7 @@ async fn an_order_round_trips_and_changes_under_its_lock(store: Store) {
             order: &order,
             token_hash: &"b".repeat(64),
             buyer_id: Some("buyer-1"),
+            return_token_hash: None,
             timeline: &[entry(t(0), "ORDER_CREATED")],
             next_check_at: Some(next_check),
         })
@@ -562,6 +564,7 @@ async fn reused_request_ids_conflict(store: Store) {
             order: &second,
             token_hash: &"c".repeat(64),
             buyer_id: None,
+            return_token_hash: None,
             timeline: &[],
             next_check_at: None,
         })
@@ -584,6 +587,7 @@ async fn reused_request_ids_conflict(store: Store) {
             order: &same_id,
             token_hash: &"c".repeat(64),
             buyer_id: None,
+            return_token_hash: None,
             timeline: &[],
             next_check_at: None,
         })
@@ -1086,6 +1090,7 @@ async fn due_orders_come_oldest_first(store: Store) {
                 order: &order,
                 token_hash: &"d".repeat(64),
                 buyer_id: None,
+                return_token_hash: None,
                 timeline: &[],
                 next_check_at: check_at,
             })

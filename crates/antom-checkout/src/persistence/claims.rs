@@ -57,6 +57,26 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Spends an order's single-use return token: true for exactly one caller presenting the
+    /// right token (hex SHA-256 `token_hash`) while it is unspent.
+    pub async fn spend_return_token(
+        &self,
+        order_id: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let spent = orders::Entity::update_many()
+            .col_expr(orders::Column::ReturnTokenUsedAt, Expr::value(db_time(now)))
+            .filter(orders::Column::Id.eq(order_id))
+            .filter(orders::Column::ReturnTokenHash.eq(token_hash))
+            .filter(orders::Column::ReturnTokenUsedAt.is_null())
+            .exec(&self.write)
+            .await?;
+        Ok(spent.rows_affected == 1)
+    }
+}
+
 /// The claim for any table with a string id and a `next_check_at` column.
 pub(super) async fn claim_due<E: EntityTrait>(
     db: &DatabaseConnection,

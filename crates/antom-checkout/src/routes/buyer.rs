@@ -25,17 +25,14 @@ pub struct Buyer {
 }
 
 impl Buyer {
+    /// The buyer named by the request's valid cookie, if any (nothing is issued).
+    pub fn presented(state: &AppState, req: &HttpRequest) -> Option<BuyerId> {
+        cookies(req, COOKIE_NAME).find_map(|value| buyer::verify(&state.data_key, value))
+    }
+
     /// The buyer of the request's valid cookie, else a new one.
     pub fn identify(state: &AppState, req: &HttpRequest) -> Buyer {
-        let presented = req
-            .headers()
-            .get_all(COOKIE)
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|header| header.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .filter(|(name, _)| *name == COOKIE_NAME)
-            .find_map(|(_, value)| buyer::verify(&state.data_key, value.trim_matches('"')));
-        if let Some(id) = presented {
+        if let Some(id) = Buyer::presented(state, req) {
             return Buyer { id, issued: None };
         }
         let (id, value) = buyer::issue(&state.data_key);
@@ -76,6 +73,17 @@ impl Buyer {
         self.attach(&mut response);
         response
     }
+}
+
+/// The values of the request's cookies called `name`.
+pub fn cookies<'a>(req: &'a HttpRequest, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    req.headers()
+        .get_all(COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value.trim_matches('"'))
 }
 
 impl FromRequest for Buyer {

@@ -93,6 +93,36 @@ pub async fn delete(
     buyer.respond(result)
 }
 
+/// The buyer's device: optional `terminalType` (WEB, WAP, APP) and `osType` (IOS, ANDROID;
+/// required for APP) in the body, and what the request shows (IP, user agent, language).
+fn device(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &serde_json::Value,
+) -> Result<vaulting::Device, ApiError> {
+    let field = |name: &str| body.get(name).and_then(serde_json::Value::as_str);
+    let terminal_type = match field("terminalType") {
+        None => None,
+        Some(t @ ("WEB" | "WAP" | "APP")) => Some(antom_client::model::TerminalType::from(t)),
+        Some(_) => return Err(ApiError::bad_request("terminalType must be WEB, WAP or APP")),
+    };
+    let os_type = match field("osType") {
+        None => None,
+        Some(os @ ("IOS" | "ANDROID")) => Some(antom_client::model::OsType::from(os)),
+        Some(_) => return Err(ApiError::bad_request("osType must be IOS or ANDROID")),
+    };
+    if field("terminalType") == Some("APP") && os_type.is_none() {
+        return Err(ApiError::bad_request(
+            "osType (IOS or ANDROID) is required when terminalType is APP",
+        ));
+    }
+    Ok(vaulting::Device {
+        terminal_type,
+        os_type,
+        env: super::client::buyer_env(req, &state.settings.trusted_proxies),
+    })
+}
+
 /// `POST /api/cards`: 201 with the card, or 202 `{"redirectUrl", "vaultingRequestId"}` while
 /// Antom verifies it (3-D Secure when `redirectUrl` is set).
 pub async fn create(
@@ -117,8 +147,9 @@ pub async fn create(
             code: "INVALID_CARD",
             message: e.to_string(),
         })?;
+        let device = device(&state, &req, &value)?;
         drop(value);
-        match vaulting::vault_card(&state, buyer.id(), card).await? {
+        match vaulting::vault_card(&state, buyer.id(), card, &device).await? {
             DirectVaulting::Vaulted(card) => Ok(HttpResponse::Created().json(CardView::from(&card))),
             DirectVaulting::Verifying {
                 vaulting_request_id,

@@ -60,6 +60,17 @@ fn from_chain(peer: IpAddr, forwarded: Option<&str>, trusted: &[ipnet::IpNet]) -
     client
 }
 
+/// The buyer's device as this request shows it, for Antom's `env`.
+pub fn buyer_env(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> crate::services::buyer_env::BuyerEnv {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    crate::services::buyer_env::BuyerEnv::new(
+        Some(client_ip(req, trusted).to_string()),
+        header("user-agent"),
+        header("accept-language"),
+        header("accept"),
+    )
+}
+
 /// Counts one request of `limit` from this client (and buyer); 429 when over budget.
 pub fn check_limit(
     state: &AppState,

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod orders;
 pub mod pages;
 pub mod products;
+pub mod redirect;
 pub mod result_page;
 pub mod sessions;
 pub mod vaulting;
@@ -27,7 +28,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// Every route pattern the server registers (the metrics' `route` label; anything else is
 /// `unmatched`). `every_registered_route_has_a_label` keeps it in step with [`configure`].
-pub const PATTERNS: [&str; 25] = [
+pub const PATTERNS: [&str; 27] = [
     "/healthz",
     "/readyz",
     "/metrics",
@@ -36,6 +37,8 @@ pub const PATTERNS: [&str; 25] = [
     "/sessions",
     "/api/orders/{order_id}",
     "/checkout/result",
+    "/checkout/result/status",
+    "/checkout/redirect",
     "/webhooks/antom/payments",
     "/webhooks/antom/refunds",
     "/webhooks/antom/vaulting",
@@ -79,6 +82,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sessions", web::post().to(sessions::create))
         .route("/api/orders/{order_id}", web::get().to(orders::get))
         .route("/checkout/result", web::get().to(result_page::show))
+        .route("/checkout/result/status", web::get().to(result_page::status))
+        .route("/checkout/redirect", web::get().to(redirect::show))
         .route("/webhooks/antom/payments", web::post().to(webhooks::payments))
         .route("/webhooks/antom/refunds", web::post().to(webhooks::refunds))
         .route("/webhooks/antom/vaulting", web::post().to(webhooks::vaulting))

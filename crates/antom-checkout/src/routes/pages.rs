@@ -27,6 +27,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../../../static/result.js"),
     ),
     (
+        "redirect.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../../static/redirect.js"),
+    ),
+    (
         "admin.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../../static/admin.js"),

@@ -1,5 +1,9 @@
-//! `GET /checkout/result?orderId=…&token=…`: Antom's `paymentRedirectUrl`, and where the checkout
-//! page sends the buyer after the SDK reports success or processing. Shows the server-side status
+//! `GET /checkout/result?orderId=…`: Antom's `paymentRedirectUrl`, and where the checkout page
+//! sends the buyer after the SDK reports a result. Who may see it (`services::order_access`):
+//! the order's buyer (buyer cookie), the holder of the order token (`&token=`, as the contract
+//! has always allowed), or a browser coming back with the single-use return token of the
+//! `paymentRedirectUrl` (`&rt=`: spent, exchanged for a short access cookie, and redirected to
+//! a URL without it). The order token itself is never in a URL handed to Antom. Shows the server-side status
 //! (never the query string's opinion), and inquires Antom while the payment is still processing,
 //! so a buyer who returns before the webhook sees the truth. However many loads arrive (from
 //! one buyer or many, at any replica), an order is inquired at most once per
@@ -15,15 +19,19 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain::{Order, OrderStatus, RecordStatus};
 use serde::Deserialize;
 
+use chrono::Utc;
+
+use super::buyer::{cookies, Buyer};
 use super::client::check_limit;
 use super::pages::{escape, page_headers};
 use crate::error::ApiError;
 use crate::persistence::StoredOrder;
 use crate::rate_limit::Limit;
 use crate::services::inquiry::inquire_payment;
+use crate::services::order_access;
 use crate::services::order_sync::Schedule;
 use crate::state::AppState;
-use crate::tokens::token_matches;
+use crate::tokens::{hash_token, token_matches};
 
 /// At most one inquiry per order per this interval is triggered by page loads.
 pub const INQUIRY_INTERVAL: chrono::Duration = chrono::Duration::seconds(5);
@@ -33,6 +41,8 @@ pub const INQUIRY_INTERVAL: chrono::Duration = chrono::Duration::seconds(5);
 pub struct ResultQuery {
     order_id: Option<String>,
     token: Option<String>,
+    /// The single-use return token of the web `paymentRedirectUrl`.
+    rt: Option<String>,
 }
 
 /// How the page looks and what the buyer can do next; `result.js` reads it from `data-outcome`.
@@ -124,30 +134,50 @@ fn failure_reason(code: &str) -> &'static str {
     }
 }
 
+/// The order if this request may see it: with its order token, as its buyer, or with a valid
+/// access cookie. (The return token is handled by [`show`].)
+async fn visible_order(
+    state: &AppState,
+    req: &HttpRequest,
+    order_id: &str,
+    token: Option<&str>,
+) -> Result<Option<StoredOrder>, ApiError> {
+    if order_id.is_empty() || order_id.len() > 64 {
+        return Ok(None);
+    }
+    let Some(stored) = state.store.order(order_id).await? else {
+        return Ok(None);
+    };
+    let by_token = token.is_some_and(|t| token_matches(t, &stored.token_hash));
+    let by_buyer = stored.buyer_id.is_some()
+        && Buyer::presented(state, req).map(|b| b.as_str().to_owned()) == stored.buyer_id;
+    let by_cookie = cookies(req, order_access::COOKIE_NAME)
+        .any(|value| order_access::grants(&state.data_key, value, order_id, Utc::now()));
+    Ok((by_token || by_buyer || by_cookie).then_some(stored))
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<ResultQuery>,
 ) -> Result<HttpResponse, ApiError> {
     check_limit(&state, &req, Limit::ResultPage, None)?;
-    let (Some(order_id), Some(token)) = (query.order_id.as_deref(), query.token.as_deref()) else {
+    let Some(order_id) = query.order_id.as_deref() else {
         return Ok(not_found());
     };
-    if order_id.len() > 64 {
-        return Ok(not_found());
-    }
-    let Some(mut stored) = state.store.order(order_id).await? else {
-        return Ok(not_found());
+    let token = query.token.as_deref();
+    let Some(mut stored) = visible_order(&state, &req, order_id, token).await? else {
+        return Ok(match query.rt.as_deref() {
+            Some(rt) => spend_return_token(&state, order_id, rt).await?,
+            None => not_found(),
+        });
     };
-    if !token_matches(token, &stored.token_hash) {
-        return Ok(not_found());
-    }
     let processing =
         stored.order.payment().status == RecordStatus::Processing && !stored.order.session_expired();
     let claimed = processing
         && state
             .store
-            .claim_buyer_inquiry(order_id, chrono::Utc::now(), INQUIRY_INTERVAL)
+            .claim_buyer_inquiry(order_id, Utc::now(), INQUIRY_INTERVAL)
             .await?;
     if processing {
         state.metrics.observe_buyer_inquiry(claimed);
@@ -166,6 +196,68 @@ pub async fn show(
     Ok(page_headers(HttpResponse::Ok())
         .insert_header(("Cache-Control", "no-store"))
         .body(html))
+}
+
+/// A browser back from Antom with the return token: spend it (once, while the order can still
+/// be paid), give the browser an access cookie, and send it to the page without the token.
+async fn spend_return_token(state: &AppState, order_id: &str, rt: &str) -> Result<HttpResponse, ApiError> {
+    if order_id.len() > 64 || rt.len() > 128 {
+        return Ok(not_found());
+    }
+    let Some(stored) = state.store.order(order_id).await? else {
+        return Ok(not_found());
+    };
+    let now = Utc::now();
+    let times = crate::services::reconciler::session_times(state);
+    let usable_until = stored.order.session_deadline(times.validity) + times.close_window;
+    if now > usable_until
+        || !state
+            .store
+            .spend_return_token(order_id, &hash_token(rt), now)
+            .await?
+    {
+        return Ok(not_found());
+    }
+    let secure = if state.public_base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={}; Path=/checkout; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        order_access::COOKIE_NAME,
+        order_access::cookie_value(&state.data_key, order_id, now),
+        order_access::VALIDITY.num_seconds()
+    );
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            "Location",
+            format!("/checkout/result?orderId={}", encode(order_id)),
+        ))
+        .insert_header(("Set-Cookie", cookie))
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .finish())
+}
+
+/// `GET /checkout/result/status?orderId=…`: the order's status for the result page's polling,
+/// to whoever may see the page (the order token in `Authorization`, the buyer cookie, or the
+/// access cookie). Never inquires Antom: page loads do that, at most once per interval.
+pub async fn status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ResultQuery>,
+) -> Result<HttpResponse, ApiError> {
+    check_limit(&state, &req, Limit::ResultPage, None)?;
+    let order_id = query.order_id.as_deref().unwrap_or("");
+    let Some(stored) = visible_order(&state, &req, order_id, super::bearer(&req)).await? else {
+        return Err(ApiError::NotFound {
+            code: "ORDER_NOT_FOUND",
+        });
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(serde_json::json!({"orderId": order_id, "status": stored.order.status().as_str()})))
 }
 
 /// A money amount the server spells ("42.00 SGD"); `result.js` re-spells it in the buyer's locale
@@ -205,7 +297,7 @@ fn summary(order: &Order) -> String {
     )
 }
 
-fn render(stored: &StoredOrder, order_id: &str, token: &str) -> String {
+fn render(stored: &StoredOrder, order_id: &str, token: Option<&str>) -> String {
     let order = &stored.order;
     let status = order.status();
     let outcome = Outcome::of(status);
@@ -229,11 +321,14 @@ fn render(stored: &StoredOrder, order_id: &str, token: &str) -> String {
             )
         })
         .unwrap_or_default();
-    let self_url = escape(&format!(
-        "/checkout/result?orderId={}&token={}",
-        encode(order_id),
-        encode(token)
-    ));
+    let self_url = escape(&match token {
+        Some(token) => format!(
+            "/checkout/result?orderId={}&token={}",
+            encode(order_id),
+            encode(token)
+        ),
+        None => format!("/checkout/result?orderId={}", encode(order_id)),
+    });
     let (refresh, actions) = match outcome {
         Outcome::Pending => (
             r#"<noscript><meta http-equiv="refresh" content="5"></noscript>"#,

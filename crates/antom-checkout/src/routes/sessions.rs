@@ -41,11 +41,12 @@ async fn handle(
     let request: SessionRequest = serde_json::from_value(value.clone())
         .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
 
+    let env = super::client::buyer_env(req, &state.settings.trusted_proxies);
     let work = {
         let state = state.clone();
         let buyer_id = buyer.id().as_str().to_owned();
         async move {
-            let created = create_session(&state, request, Some(&buyer_id)).await?;
+            let created = create_session(&state, request, Some(&buyer_id), &env).await?;
             let body = serde_json::to_value(&created).map_err(|e| ApiError::Internal(e.into()))?;
             Ok((StatusCode::CREATED, body))
         }

@@ -5,7 +5,7 @@
 
 use antom_client::model::{
     Buyer, CaptureMode as AntomCaptureMode, CreatePaymentSessionRequest, Env, Goods, Order as AntomOrder,
-    OsType, PaymentFactor, PaymentMethod, TerminalType, UserName,
+    OsType, PaymentFactor, PaymentMethod, SettlementStrategy, TerminalType, UserName,
 };
 use antom_client::time::parse_time;
 use antom_client::{Outcome, RetryPolicy};
@@ -16,6 +16,7 @@ use domain::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::buyer_env::BuyerEnv;
 use super::order_sync::apply_events;
 use crate::config::CaptureMode;
 use crate::error::ApiError;
@@ -117,6 +118,12 @@ pub(super) fn validate(request: &SessionRequest) -> Result<(), ApiError> {
             return Err(ApiError::bad_request("osType must be IOS or ANDROID"));
         }
     }
+    if request.terminal_type.as_deref() == Some("APP") && request.os_type.is_none() {
+        // Antom needs it for apps (its mobile SDKs and 3-D Secure differ per OS).
+        return Err(ApiError::bad_request(
+            "osType (IOS or ANDROID) is required when terminalType is APP",
+        ));
+    }
     if let Some(locale) = &request.locale {
         let ok = locale.len() <= 8
             && locale
@@ -165,21 +172,23 @@ pub async fn create_session(
     state: &AppState,
     request: SessionRequest,
     buyer_id: Option<&str>,
+    env: &BuyerEnv,
 ) -> Result<Created, ApiError> {
     validate(&request)?;
     if let Some(card_id) = request.saved_card_id.clone() {
-        return super::token_payment::pay_with_saved_card(state, request, &card_id, buyer_id)
+        return super::token_payment::pay_with_saved_card(state, request, &card_id, buyer_id, env)
             .await
             .map(Created::SavedCard);
     }
+    let placed = place_order(state, &request, buyer_id, json!({})).await?;
+    let antom_request = session_request(state, &placed, &request, buyer_id, env);
     let PlacedOrder {
         order,
         order_id,
         payment_request_id,
         token,
-    } = place_order(state, &request, buyer_id, json!({})).await?;
-
-    let antom_request = session_request(state, &order, &request, buyer_id, &token);
+        ..
+    } = placed;
     let outcome = state.antom.send_with(&antom_request, buyer_retry(state)).await;
     let now = Utc::now();
     match outcome {
@@ -249,8 +258,10 @@ pub(super) struct PlacedOrder {
     pub order: Order,
     pub order_id: String,
     pub payment_request_id: String,
-    /// The buyer's order token (only its hash is stored).
+    /// The buyer's order token (only its hash is stored). Never part of a URL given to Antom.
     pub token: String,
+    /// The single-use token of the web `paymentRedirectUrl` (only its hash is stored).
+    pub return_token: String,
 }
 
 /// Prices the cart and stores the order with a fresh paymentRequestId and order token, due for
@@ -271,12 +282,15 @@ pub(super) async fn place_order(
         cart,
         PaymentRequestId::parse(&payment_request_id).expect("uuid is a valid id"),
         now,
-    );
+    )
+    .with_capture_mode(state.capture_mode);
     let span = tracing::Span::current();
     span.record("order_id", order_id.as_str());
     span.record("payment_request_id", payment_request_id.as_str());
     let token = tokens::new_token();
     let token_hash = tokens::hash_token(&token);
+    let return_token = tokens::new_token();
+    let return_token_hash = tokens::hash_token(&return_token);
     // If this process dies before Antom answers, the reconciler finds the order here.
     let check_at = now
         + Duration::from_std(state.settings.session_retry_budget).unwrap_or_default()
@@ -291,6 +305,7 @@ pub(super) async fn place_order(
             order: &order,
             token_hash: &token_hash,
             buyer_id,
+            return_token_hash: Some(&return_token_hash),
             timeline: &[TimelineEntry {
                 at: now,
                 event_type: "ORDER_CREATED".into(),
@@ -305,6 +320,7 @@ pub(super) async fn place_order(
         order_id,
         payment_request_id,
         token,
+        return_token,
     })
 }
 
@@ -332,9 +348,35 @@ pub(super) fn iso(t: DateTime<Utc>) -> String {
 
 pub(super) use super::antom_facts::amount;
 
-/// The result page of an order: where Antom sends the buyer back (`paymentRedirectUrl`).
-pub(super) fn result_url(state: &AppState, order_id: &str, token: &str) -> String {
-    state.url(&format!("/checkout/result?orderId={order_id}&token={token}"))
+/// Where Antom sends the buyer back (`paymentRedirectUrl`). Never with the order token: Antom
+/// keeps this URL and echoes it in inquiries. Apps get `APP_REDIRECT_URL` (`{orderId}`
+/// replaced); browsers the result page with the order id and a single-use return token (the
+/// buyer cookie alone also finds the order).
+pub(super) fn redirect_back(state: &AppState, placed: &PlacedOrder, request: &SessionRequest) -> String {
+    let app = request.terminal_type.as_deref() == Some("APP");
+    match (&state.settings.app_redirect_url, app) {
+        (Some(template), true) => template.replace("{orderId}", &placed.order_id),
+        _ => state.url(&format!(
+            "/checkout/result?orderId={}&rt={}",
+            placed.order_id, placed.return_token
+        )),
+    }
+}
+
+/// The result page of an order for this buyer's browser (the buyer cookie identifies it).
+pub(super) fn result_page(state: &AppState, order_id: &str) -> String {
+    state.url(&format!("/checkout/result?orderId={order_id}"))
+}
+
+/// `settlementStrategy` when `ANTOM_SETTLEMENT_CURRENCY` is set.
+pub(super) fn settlement(state: &AppState) -> Option<SettlementStrategy> {
+    state
+        .settings
+        .settlement_currency
+        .as_ref()
+        .map(|currency| SettlementStrategy {
+            settlement_currency: Some(currency.clone()),
+        })
 }
 
 pub(super) fn antom_capture_mode(state: &AppState) -> AntomCaptureMode {
@@ -344,23 +386,28 @@ pub(super) fn antom_capture_mode(state: &AppState) -> AntomCaptureMode {
     }
 }
 
-/// The createPaymentSession request for an order.
+/// The createPaymentSession request for an order: it lasts `PAYMENT_SESSION_EXPIRY_SECS`
+/// from the order's creation (the local deadline uses the same figure).
 fn session_request(
     state: &AppState,
-    order: &Order,
+    placed: &PlacedOrder,
     request: &SessionRequest,
     buyer_id: Option<&str>,
-    token: &str,
+    env: &BuyerEnv,
 ) -> CreatePaymentSessionRequest {
-    let (antom_order, env) = antom_order(order, request, buyer_id);
+    let order = &placed.order;
+    let (antom_order, env) = antom_order(order, request, buyer_id, env);
+    let validity = Duration::from_std(state.settings.payment_session_expiry).unwrap_or(Duration::hours(1));
     CreatePaymentSessionRequest {
         payment_request_id: order.payment().request_id.as_str().to_owned(),
         payment_amount: amount(order.total()),
         order: antom_order,
         payment_method: Some(PaymentMethod::card()),
-        payment_redirect_url: result_url(state, order.id().as_str(), token),
+        payment_redirect_url: redirect_back(state, placed, request),
         payment_notify_url: Some(state.url("/webhooks/antom/payments")),
+        settlement_strategy: settlement(state),
         payment_factor: Some(PaymentFactor::card_authorization(antom_capture_mode(state))),
+        payment_session_expiry_time: Some(iso(order.session_deadline(validity))),
         env: Some(env),
         locale: request.locale.clone(),
         ..Default::default()
@@ -372,6 +419,7 @@ pub(super) fn antom_order(
     order: &Order,
     request: &SessionRequest,
     buyer_id: Option<&str>,
+    buyer_env: &BuyerEnv,
 ) -> (AntomOrder, Env) {
     let order_id = order.id().as_str();
     let goods = order
@@ -395,13 +443,10 @@ pub(super) fn antom_order(
         }),
         ..Default::default()
     };
-    let env = Env {
-        terminal_type: Some(TerminalType::from(
-            request.terminal_type.as_deref().unwrap_or("WEB"),
-        )),
-        os_type: request.os_type.as_deref().map(OsType::from),
-        ..Default::default()
-    };
+    let env = buyer_env.antom_env(
+        TerminalType::from(request.terminal_type.as_deref().unwrap_or("WEB")),
+        request.os_type.as_deref().map(OsType::from),
+    );
     let count: u32 = order.items().iter().map(|i| i.quantity().get()).sum();
     let antom_order = AntomOrder {
         reference_order_id: order_id.to_owned(),

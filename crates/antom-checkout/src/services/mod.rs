@@ -3,6 +3,8 @@
 
 pub mod antom_facts;
 pub mod buyer;
+pub mod buyer_env;
+pub mod buyer_redirect;
 pub mod card_crypto;
 pub mod card_input;
 pub mod checkout;
@@ -10,6 +12,7 @@ pub mod inquiry;
 pub mod intents;
 pub mod notifications;
 pub mod ops;
+pub mod order_access;
 pub mod order_sync;
 pub mod reconciler;
 pub mod security_log;

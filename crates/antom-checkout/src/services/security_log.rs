@@ -59,49 +59,12 @@ pub async fn record(state: &AppState, event: NewSecurityEvent<'_>) -> Result<(),
     Ok(())
 }
 
-/// The first `max` bytes of `body` as text, with every run of 12 or more digits (possibly
-/// separated by spaces or dashes, as card numbers are written) masked: an unverified body may
-/// hold anything, and card numbers are never stored.
+/// The first `max` bytes of `body` as text, with card-number-like digit runs redacted
+/// (`card_input::redact_card_numbers`): an unverified body may hold anything, and card numbers
+/// are never stored.
 pub fn preview(body: &[u8], max: usize) -> String {
     let cut = &body[..body.len().min(max)];
-    let text = String::from_utf8_lossy(cut);
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            // The extent of a digit run that may contain single separators.
-            let mut j = i;
-            let mut digits = 0;
-            while j < chars.len() {
-                if chars[j].is_ascii_digit() {
-                    digits += 1;
-                    j += 1;
-                } else if matches!(chars[j], ' ' | '-')
-                    && j + 1 < chars.len()
-                    && chars[j + 1].is_ascii_digit()
-                {
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            if digits >= 12 {
-                out.extend(
-                    chars[i..j]
-                        .iter()
-                        .map(|c| if c.is_ascii_digit() { '*' } else { *c }),
-                );
-            } else {
-                out.extend(&chars[i..j]);
-            }
-            i = j;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
+    super::card_input::redact_card_numbers(&String::from_utf8_lossy(cut))
 }
 
 #[cfg(test)]
@@ -112,9 +75,9 @@ mod tests {
     fn card_numbers_are_masked_in_previews() {
         assert_eq!(
             preview(br#"{"cardNo":"4111 1111 1111 1111","amount":"4200"}"#, 1024),
-            r#"{"cardNo":"**** **** **** ****","amount":"4200"}"#
+            r#"{"cardNo":"[redacted]","amount":"4200"}"#
         );
-        assert_eq!(preview(b"4111111111111111", 1024), "****************");
+        assert_eq!(preview(b"4111111111111111", 1024), "[redacted]");
         assert_eq!(preview(b"2026-11-22T10:00:00Z", 1024), "2026-11-22T10:00:00Z");
         assert_eq!(preview(&[b'a'; 5000], 1024).len(), 1024);
     }

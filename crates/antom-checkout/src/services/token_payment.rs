@@ -2,8 +2,9 @@
 //! rules as a session, then Antom `pay` server-to-server with the vaulted card's token.
 //!
 //! * `S` → PaymentSucceeded (AUTHORIZED).
-//! * `U` `PAYMENT_IN_PROCESS` → PENDING_PAYMENT; with `normalUrl` / `redirectActionForm` that is
-//!   the 3-D Secure page the buyer goes to; the notification (or an inquiry) settles it.
+//! * `U` `PAYMENT_IN_PROCESS` → PENDING_PAYMENT; `redirectUrl` is where the buyer authenticates
+//!   (`buyer_redirect`: a GET page, our page submitting a POST form, or an app's link); the
+//!   notification (or an inquiry) settles it.
 //! * other `U` (unknown, timeout) → resent with the same paymentRequestId within the budget,
 //!   then 504; the order stays PENDING_PAYMENT for the reconciler.
 //! * `F` → PaymentFailed, still 201 with status PAYMENT_FAILED: the order exists and says why.
@@ -21,10 +22,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::antom_facts::card_summary;
+use super::buyer_env::BuyerEnv;
+use super::buyer_redirect::{self, AntomRedirect};
 use super::card_crypto::open_token;
 use super::checkout::{
-    amount, antom_capture_mode, antom_order, buyer_retry, place_order, result_url, PlacedOrder,
-    SessionRequest,
+    amount, antom_capture_mode, antom_order, buyer_retry, place_order, redirect_back, result_page,
+    settlement, PlacedOrder, SessionRequest,
 };
 use super::order_sync::apply_events;
 use crate::error::ApiError;
@@ -59,6 +62,7 @@ pub async fn pay_with_saved_card(
     request: SessionRequest,
     card_id: &str,
     buyer_id: Option<&str>,
+    buyer_env: &BuyerEnv,
 ) -> Result<SavedCardPayment, ApiError> {
     let buyer_id = buyer_id.ok_or_else(card_not_found)?;
     if card_id.len() > 64 {
@@ -73,30 +77,33 @@ pub async fn pay_with_saved_card(
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("saved card {}", card.id))))?;
 
     let placed = place_order(state, &request, Some(buyer_id), json!({"savedCardId": card.id})).await?;
-    let (order, env) = antom_order(&placed.order, &request, Some(buyer_id));
-    let redirect_back = result_url(state, &placed.order_id, &placed.token);
+    let (order, env) = antom_order(&placed.order, &request, Some(buyer_id), buyer_env);
+    let app = request.terminal_type.as_deref() == Some("APP");
     let pay = PayRequest {
         product_code: ProductCode::CashierPayment,
         payment_request_id: placed.payment_request_id.clone(),
         payment_amount: amount(placed.order.total()),
         order,
         payment_method: PaymentMethod::vaulted_card(token),
-        payment_redirect_url: redirect_back.clone(),
+        payment_redirect_url: redirect_back(state, &placed, &request),
         payment_notify_url: Some(state.url("/webhooks/antom/payments")),
+        settlement_strategy: settlement(state),
         payment_factor: Some(PaymentFactor::card_authorization(antom_capture_mode(state))),
         env: Some(env),
         ..PayRequest::default()
     };
     let outcome = state.antom.send_with(&pay, buyer_retry(state)).await;
+    // After the call, the buyer goes to the order's result page (found by the buyer cookie).
+    let result = result_page(state, &placed.order_id);
 
     let (events, redirect_url) = match outcome {
-        Outcome::Success(response) => (vec![succeeded(&response, &placed, &card)?], redirect_back),
+        Outcome::Success(response) => (vec![succeeded(&response, &placed, &card)?], result),
         Outcome::Unknown { code, response, .. } if code == "PAYMENT_IN_PROCESS" => {
             let payment_id = response.as_ref().and_then(|r| r.payment_id.clone());
-            let challenge = response.as_ref().and_then(challenge_url);
+            let challenge = response.as_ref().and_then(|r| challenge(state, r, app));
             (
                 vec![Event::PaymentPending { payment_id }],
-                challenge.unwrap_or(redirect_back),
+                challenge.unwrap_or(result),
             )
         }
         Outcome::Unknown { code, .. } => {
@@ -126,7 +133,7 @@ pub async fn pay_with_saved_card(
                 code,
                 message,
             }],
-            redirect_back,
+            result,
         ),
     };
     let report = apply_events(&state.store, &placed.order_id, &events, ACTOR, Utc::now())
@@ -167,16 +174,18 @@ fn succeeded(response: &PayResponse, placed: &PlacedOrder, card: &SavedCard) -> 
     })
 }
 
-/// The 3-D Secure page of a `PAYMENT_IN_PROCESS` answer.
-fn challenge_url(response: &PayResponse) -> Option<String> {
-    response
-        .normal_url
-        .clone()
-        .or_else(|| {
-            response
-                .redirect_action_form
-                .as_ref()
-                .and_then(|f| f.redirect_url.clone())
-        })
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+/// Where the buyer authenticates, from a `PAYMENT_IN_PROCESS` answer.
+fn challenge(state: &AppState, response: &PayResponse, app: bool) -> Option<String> {
+    buyer_redirect::target(
+        AntomRedirect {
+            form: response.redirect_action_form.as_ref(),
+            normal_url: response.normal_url.as_deref(),
+            scheme_url: response.scheme_url.as_deref(),
+            applink_url: response.applink_url.as_deref(),
+        },
+        app,
+        &state.data_key,
+        Utc::now(),
+        |sealed| state.url(&format!("/checkout/redirect?f={sealed}")),
+    )
 }

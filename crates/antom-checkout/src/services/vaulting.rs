@@ -9,10 +9,16 @@
 //! so the worker finds it whatever happens to this process; both resend an unknown answer with
 //! the same vaultingRequestId within the budget, then answer 504 and leave it to the worker.
 //! Every result goes through `vaulting_sync`.
+//!
+//! vaultPaymentMethod is the exception Antom documents: a `U` other than
+//! `VERIFICATION_IN_PROCESS`, or that code without any URL to send the buyer to, must be
+//! answered with a *new* vaultingRequestId. The card is tried once more under a new vaulting
+//! (the first stays PROCESSING for the worker, which settles it by inquiry); the buyer's
+//! device (`env`: terminal type, OS, IP, browser) goes with every card call.
 
 use antom_client::model::{
-    CardDetail, CreateVaultingSessionRequest, Env, PaymentMethodDetail, TerminalType, UserName,
-    VaultPaymentMethodRequest,
+    CardDetail, CreateVaultingSessionRequest, OsType, PaymentMethodDetail, TerminalType, UserName,
+    VaultPaymentMethodRequest, VaultPaymentMethodResponse,
 };
 use antom_client::time::parse_time;
 use antom_client::Outcome;
@@ -20,6 +26,8 @@ use chrono::{Duration, Utc};
 use serde::Serialize;
 
 use super::buyer::{self, BuyerId};
+use super::buyer_env::BuyerEnv;
+use super::buyer_redirect::{self, AntomRedirect};
 use super::card_input::CardInput;
 use super::checkout::{buyer_retry, iso, sdk_config, SdkConfig};
 use super::vaulting_sync::{apply_result, VaultingResult};
@@ -129,36 +137,92 @@ pub async fn create_session(
     }
 }
 
+/// The buyer's device for a card call.
+#[derive(Debug, Clone, Default)]
+pub struct Device {
+    pub terminal_type: Option<TerminalType>,
+    pub os_type: Option<OsType>,
+    pub env: BuyerEnv,
+}
+
+impl Device {
+    fn is_app(&self) -> bool {
+        self.terminal_type == Some(TerminalType::App)
+    }
+}
+
 /// vaultPaymentMethod with a card the buyer gave us. The card lives only in this call.
 pub async fn vault_card(
     state: &AppState,
     buyer_id: &BuyerId,
     card: CardInput,
+    device: &Device,
 ) -> Result<DirectVaulting, ApiError> {
-    let request_id = begin(state, buyer_id).await?;
+    let mut request_id = begin(state, buyer_id).await?;
+    let mut outcome = send_card(state, &request_id, &card, device).await;
+    if needs_new_request_id(&outcome) {
+        tracing::warn!(
+            vaulting_request_id = request_id,
+            code = outcome.code(),
+            "vaultPaymentMethod answered U without a way on: trying once more with a new vaultingRequestId"
+        );
+        request_id = begin(state, buyer_id).await?;
+        outcome = send_card(state, &request_id, &card, device).await;
+    }
+    drop(card);
+    settle_card(state, &request_id, outcome, device).await
+}
+
+/// Antom: a `U` other than VERIFICATION_IN_PROCESS, or that code with no URL for the buyer,
+/// is retried with a new vaultingRequestId.
+fn needs_new_request_id(outcome: &Outcome<VaultPaymentMethodResponse>) -> bool {
+    match outcome {
+        Outcome::Unknown { code, response, .. } if code == "VERIFICATION_IN_PROCESS" => response
+            .as_ref()
+            .is_none_or(|r| r.normal_url.is_none() && r.scheme_url.is_none() && r.applink_url.is_none()),
+        Outcome::Unknown { .. } => true,
+        Outcome::Success(_) | Outcome::Failed { .. } => false,
+    }
+}
+
+async fn send_card(
+    state: &AppState,
+    request_id: &str,
+    card: &CardInput,
+    device: &Device,
+) -> Outcome<VaultPaymentMethodResponse> {
     let request = VaultPaymentMethodRequest {
-        vaulting_request_id: request_id.clone(),
+        vaulting_request_id: request_id.to_owned(),
         vaulting_notification_url: state.url("/webhooks/antom/vaulting"),
         redirect_url: state.url("/"),
         payment_method_detail: PaymentMethodDetail::card(CardDetail {
-            card_no: Some(card.number),
-            cvv: Some(card.cvv),
-            expiry_month: Some(card.expiry_month),
-            expiry_year: Some(card.expiry_year),
-            cardholder_name: card.holder_name.map(|name| UserName {
+            card_no: Some(card.number.clone()),
+            cvv: Some(card.cvv.clone()),
+            expiry_month: Some(card.expiry_month.clone()),
+            expiry_year: Some(card.expiry_year.clone()),
+            cardholder_name: card.holder_name.clone().map(|name| UserName {
                 full_name: Some(name),
                 ..UserName::default()
             }),
             ..CardDetail::default()
         }),
-        env: Env {
-            terminal_type: Some(TerminalType::Web),
-            ..Env::default()
-        },
+        env: device.env.antom_env(
+            device.terminal_type.clone().unwrap_or(TerminalType::Web),
+            device.os_type.clone(),
+        ),
         ..VaultPaymentMethodRequest::default()
     };
-    let outcome = state.antom.send_with(&request, buyer_retry(state)).await;
-    drop(request);
+    state.antom.send_with(&request, buyer_retry(state)).await
+}
+
+/// What vaultPaymentMethod's answer means for the buyer.
+async fn settle_card(
+    state: &AppState,
+    request_id: &str,
+    outcome: Outcome<VaultPaymentMethodResponse>,
+    device: &Device,
+) -> Result<DirectVaulting, ApiError> {
+    let request_id = request_id.to_owned();
     match outcome {
         Outcome::Success(response) => {
             let detail = response
@@ -178,9 +242,23 @@ pub async fn vault_card(
             }
         }
         Outcome::Unknown { code, response, .. } if code == "VERIFICATION_IN_PROCESS" => {
+            let redirect_url = response.as_ref().and_then(|r| {
+                buyer_redirect::target(
+                    AntomRedirect {
+                        form: None,
+                        normal_url: r.normal_url.as_deref(),
+                        scheme_url: r.scheme_url.as_deref(),
+                        applink_url: r.applink_url.as_deref(),
+                    },
+                    device.is_app(),
+                    &state.data_key,
+                    Utc::now(),
+                    |sealed| state.url(&format!("/checkout/redirect?f={sealed}")),
+                )
+            });
             Ok(DirectVaulting::Verifying {
                 vaulting_request_id: request_id,
-                redirect_url: response.and_then(|r| r.normal_url),
+                redirect_url,
             })
         }
         Outcome::Unknown { code, .. } => {

@@ -30,6 +30,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When a buyer's page load last inquired Antom (at most one such inquiry per interval).
     pub buyer_inquiry_at: Option<DateTimeUtc>,
+    /// SHA-256 of the single-use token in the web `paymentRedirectUrl` (never the order token).
+    pub return_token_hash: Option<String>,
+    pub return_token_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,8 @@ pub struct NewOrder<'a> {
     /// Hex SHA-256 of the order token handed to the buyer.
     pub token_hash: &'a str,
     pub buyer_id: Option<&'a str>,
+    /// Hex SHA-256 of the single-use return token in the web `paymentRedirectUrl`, if any.
+    pub return_token_hash: Option<&'a str>,
     pub timeline: &'a [TimelineEntry],
     /// When the reconciler should first look at the order.
     pub next_check_at: Option<DateTime<Utc>>,
@@ -145,6 +147,8 @@ fn new_order_row(new: &NewOrder<'_>, now: DateTime<Utc>) -> Result<orders::Activ
         created_at: Set(db_time(order.created_at())),
         updated_at: Set(db_time(now)),
         buyer_inquiry_at: Set(None),
+        return_token_hash: Set(new.return_token_hash.map(str::to_owned)),
+        return_token_used_at: Set(None),
     })
 }
 
