@@ -28,12 +28,13 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// Every route pattern the server registers (the metrics' `route` label; anything else is
 /// `unmatched`). `every_registered_route_has_a_label` keeps it in step with [`configure`].
-pub const PATTERNS: [&str; 27] = [
+pub const PATTERNS: [&str; 28] = [
     "/healthz",
     "/readyz",
     "/metrics",
     "/",
     "/api/products",
+    "/account/cards",
     "/sessions",
     "/api/orders/{order_id}",
     "/checkout/result",
@@ -79,6 +80,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(health::metrics))
         .route("/", web::get().to(pages::checkout))
         .route("/api/products", web::get().to(products::list))
+        .route("/account/cards", web::get().to(pages::account_cards))
         .route("/sessions", web::post().to(sessions::create))
         .route("/api/orders/{order_id}", web::get().to(orders::get))
         .route("/checkout/result", web::get().to(result_page::show))

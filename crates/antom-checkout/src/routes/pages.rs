@@ -27,6 +27,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../../../static/result.js"),
     ),
     (
+        "account.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../../static/account.js"),
+    ),
+    (
         "redirect.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../../static/redirect.js"),
@@ -40,6 +45,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
 
 const CHECKOUT_HTML: &str = include_str!("../../../../static/index.html");
 const ADMIN_HTML: &str = include_str!("../../../../static/admin.html");
+const ACCOUNT_HTML: &str = include_str!("../../../../static/account.html");
 
 /// The policy of every page but checkout: our own scripts, styles and API only; no inline
 /// script or style, no plugins, not framed, no frames of its own.
@@ -90,6 +96,17 @@ pub async fn checkout(state: web::Data<AppState>, buyer: super::buyer::Buyer) ->
         // The SDK's pages may want to know which shop framed them: the origin, never the path.
         .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .body(CHECKOUT_HTML);
+    buyer.respond(Ok(page))
+}
+
+/// `GET /account/cards`: the buyer's saved cards (list, remove, add through Antom's vaulting
+/// component, so the same SDK policy as checkout). A first visit gets the buyer cookie.
+pub async fn account_cards(state: web::Data<AppState>, buyer: super::buyer::Buyer) -> HttpResponse {
+    let page = page_headers(HttpResponse::Ok())
+        .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk.script_url)))
+        .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(ACCOUNT_HTML);
     buyer.respond(Ok(page))
 }
 

@@ -342,6 +342,16 @@ pub(super) fn sdk_config(state: &AppState) -> SdkConfig {
     }
 }
 
+/// Antom's times have whole seconds: a deadline is rounded up, never earlier than meant.
+fn ceil_to_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{SubsecRound, Timelike};
+    if t.nanosecond() == 0 {
+        t
+    } else {
+        t.trunc_subsecs(0) + Duration::seconds(1)
+    }
+}
+
 pub(super) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -407,7 +417,7 @@ fn session_request(
         payment_notify_url: Some(state.url("/webhooks/antom/payments")),
         settlement_strategy: settlement(state),
         payment_factor: Some(PaymentFactor::card_authorization(antom_capture_mode(state))),
-        payment_session_expiry_time: Some(iso(order.session_deadline(validity))),
+        payment_session_expiry_time: Some(iso(ceil_to_second(order.session_deadline(validity)))),
         env: Some(env),
         locale: request.locale.clone(),
         ..Default::default()
