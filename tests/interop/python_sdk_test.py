@@ -500,6 +500,26 @@ def tampered_request_body():
 check("request body changed after the SDK signed it: F/INVALID_SIGNATURE, unsigned", tampered_request_body)
 
 
+def unknown_client_id():
+    """A client id the simulator does not know: Antom's CLIENT_INVALID, unsigned like every
+    authentication error, whatever key signed it."""
+    stranger = DefaultAlipayClient(GATEWAY_URL, "SANDBOX_NOT_OUR_CLIENT", MERCHANT_PRIVATE_KEY, ANTOM_PUBLIC_KEY)
+    try:
+        stranger.execute(inquiry_request(payment_request_id="py-sdk-stranger-" + RUN))
+    except AlipayApiException as e:
+        expect("signature not exist" in str(e), "SDK raised an unexpected error: %s" % e)
+    else:
+        raise AssertionError("an answer to an unknown client id was signed")
+    exchange = EXCHANGES[-1]
+    result = json.loads(exchange["response_body"])["result"]
+    expect(result.get("resultStatus") == "F" and result.get("resultCode") == "CLIENT_INVALID",
+           "result %r, expected F/CLIENT_INVALID" % result)
+    expect(not has_header_any_case(exchange["response_headers"], "signature"), "the refusal is signed")
+
+
+check("request with a client id the simulator does not know: F/CLIENT_INVALID, unsigned", unknown_client_id)
+
+
 # 3. The SDK's own verification is live --------------------------------------------------------
 def forged_response_rejected():
     """The same call, with one byte of the simulator's signed answer changed before the SDK sees

@@ -32,8 +32,9 @@
 //!
 //! * The merchant API under `/ams/api/v1/…` and `/ams/sandbox/api/v1/…`: createPaymentSession,
 //!   pay (vaulted card token), inquiryPayment, capture, cancel, refund, inquiryRefund,
-//!   createVaultingSession, vaultPaymentMethod, inquireVaulting — with Antom's signature checks
-//!   (unsigned `INVALID_SIGNATURE` / `KEY_NOT_FOUND`), field checks (`PARAM_ILLEGAL`),
+//!   createVaultingSession, vaultPaymentMethod, inquireVaulting — with Antom's authentication
+//!   errors (unsigned `CLIENT_INVALID` for a missing or unknown client id, `INVALID_SIGNATURE`,
+//!   `KEY_NOT_FOUND`), field checks (`PARAM_ILLEGAL`),
 //!   idempotency (replay, `REPEAT_REQ_INCONSISTENT`, `*_IN_PROCESS`), result codes and signed
 //!   answers. See the `api` module.
 //! * Time: authorization valid 7 days, cancel window 7 days, unpaid orders closed after 14 min

@@ -1,10 +1,11 @@
 //! Antom's merchant API, one module per endpoint, behind one pipeline:
 //!
 //! 1. route: `/ams/api/v1/...` and `/ams/sandbox/api/v1/...` (`Endpoint::from_path`);
-//! 2. verify `signature` over `POST {path as received}\n{client-id}.{request-time}.{raw body}`
-//!    with the merchant's public key. A missing or wrong signature, or a `client-id` other than
-//!    the configured one → `INVALID_SIGNATURE`; a `keyVersion` other than 1 → `KEY_NOT_FOUND`.
-//!    Both `F`, HTTP 200 and **unsigned**, as Antom answers them;
+//! 2. authenticate: a missing `client-id` header or one other than the configured client id →
+//!    `CLIENT_INVALID`; then verify `signature` over
+//!    `POST {path as received}\n{client-id}.{request-time}.{raw body}` with the merchant's
+//!    public key: a missing or wrong signature → `INVALID_SIGNATURE`, a `keyVersion` other than
+//!    1 → `KEY_NOT_FOUND`. All `F`, HTTP 200 and **unsigned**, as Antom answers them;
 //! 3. `request-time` must be one of the SDKs' formats, else `PARAM_ILLEGAL` (signed from here on);
 //! 4. parse the body into antom-client's request type (`PARAM_ILLEGAL` on failure);
 //! 5. the endpoint's field checks (`PARAM_ILLEGAL`, `CURRENCY_NOT_SUPPORT`);
@@ -211,7 +212,8 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Step 2. The refusal is Antom's unsigned error answer.
+/// Step 2. The refusal is Antom's unsigned error answer: CLIENT_INVALID, METHOD_NOT_SUPPORTED,
+/// INVALID_SIGNATURE or KEY_NOT_FOUND.
 fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) -> Result<(), ResultInfo> {
     let invalid = |why: &str| ResultInfo::failed("INVALID_SIGNATURE", why);
     if req.method() != Method::POST {
@@ -220,9 +222,16 @@ fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) ->
             "Only POST is supported.",
         ));
     }
-    let client_id = header(req, "client-id").ok_or_else(|| invalid("The client-id header is missing."))?;
+    // Antom's answer to a client id it cannot place is CLIENT_INVALID ("The client is
+    // invalid. Check whether clientId is correct.") [V:COPY inquiryRefund result table]; a
+    // request without one names no client either.
+    let client_invalid = |why: &str| ResultInfo::failed("CLIENT_INVALID", why);
+    let client_id = header(req, "client-id")
+        .ok_or_else(|| client_invalid("The client is invalid: the client-id header is missing."))?;
     if client_id != sim.client_id {
-        return Err(invalid("The client-id is not known."));
+        return Err(client_invalid(
+            "The client is invalid: this client-id is not known.",
+        ));
     }
     let signature = header(req, "signature").ok_or_else(|| invalid("The signature header is missing."))?;
     let parsed = SignatureHeader::parse(signature)
