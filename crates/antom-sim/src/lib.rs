@@ -37,9 +37,11 @@
 //!   `KEY_NOT_FOUND`), field checks (`PARAM_ILLEGAL`),
 //!   idempotency (replay, `REPEAT_REQ_INCONSISTENT`, `*_IN_PROCESS`), result codes and signed
 //!   answers. See the `api` module.
-//! * Time: authorization valid 7 days, cancel window 7 days, unpaid orders closed after 14 min
-//!   (PAYMENT_RESULT F, `ORDER_IS_CLOSED`), session data valid 1 h — all scaled, and movable
-//!   with `POST /__sim/clock/advance`.
+//! * Time: authorization valid 7 days, cancel window 7 days, a started payment left unfinished
+//!   (3-D Secure never answered) closed 14 min after it started (PAYMENT_RESULT F,
+//!   `ORDER_IS_CLOSED`), session data valid until the requested `paymentSessionExpiryTime`
+//!   (absolute) or 1 h — all scaled except a requested time, and movable with
+//!   `POST /__sim/clock/advance`.
 //! * Notifications (PAYMENT_RESULT, PAYMENT_PENDING, CAPTURE_RESULT, REFUND_RESULT, vaulting),
 //!   signed as Antom signs them, retried on Antom's schedule until acknowledged.
 //! * The browser side: `GET /sdk/ams-checkout.js` (`AMSCashierPayment`, `AMSVaulting`), the
@@ -52,17 +54,32 @@
 //! authorizes; 4000000000000341 authorizes but every capture fails. Other Luhn-valid numbers
 //! authorize.
 //!
+//! # Antom's rules it enforces beyond the basics
+//!
+//! * A createPaymentSession is not a payment until the buyer tries to pay: inquiryPayment (and
+//!   capture, refund) say it does not exist (`ORDER_NOT_EXIST`, `AUTH_NOT_FOUND`), before and
+//!   after the session expires, and no notification is ever sent for it. A started payment
+//!   left unfinished is closed after about 14 minutes with PAYMENT_RESULT F `ORDER_IS_CLOSED`
+//!   [D:SEED0/1/2 FAQ "an unpaid order is first closed (≈14 min) and then notified as failed"].
+//!   The session closes at the requested `paymentSessionExpiryTime` (absolute, at most an hour
+//!   away) or after an hour (scaled); after that nobody can start paying it, but a payment
+//!   already in process (the processing card, an open challenge) settles on its own schedule.
+//!
 //! # Choices where Antom's documentation is silent
 //!
 //! * `pay` with a `paymentMethodId` this simulator never issued: F `INVALID_CARD`, no payment
 //!   is created (inquiry says `ORDER_NOT_EXIST`); the answer is final for that paymentRequestId.
 //! * A card refused as *input* on the hosted form or the control API (bad checksum, past expiry,
-//!   bad CVV) leaves the session open for another try; a *decline* ends the payment (FAIL,
-//!   PAYMENT_RESULT F).
+//!   bad CVV) leaves the session open for another try and is no payment attempt; a *decline*
+//!   ends the payment (FAIL, PAYMENT_RESULT F).
+//! * Replaying createPaymentSession for a session that expired unpaid gives the same answer
+//!   (with its past expiry time); only a closed or cancelled order is refused
+//!   (`ORDER_IS_CLOSED`, `ORDER_IS_CANCELED`).
 //! * Vaulting is a zero-amount verification: the insufficient-funds card vaults and declines
 //!   only when paying; the do-not-honor card fails verification (F `VERIFICATION_FAIL`,
 //!   inquireVaulting `vaultingResultCode` `DO_NOT_HONOR`).
-//! * Cancel: allowed while the buyer has not finished and while a payment settles; refused
+//! * Cancel: allowed while the buyer has not finished (also before any attempt: it blocks the
+//!   session) and while a payment settles; refused
 //!   (`ORDER_STATUS_INVALID`) for failed payments and once a capture succeeded or is in process;
 //!   no notification. A failed capture does not block it.
 //! * Refunds need a successful capture; REFUND_RESULT is sent after every final refund, to

@@ -57,7 +57,11 @@ fn key_fields(payment_id: &str, amount: &Amount) -> Fingerprint {
 }
 
 fn check(st: &State, request: &CaptureRequest, minor: i64, now: DateTime<Utc>) -> Result<(), ResultInfo> {
-    let Some(payment) = st.payments().get(&request.payment_id) else {
+    let Some(payment) = st
+        .payments()
+        .get(&request.payment_id)
+        .filter(|p| p.stage.is_payment())
+    else {
         return Err(ResultInfo::failed(
             "AUTH_NOT_FOUND",
             "No authorization with this paymentId.",

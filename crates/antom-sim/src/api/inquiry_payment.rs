@@ -1,6 +1,9 @@
 //! inquiryPayment: a payment's state by `paymentId` (preferred) or `paymentRequestId`, with its
 //! card, the 3-D Secure redirect while a challenge is open, and its captures, refunds and
 //! cancel as `transactions`.
+//!
+//! A session nobody has tried to pay yet is not a payment: ORDER_NOT_EXIST, before and after
+//! the session expires (see `api::payment_session`).
 
 use antom_client::model::{InquiryPaymentRequest, InquiryPaymentResponse, PaymentMethodType};
 use antom_client::ResultInfo;
@@ -27,6 +30,7 @@ impl Operation for InquiryPaymentRequest {
         let Some(payment) = tx
             .st
             .find_payment(self.payment_id.as_deref(), self.payment_request_id.as_deref())
+            .filter(|p| p.stage.is_payment())
         else {
             return InquiryPaymentResponse::new(ResultInfo::failed(
                 "ORDER_NOT_EXIST",

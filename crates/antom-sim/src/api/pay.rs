@@ -103,7 +103,7 @@ impl Operation for PayRequest {
             capture_mode: v::card_authorization(self.payment_factor.as_ref())
                 .unwrap_or(antom_client::model::CaptureMode::Automatic),
             created_at: tx.now,
-            close_at,
+            close_at: Some(close_at),
             // The handle of the 3-D Secure page, should the card ask for it.
             session: Some(BuyerSession {
                 id: ids::session_id(),

@@ -1,4 +1,11 @@
-//! createPaymentSession: a payment awaiting the buyer's card on the hosted form / SDK.
+//! createPaymentSession: a session awaiting the buyer's card on the hosted form / SDK.
+//!
+//! The session is not a payment until the buyer tries to pay: inquiryPayment answers
+//! ORDER_NOT_EXIST until then, and a session nobody tried to pay just expires, with no
+//! notification. It expires at the requested `paymentSessionExpiryTime` (an absolute time,
+//! at most an hour away), else one hour (scaled) after creation [V:JAVA
+//! AlipayPaymentSessionRequest.paymentSessionExpiryTime doc]. A payment started before then
+//! finishes on its own schedule (see `lifecycle::payment`).
 
 use antom_client::model::{CaptureMode, CreatePaymentSessionRequest, CreatePaymentSessionResponse};
 use antom_client::ResultInfo;
@@ -61,13 +68,13 @@ impl Operation for CreatePaymentSessionRequest {
             }
             return replay(payment, tx.base_url);
         }
-        // Parsed by `validate`; the session lasts an hour (scaled) or until the requested time.
-        let requested = self
+        // Parsed by `validate`: the requested time is absolute (not scaled); the default is an
+        // hour, scaled.
+        let expires_at = self
             .payment_session_expiry_time
             .as_deref()
-            .and_then(antom_client::time::parse_time);
-        let default_expiry = tx.deadline(nominal::SESSION_VALIDITY);
-        let expires_at = requested.map_or(default_expiry, |at| at.min(default_expiry));
+            .and_then(antom_client::time::parse_time)
+            .unwrap_or_else(|| tx.deadline(nominal::SESSION_VALIDITY));
         let payment = Payment {
             id: ids::transaction_id(tx.now),
             request_id: self.payment_request_id,
@@ -78,7 +85,7 @@ impl Operation for CreatePaymentSessionRequest {
             capture_mode: v::card_authorization(self.payment_factor.as_ref())
                 .unwrap_or(CaptureMode::Automatic),
             created_at: tx.now,
-            close_at: tx.deadline(nominal::UNPAID_CLOSE),
+            close_at: None,
             session: Some(BuyerSession {
                 id: ids::session_id(),
                 expires_at,
@@ -95,7 +102,8 @@ impl Operation for CreatePaymentSessionRequest {
     }
 }
 
-/// The session's answer, the same every time it is asked for, unless the order is over.
+/// The session's answer, the same every time it is asked for (also after it expired), unless
+/// the order is over.
 fn replay(payment: &Payment, base_url: &str) -> CreatePaymentSessionResponse {
     match &payment.stage {
         Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => {

@@ -67,7 +67,11 @@ fn key_fields(payment_id: &str, amount: &Amount) -> Fingerprint {
 }
 
 fn check(st: &State, request: &RefundRequest, minor: i64) -> Result<(), ResultInfo> {
-    let Some(payment) = st.payments().get(&request.payment_id) else {
+    let Some(payment) = st
+        .payments()
+        .get(&request.payment_id)
+        .filter(|p| p.stage.is_payment())
+    else {
         return Err(ResultInfo::failed(
             "ORDER_NOT_EXIST",
             "The payment does not exist.",

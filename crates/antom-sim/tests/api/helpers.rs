@@ -117,6 +117,27 @@ impl TestSim {
         assert_eq!(status, 200, "{answer}");
     }
 
+    /// Moves simulated time forward.
+    pub async fn advance(&self, seconds: u64) {
+        let (status, answer) = self
+            .post("/__sim/clock/advance", json!({ "seconds": seconds }))
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+
+    /// The buyer enters `card` on the hosted form of session `session_id` (through the pages'
+    /// JSON API, so a 3-D Secure challenge stays open); returns the page's view.
+    pub async fn submit_card(&self, session_id: &str, card: &str) -> Value {
+        let (status, view) = self
+            .post(
+                &format!("/checkout/api/sessions/{session_id}/submit"),
+                json!({"cardNumber": card, "expiry": "12/39", "cvv": "123"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{view}");
+        view
+    }
+
     /// The buyer pays the session through the control API.
     pub async fn buyer_pays(&self, payment_request_id: &str, card: &str) -> Value {
         self.buyer(

@@ -10,6 +10,7 @@ mod control;
 mod faults;
 mod notifications;
 mod payments;
+mod sessions;
 mod signature;
 mod timers;
 mod validation;
