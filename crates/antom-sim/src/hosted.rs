@@ -46,6 +46,23 @@ pub fn challenge_url(base_url: &str, session_id: &str) -> String {
     format!("{base_url}/checkout/3ds?session={session_id}")
 }
 
+/// The challenge page as a form target (`redirectActionForm.redirectUrl`, method POST): the
+/// session comes in the posted fields.
+pub fn challenge_post_url(base_url: &str) -> String {
+    format!("{base_url}/checkout/3ds")
+}
+
+/// `redirectActionForm.parameters`: the form fields to post, as a JSON string.
+pub fn challenge_parameters(session_id: &str) -> String {
+    json!({ "session": session_id }).to_string()
+}
+
+/// `applinkUrl`: an app link to the same challenge page (opens the app when it claims the
+/// link, else the page).
+pub fn challenge_app_link(base_url: &str, session_id: &str) -> String {
+    format!("{base_url}/checkout/3ds?session={session_id}&channel=app")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

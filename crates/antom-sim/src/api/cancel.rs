@@ -4,9 +4,8 @@
 
 use antom_client::model::{CancelRequest, CancelResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
-use super::Operation;
+use super::{Checks, Operation};
 use crate::clock::nominal;
 use crate::lifecycle::{payment, Tx};
 use crate::state::{Payment, Stage, State};
@@ -14,7 +13,7 @@ use crate::validation::{self as v, Checked, Invalid};
 use crate::views::time;
 
 impl Operation for CancelRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         if self.payment_id.is_none() && self.payment_request_id.is_none() {
             return Err(Invalid::param(
                 "paymentId",

@@ -9,7 +9,7 @@ use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::Operation;
+use super::{Checks, Operation};
 use crate::lifecycle::capture::{self, NewCapture};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Capture, Fingerprint, Scope, Stage, State};
@@ -17,7 +17,7 @@ use crate::validation::{self as v, Checked};
 use crate::views::{self, time};
 
 impl Operation for CaptureRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::id("captureRequestId", &self.capture_request_id)?;
         v::id("paymentId", &self.payment_id)?;
         v::amount("captureAmount", &self.capture_amount).map(|_| ())

@@ -1,21 +1,20 @@
 //! inquiryPayment: a payment's state by `paymentId` (preferred) or `paymentRequestId`, with its
-//! card, the 3-D Secure redirect while a challenge is open, and its captures, refunds and
-//! cancel as `transactions`.
+//! card, the 3-D Secure redirect while a challenge is open (`redirectActionForm`, POST), and
+//! its captures, refunds and cancel as `transactions`.
 //!
 //! A session nobody has tried to pay yet is not a payment: ORDER_NOT_EXIST, before and after
 //! the session expires (see `api::payment_session`).
 
 use antom_client::model::{InquiryPaymentRequest, InquiryPaymentResponse, PaymentMethodType};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
-use super::Operation;
+use super::{Checks, Operation};
 use crate::lifecycle::Tx;
 use crate::validation::{self as v, Checked, Invalid};
 use crate::views::{self, time};
 
 impl Operation for InquiryPaymentRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         if self.payment_id.is_none() && self.payment_request_id.is_none() {
             return Err(Invalid::param(
                 "paymentId",
@@ -52,7 +51,7 @@ impl Operation for InquiryPaymentRequest {
             payment_method_type: Some(PaymentMethodType::Card),
             payment_redirect_url: Some(payment.redirect_url.clone()),
             payment_result_info: views::payment_result_info(payment),
-            redirect_action_form: views::open_challenge_url(payment, tx.base_url).map(views::redirect_form),
+            redirect_action_form: views::open_challenge(payment, tx.base_url).map(|c| c.post_form),
             transactions: views::transactions(tx.st, payment),
             acquirer_reference_no: payment.acquirer_reference_no.clone(),
             ..InquiryPaymentResponse::new(ResultInfo::success())

@@ -2,15 +2,14 @@
 
 use antom_client::model::{InquiryRefundRequest, InquiryRefundResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
-use super::Operation;
+use super::{Checks, Operation};
 use crate::lifecycle::Tx;
 use crate::validation::{self as v, Checked, Invalid};
 use crate::views::{self, time};
 
 impl Operation for InquiryRefundRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         if self.refund_id.is_none() && self.refund_request_id.is_none() {
             return Err(Invalid::param(
                 "refundId",

@@ -8,7 +8,8 @@
 //!    1 → `KEY_NOT_FOUND`. All `F`, HTTP 200 and **unsigned**, as Antom answers them;
 //! 3. `request-time` must be one of the SDKs' formats, else `PARAM_ILLEGAL` (signed from here on);
 //! 4. parse the body into antom-client's request type (`PARAM_ILLEGAL` on failure);
-//! 5. the endpoint's field checks (`PARAM_ILLEGAL`, `CURRENCY_NOT_SUPPORT`);
+//! 5. the endpoint's field checks (`PARAM_ILLEGAL`, `CURRENCY_NOT_SUPPORT`), which may read the
+//!    merchant's settings (`POST /__sim/merchant`);
 //! 6. fault injection (`faults`);
 //! 7. the endpoint's handler, one transaction on the state;
 //! 8. sign the answer: lowercase `signature`, `response-time`, `client-id` (the request's).
@@ -49,6 +50,7 @@ use serde_json::json;
 use crate::faults::Mode;
 use crate::lifecycle::Tx;
 use crate::lock;
+use crate::merchant::Merchant;
 use crate::sim::Sim;
 use crate::state::RequestRecord;
 use crate::validation::Checked;
@@ -56,10 +58,17 @@ use crate::validation::Checked;
 /// The only key version the merchant has "uploaded".
 const KEY_VERSION: &str = "1";
 
+/// What field checks may read besides the request: the time and the merchant's settings.
+#[derive(Debug)]
+pub struct Checks<'a> {
+    pub now: DateTime<Utc>,
+    pub merchant: &'a Merchant,
+}
+
 /// One Antom API: its field checks and its handler.
 trait Operation: AntomRequest<Response: Serialize> + DeserializeOwned {
-    /// Field checks that need no state (`now` for time fields).
-    fn validate(&self, now: DateTime<Utc>) -> Checked;
+    /// Field checks that need no state.
+    fn validate(&self, checks: &Checks<'_>) -> Checked;
 
     /// Handles a valid request in one transaction. `processing` is the `processing` fault:
     /// answer `*_IN_PROCESS` and settle later.
@@ -179,7 +188,14 @@ fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
         }
     };
     let request_id = request.request_id().map(str::to_owned);
-    if let Err(invalid) = request.validate(sim.clock.now()) {
+    let checked = {
+        let merchant = lock(&sim.merchant);
+        request.validate(&Checks {
+            now: sim.clock.now(),
+            merchant: &merchant,
+        })
+    };
+    if let Err(invalid) = checked {
         return Answer::result_only(ResultInfo::failed(invalid.code, invalid.message), request_id);
     }
     let fault = lock(&sim.faults).take_endpoint(R::ENDPOINT);

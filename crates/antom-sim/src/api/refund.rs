@@ -4,10 +4,9 @@
 
 use antom_client::model::{Amount, RefundRequest, RefundResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::Operation;
+use super::{Checks, Operation};
 use crate::lifecycle::refund::{self, NewRefund};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Fingerprint, Refund, Scope, Stage, State};
@@ -18,7 +17,7 @@ use crate::views::{self, time};
 const MAX_REFUND_NOTIFY_URL: usize = 1024;
 
 impl Operation for RefundRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::id("refundRequestId", &self.refund_request_id)?;
         v::id("paymentId", &self.payment_id)?;
         v::amount("refundAmount", &self.refund_amount)?;

@@ -1,35 +1,42 @@
 //! vaultPaymentMethod: a PCI merchant sends the card itself. Format errors are PARAM_ILLEGAL;
 //! a card the issuer refuses (bad checksum, expired, declining card) is F VERIFICATION_FAIL
 //! with the reason as inquireVaulting's `vaultingResultCode`; a 3-D Secure card is
-//! U VERIFICATION_IN_PROCESS with `normalUrl` to the challenge page; otherwise S with the token.
-//! notifyVaulting follows every final result.
+//! U VERIFICATION_IN_PROCESS with `normalUrl` to the challenge page (and `applinkUrl` for
+//! `env.terminalType` `APP`); otherwise S with the token. notifyVaulting follows every final
+//! result. `env.clientIp` is required (a card call), `env.osType` too for `APP`.
+//!
+//! No `redirectActionForm` here: no SDK models one for this API (its answer has
+//! `normalUrl`, `schemeUrl`, `applinkUrl` only [V:JAVA/PY/NET AlipayVaultingPaymentMethodResponse]);
+//! the challenge page also takes a POST of `session`, as for pay.
 
 use antom_client::model::{CardDetail, VaultPaymentMethodRequest, VaultPaymentMethodResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
 use super::replay::inconsistent;
-use super::Operation;
+use super::{Checks, Operation};
 use crate::cards::{check_cvv, CardError, Expiry, Pan};
 use crate::clock::nominal;
-use crate::hosted;
 use crate::ids;
 use crate::lifecycle::{vaulting, ThreeDs, Tx};
 use crate::state::{fingerprint, BuyerSession, PendingCard, VaultStage, Vaulting};
-use crate::validation::{self as v, Checked, Invalid};
+use crate::validation::{self as v, Checked, EnvNeeds, Invalid};
 use crate::views;
 
 const CARD: &str = "paymentMethodDetail.card";
 
 impl Operation for VaultPaymentMethodRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::id("vaultingRequestId", &self.vaulting_request_id)?;
         v::url(
             "vaultingNotificationUrl",
             &self.vaulting_notification_url,
             v::MAX_URL,
         )?;
-        v::url("redirectUrl", &self.redirect_url, v::MAX_URL)?;
+        v::redirect_url("redirectUrl", &self.redirect_url, v::MAX_URL)?;
+        v::env("env", Some(&self.env), EnvNeeds::CardCall)?;
+        if let Some(region) = &self.merchant_region {
+            v::text("merchantRegion", region, 2, false)?;
+        }
         let detail = &self.payment_method_detail;
         v::card_method(
             "paymentMethodDetail.paymentMethodType",
@@ -94,6 +101,7 @@ impl Operation for VaultPaymentMethodRequest {
                 VaultPaymentMethodResponse::new(inconsistent("vaultingRequestId"))
             };
         }
+        let app = v::env("env", Some(&self.env), EnvNeeds::CardCall).unwrap_or(false);
         let request_id = self.vaulting_request_id.clone();
         tx.st.insert_vaulting(Vaulting {
             request_id: self.vaulting_request_id,
@@ -106,6 +114,7 @@ impl Operation for VaultPaymentMethodRequest {
                 id: ids::session_id(),
                 expires_at: tx.deadline(nominal::SESSION_VALIDITY),
             }),
+            app,
             stage: VaultStage::AwaitingCard,
         });
         match parsed {
@@ -153,14 +162,15 @@ fn response(record: &Vaulting, tx: &Tx<'_>) -> VaultPaymentMethodResponse {
             result: ResultInfo::failed("VERIFICATION_FAIL", message),
             ..base
         },
-        VaultStage::AwaitingChallenge { .. } => VaultPaymentMethodResponse {
-            result: in_process,
-            normal_url: record
-                .session
-                .as_ref()
-                .map(|s| hosted::challenge_url(tx.base_url, &s.id)),
-            ..base
-        },
+        VaultStage::AwaitingChallenge { .. } => {
+            let challenge = views::vaulting_challenge(record, tx.base_url);
+            VaultPaymentMethodResponse {
+                result: in_process,
+                applink_url: challenge.as_ref().and_then(|c| c.applink_url.clone()),
+                normal_url: challenge.map(|c| c.normal_url),
+                ..base
+            }
+        }
         VaultStage::AwaitingCard | VaultStage::Settling { .. } => VaultPaymentMethodResponse {
             result: in_process,
             ..base

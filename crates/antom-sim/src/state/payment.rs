@@ -95,6 +95,11 @@ pub struct Payment {
     /// attempt started. Set when the card is presented.
     pub close_at: Option<DateTime<Utc>>,
     pub session: Option<BuyerSession>,
+    /// `env.terminalType` was `APP`: redirects also come as `applinkUrl`.
+    pub app: bool,
+    /// createPaymentSession asked for Antom's hosted page (`productScene` `CHECKOUT_PAYMENT`):
+    /// its answer carries `normalUrl`.
+    pub hosted_page: bool,
     pub card: Option<UsedCard>,
     pub stage: Stage,
     /// `paymentTime`: when it was authorized.

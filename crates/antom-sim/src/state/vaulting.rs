@@ -47,6 +47,8 @@ pub struct Vaulting {
     pub created_at: DateTime<Utc>,
     /// Set for createVaultingSession, and for the 3-D Secure page of vaultPaymentMethod.
     pub session: Option<BuyerSession>,
+    /// `env.terminalType` was `APP` (vaultPaymentMethod): redirects also come as `applinkUrl`.
+    pub app: bool,
     pub stage: VaultStage,
 }
 

@@ -8,6 +8,7 @@ mod cancel_refund;
 mod captures;
 mod control;
 mod faults;
+mod hosted;
 mod notifications;
 mod payments;
 mod sessions;

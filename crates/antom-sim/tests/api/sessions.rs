@@ -83,7 +83,8 @@ async fn a_payment_left_unfinished_is_closed_fourteen_minutes_after_it_started()
     let inquire = InquiryPaymentRequest::by_payment_request_id("open_1");
     let open = success(client.send(&inquire).await);
     assert_eq!(open.payment_status, Some(PaymentStatus::Processing));
-    assert!(open.redirect_action_form.is_some(), "the open challenge");
+    let form = open.redirect_action_form.expect("the open challenge");
+    assert_eq!(form.method.as_ref().map(|m| m.as_str()), Some("POST"));
 
     sim.advance(13 * 60).await;
     assert_eq!(
