@@ -195,6 +195,7 @@ fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerErro
         VaultStage::AwaitingCard => ("OPEN", verifying(), None),
         VaultStage::AwaitingChallenge { card } => ("CHALLENGE", verifying(), Some(&card.profile)),
         VaultStage::Settling { card, .. } => ("PROCESSING", verifying(), Some(&card.profile)),
+        VaultStage::Stranded => ("PROCESSING", verifying(), None),
         VaultStage::Vaulted { token } => (
             "SUCCESS",
             ("SUCCESS".to_owned(), "The card was saved.".to_owned()),

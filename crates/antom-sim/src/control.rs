@@ -8,7 +8,7 @@
 //! | `GET /__sim/requests` | `{"requests": [{path, endpoint, requestId, clientId, signatureValid, resultCode, resultStatus, at}]}` |
 //! | `GET /__sim/notifications` | `{"notifications": [{id, notifyType, url, status, createdAt, nextAttemptAt, duplicateOf, body, attempts: [{attempt, at, httpStatus, error, responseBody, acknowledged}]}]}` |
 //! | `POST /__sim/notifications/flush` | releases notifications held by `reorder` |
-//! | `GET`/`POST`/`DELETE /__sim/faults` | see `faults` |
+//! | `GET`/`POST`/`DELETE /__sim/faults` | see `faults`; bad input is 400 `INVALID_FAULTS` naming the field |
 //! | `GET`/`POST /__sim/merchant` | the merchant's contract settings, see `merchant` (e.g. `{"settlementCurrencies": ["SGD", "USD"]}`); a POST replaces the fields it names; bad input is 400 `INVALID_MERCHANT` |
 //! | `POST /__sim/reset` | forgets everything (state, logs, faults, merchant settings, clock offset) → 204 |
 //! | `GET /__sim/clock`, `POST /__sim/clock/advance` `{"seconds": N}` | simulated time |
@@ -168,14 +168,15 @@ async fn bind_vaulting(
                 Some(token.expose().to_owned()),
             ),
             VaultStage::Failed { code, message } => ("FAIL", code.clone(), message.clone(), None),
-            VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. } | VaultStage::Settling { .. } => {
-                (
-                    "PROCESSING",
-                    "VERIFICATION_IN_PROCESS".to_owned(),
-                    "The card is being verified.".to_owned(),
-                    None,
-                )
-            }
+            VaultStage::AwaitingCard
+            | VaultStage::AwaitingChallenge { .. }
+            | VaultStage::Settling { .. }
+            | VaultStage::Stranded => (
+                "PROCESSING",
+                "VERIFICATION_IN_PROCESS".to_owned(),
+                "The card is being verified.".to_owned(),
+                None,
+            ),
         };
         let (code, message) = match refused {
             Some(card_error) => (card_error.code().to_owned(), card_error.to_string()),

@@ -34,9 +34,9 @@
 //!   pay (vaulted card token), inquiryPayment, capture, cancel, refund, inquiryRefund,
 //!   createVaultingSession, vaultPaymentMethod, inquireVaulting — with Antom's authentication
 //!   errors (unsigned `CLIENT_INVALID` for a missing or unknown client id, `INVALID_SIGNATURE`,
-//!   `KEY_NOT_FOUND`), field checks (`PARAM_ILLEGAL`),
-//!   idempotency (replay, `REPEAT_REQ_INCONSISTENT`, `*_IN_PROCESS`), result codes and signed
-//!   answers. See the `api` module.
+//!   `KEY_NOT_FOUND`), field checks (`PARAM_ILLEGAL`), idempotency (replay,
+//!   `REPEAT_REQ_INCONSISTENT`, `*_IN_PROCESS`), result codes and signed answers. See the `api`
+//!   module.
 //! * Time: authorization valid 7 days, cancel window 7 days, a started payment left unfinished
 //!   (3-D Secure never answered) closed 14 min after it started (PAYMENT_RESULT F,
 //!   `ORDER_IS_CLOSED`), session data valid until the requested `paymentSessionExpiryTime`
@@ -86,6 +86,9 @@
 //!   3-D Secure page takes a GET and the form POST.
 //! * A merchant with several settlement currencies (`POST /__sim/merchant`) must name one in
 //!   `settlementStrategy.settlementCurrency` of every payment request (see `merchant`).
+//! * vaultPaymentMethod: a `U` other than VERIFICATION_IN_PROCESS, or VERIFICATION_IN_PROCESS
+//!   without any URL, must be answered with a *new* vaultingRequestId; resending the same one
+//!   gets nowhere (see `api::vault_payment_method`).
 //!
 //! # Choices where Antom's documentation is silent
 //!
@@ -102,15 +105,19 @@
 //!   inquireVaulting `vaultingResultCode` `DO_NOT_HONOR`). A vaulting session that expires
 //!   unbound fails (`ORDER_IS_CLOSED`) with notifyVaulting F ("sent … on timeout" [D:SEED3 step 3]).
 //! * Cancel: allowed while the buyer has not finished (also before any attempt: it blocks the
-//!   session) and while a payment settles; refused
-//!   (`ORDER_STATUS_INVALID`) for failed payments and once a capture succeeded or is in process;
-//!   no notification. A failed capture does not block it.
+//!   session) and while a payment settles; refused (`ORDER_STATUS_INVALID`) for failed
+//!   payments and once a capture succeeded or is in process; no notification. A failed capture
+//!   does not block it.
 //! * Refunds need a successful capture; REFUND_RESULT is sent after every final refund, to
 //!   `refundNotifyUrl` only (there is no Dashboard URL). A capture with `isLastCapture` closes
 //!   the rest of the authorization.
 //! * Final failures of keyed requests (e.g. CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT) are stored under
 //!   their key like successes; PARAM_ILLEGAL and injected `unknown`/`fail` faults are not (the
-//!   fixed or resent request is processed).
+//!   fixed or resent request is processed), except `unknown` on vaultPaymentMethod, which spends
+//!   the vaultingRequestId.
+//! * inquiryPayment's `transactions` always carry `transactionResult`, consistent with
+//!   `transactionStatus`; the `answers.transactionStatusAlwaysSuccess` fault gives the guide's
+//!   other shape.
 //! * notifyVaulting has no `vaultingStatus` (documented for inquireVaulting only).
 //! * Notifications are signed over the notify URL's path without its query.
 //!
@@ -118,9 +125,10 @@
 //!
 //! `POST /__sim/sessions/{paymentRequestId}/pay`, `POST /__sim/vaulting/{vaultingRequestId}/bind`,
 //! `GET /__sim/requests`, `GET /__sim/notifications`, `POST /__sim/notifications/flush`,
-//! `GET|POST|DELETE /__sim/faults`, `GET|POST /__sim/merchant` (`settlementCurrencies`),
-//! `POST /__sim/reset`, `GET /__sim/clock`, `POST /__sim/clock/advance`. Details in the
-//! `control`, `faults` and `merchant` modules' docs.
+//! `GET|POST|DELETE /__sim/faults` (endpoint faults incl. `fail` with a `resultCode` and
+//! `processing` with `noRedirect`; notification faults narrowed by `notifyType`; `answers`),
+//! `GET|POST /__sim/merchant` (`settlementCurrencies`), `POST /__sim/reset`, `GET /__sim/clock`,
+//! `POST /__sim/clock/advance`. Details in the `control`, `faults` and `merchant` modules' docs.
 
 mod api;
 mod browser;

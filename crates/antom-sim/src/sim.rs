@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use antom_client::model::NotifyType;
 use antom_client::{PrivateKey, PublicKey};
 use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
@@ -88,7 +89,11 @@ impl Sim {
                 let mut faults = lock(&self.faults);
                 outbox
                     .into_iter()
-                    .map(|o| (o, faults.take_notification()))
+                    .map(|o| {
+                        let kind = o.body.notify_type().unwrap_or(NotifyType::VaultingResult);
+                        let fault = faults.take_notification(&kind);
+                        (o, fault)
+                    })
                     .collect()
             };
             if self.notifier.enqueue(batch, now) {

@@ -10,6 +10,7 @@ use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
 use crate::cards::{Behaviour, CardProfile};
+use crate::faults::Answers;
 use crate::hosted;
 use crate::state::{Payment, Refund, Stage, State, TxStatus, VaultStage, VaultedCard, Vaulting};
 
@@ -135,8 +136,19 @@ pub fn refund_status(refund: &Refund) -> RefundStatus {
     }
 }
 
-/// inquiryPayment's `transactions`: captures, refunds and the cancel, in time order.
-pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
+/// A capture's or refund's `transactionStatus`: its own, or SUCCESS whatever happened when
+/// the `answers.transactionStatusAlwaysSuccess` fault asks for that shape.
+fn reported_status(status: &TxStatus, answers: Answers) -> TransactionStatus {
+    if answers.transaction_status_always_success {
+        TransactionStatus::Success
+    } else {
+        tx_status(status)
+    }
+}
+
+/// inquiryPayment's `transactions`: captures, refunds and the cancel, in time order, each with
+/// `transactionResult`.
+pub fn transactions(state: &State, payment: &Payment, answers: Answers) -> Vec<Transaction> {
     let mut entries: Vec<(DateTime<Utc>, Transaction)> = Vec::new();
     for capture in state.captures_of(&payment.id) {
         let at = capture.status.settled_at().unwrap_or(capture.created_at);
@@ -148,7 +160,10 @@ pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
                 transaction_amount: Some(capture.amount.clone()),
                 transaction_time: Some(time(at)),
                 transaction_result: Some(tx_result(&capture.status, "CAPTURE_IN_PROCESS")),
-                ..Transaction::new(TransactionType::Capture, tx_status(&capture.status))
+                ..Transaction::new(
+                    TransactionType::Capture,
+                    reported_status(&capture.status, answers),
+                )
             },
         ));
     }
@@ -162,7 +177,7 @@ pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
                 transaction_amount: Some(refund.amount.clone()),
                 transaction_time: Some(time(at)),
                 transaction_result: Some(tx_result(&refund.status, "REFUND_IN_PROCESS")),
-                ..Transaction::new(TransactionType::Refund, tx_status(&refund.status))
+                ..Transaction::new(TransactionType::Refund, reported_status(&refund.status, answers))
             },
         ));
     }

@@ -5,7 +5,7 @@
 use antom_client::model::{CancelRequest, CancelResponse};
 use antom_client::ResultInfo;
 
-use super::{Checks, Operation};
+use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::lifecycle::{payment, Tx};
 use crate::state::{Payment, Stage, State};
@@ -24,7 +24,7 @@ impl Operation for CancelRequest {
         v::optional_id("paymentRequestId", self.payment_request_id.as_deref())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CancelResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> CancelResponse {
         let (payment_id, already_cancelled) = {
             let Some(found) = tx
                 .st

@@ -3,7 +3,8 @@
 //! alipay_vaulting_query_response "when vaultingStatus is PROCESSING … schemeUrl, applinkUrl,
 //! normalUrl may be returned"]: PROCESSING (with the challenge page while 3-D Secure is open,
 //! `applinkUrl` too for an app), SUCCESS with the card, or FAIL with the reason as
-//! `vaultingResultCode`.
+//! `vaultingResultCode`. A vaulting stranded by the `noRedirect` fault is PROCESSING without any
+//! URL until its session expires.
 //!
 //! notifyVaulting carries no `vaultingStatus`: neither the notification's API page nor any SDK
 //! model has one [D:DOC ams_zh-cn/notify_vaulting; V:JAVA AlipayVaultingNotify @4abe569], so
@@ -12,7 +13,7 @@
 use antom_client::model::{InquireVaultingRequest, InquireVaultingResponse, VaultingStatus};
 use antom_client::ResultInfo;
 
-use super::{Checks, Operation};
+use super::{Checks, Operation, Shape};
 use crate::lifecycle::Tx;
 use crate::state::VaultStage;
 use crate::validation::{self as v, Checked};
@@ -23,7 +24,7 @@ impl Operation for InquireVaultingRequest {
         v::id("vaultingRequestId", &self.vaulting_request_id)
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> InquireVaultingResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> InquireVaultingResponse {
         let Some(record) = tx.st.vaultings().get(&self.vaulting_request_id) else {
             return InquireVaultingResponse::new(ResultInfo::failed(
                 "VAULTING_NOT_EXIST",
@@ -58,11 +59,13 @@ impl Operation for InquireVaultingRequest {
                     ..base
                 }
             }
-            VaultStage::AwaitingCard | VaultStage::Settling { .. } => InquireVaultingResponse {
-                vaulting_status: Some(VaultingStatus::Processing),
-                vaulting_result_code: Some("VERIFICATION_IN_PROCESS".into()),
-                ..base
-            },
+            VaultStage::AwaitingCard | VaultStage::Settling { .. } | VaultStage::Stranded => {
+                InquireVaultingResponse {
+                    vaulting_status: Some(VaultingStatus::Processing),
+                    vaulting_result_code: Some("VERIFICATION_IN_PROCESS".into()),
+                    ..base
+                }
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::faults::Mode;
+use crate::faults::{Answers, Mode};
 use crate::lifecycle::Tx;
 use crate::lock;
 use crate::merchant::Merchant;
@@ -65,14 +65,31 @@ pub struct Checks<'a> {
     pub merchant: &'a Merchant,
 }
 
+/// What the fault settings ask of one request's handler.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// The `processing` fault: answer `*_IN_PROCESS` and settle later.
+    pub processing: bool,
+    /// `processing` with `noRedirect` (vaultPaymentMethod): in process without any URL.
+    pub no_redirect: bool,
+    /// The `unknown` fault, passed only to endpoints that record it
+    /// ([`Operation::RECORDS_UNKNOWN`]).
+    pub unknown: bool,
+    /// How answers are shaped (`answers` faults).
+    pub answers: Answers,
+}
+
 /// One Antom API: its field checks and its handler.
 trait Operation: AntomRequest<Response: Serialize> + DeserializeOwned {
+    /// Whether the `unknown` fault reaches the handler (which then records the spent key)
+    /// instead of being answered without any trace.
+    const RECORDS_UNKNOWN: bool = false;
+
     /// Field checks that need no state.
     fn validate(&self, checks: &Checks<'_>) -> Checked;
 
-    /// Handles a valid request in one transaction. `processing` is the `processing` fault:
-    /// answer `*_IN_PROCESS` and settle later.
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> Self::Response;
+    /// Handles a valid request in one transaction, shaped by the current faults.
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> Self::Response;
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -198,24 +215,37 @@ fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
     if let Err(invalid) = checked {
         return Answer::result_only(ResultInfo::failed(invalid.code, invalid.message), request_id);
     }
-    let fault = lock(&sim.faults).take_endpoint(R::ENDPOINT);
-    match fault.map(|f| f.mode) {
-        Some(Mode::Unknown) => {
+    let (fault, answers) = {
+        let mut faults = lock(&sim.faults);
+        (faults.take_endpoint(R::ENDPOINT), faults.answers())
+    };
+    let mode = fault.as_ref().map(|f| f.mode);
+    match mode {
+        Some(Mode::Unknown) if !R::RECORDS_UNKNOWN => {
             return Answer::result_only(
                 ResultInfo::unknown("UNKNOWN_EXCEPTION", "An unknown exception occurred (injected)."),
                 request_id,
             )
         }
         Some(Mode::Fail) => {
+            let code = fault
+                .as_ref()
+                .and_then(|f| f.result_code.as_deref())
+                .unwrap_or("PROCESS_FAIL");
             return Answer::result_only(
-                ResultInfo::failed("PROCESS_FAIL", "A general business failure occurred (injected)."),
+                ResultInfo::failed(code, format!("A business failure occurred (injected {code}).")),
                 request_id,
-            )
+            );
         }
-        Some(Mode::Timeout | Mode::Processing) | None => {}
+        Some(Mode::Unknown | Mode::Timeout | Mode::Processing) | None => {}
     }
-    let processing = fault.is_some_and(|f| f.mode == Mode::Processing);
-    let response = sim.with_state(|tx| request.handle(tx, processing));
+    let shape = Shape {
+        processing: mode == Some(Mode::Processing),
+        no_redirect: fault.as_ref().is_some_and(|f| f.no_redirect),
+        unknown: mode == Some(Mode::Unknown),
+        answers,
+    };
+    let response = sim.with_state(|tx| request.handle(tx, shape));
     Answer {
         result: response.result().clone(),
         body: serde_json::to_vec(&response).expect("model types serialise"),

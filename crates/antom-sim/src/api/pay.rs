@@ -22,7 +22,7 @@ use antom_client::model::{PayRequest, PayResponse, Sensitive};
 use antom_client::ResultInfo;
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::{Checks, Operation};
+use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::ids;
 use crate::lifecycle::{payment, ThreeDs, Tx};
@@ -80,7 +80,7 @@ impl Operation for PayRequest {
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> PayResponse {
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> PayResponse {
         // Present: checked by `validate`.
         let token = self
             .payment_method
@@ -148,7 +148,7 @@ impl Operation for PayRequest {
                 "INVALID_EXPIRATION_DATE",
                 "The card has expired.",
             );
-        } else if processing {
+        } else if shape.processing {
             let outcome = payment::settlement_of(used.profile.behaviour);
             tx.st.update_payment(&payment_id, |p| p.card = Some(used));
             payment::settle_later(tx, &payment_id, nominal::ASYNC_SETTLE, outcome, false);

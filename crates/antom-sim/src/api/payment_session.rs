@@ -12,7 +12,7 @@ use antom_client::model::{CaptureMode, CreatePaymentSessionRequest, CreatePaymen
 use antom_client::ResultInfo;
 
 use super::replay::inconsistent;
-use super::{Checks, Operation};
+use super::{Checks, Operation, Shape};
 use crate::clock::{self, nominal};
 use crate::hosted::{self, Kind};
 use crate::ids;
@@ -52,7 +52,7 @@ impl Operation for CreatePaymentSessionRequest {
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreatePaymentSessionResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> CreatePaymentSessionResponse {
         let fingerprint = fingerprint(&[
             "createPaymentSession",
             &self.payment_amount.currency,

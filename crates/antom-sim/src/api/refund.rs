@@ -6,7 +6,7 @@ use antom_client::model::{Amount, RefundRequest, RefundResponse};
 use antom_client::ResultInfo;
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::{Checks, Operation};
+use super::{Checks, Operation, Shape};
 use crate::lifecycle::refund::{self, NewRefund};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Fingerprint, Refund, Scope, Stage, State};
@@ -32,7 +32,7 @@ impl Operation for RefundRequest {
         )
     }
 
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> RefundResponse {
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> RefundResponse {
         let fingerprint = key_fields(&self.payment_id, &self.refund_amount);
         let key = self.refund_request_id.as_str();
         if let Some(existing) = tx.st.refund_by_request_id(key) {
@@ -53,7 +53,7 @@ impl Operation for RefundRequest {
             request_id: self.refund_request_id,
             amount: self.refund_amount,
             notify_url: self.refund_notify_url,
-            force_processing: processing,
+            force_processing: shape.processing,
         };
         let index = refund::create(tx, &self.payment_id, new);
         response(&tx.st.refunds()[index])

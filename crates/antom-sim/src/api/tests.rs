@@ -10,7 +10,7 @@ use antom_client::model::{
 use antom_client::AntomResponse;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::Operation;
+use super::{Operation, Shape};
 use crate::buyer::{self, CardEntry};
 use crate::clock::SimClock;
 use crate::lifecycle::{self, Outgoing, ThreeDs, Tx};
@@ -61,7 +61,11 @@ impl Harness {
     }
 
     fn run<R: Operation>(&mut self, request: R, processing: bool) -> R::Response {
-        self.tx(|tx| request.handle(tx, processing))
+        let shape = Shape {
+            processing,
+            ..Shape::default()
+        };
+        self.tx(|tx| request.handle(tx, shape))
     }
 
     fn session(&mut self, id: &str, capture_mode: CaptureMode) {

@@ -4,7 +4,7 @@ use antom_client::model::{CreateVaultingSessionRequest, CreateVaultingSessionRes
 use antom_client::ResultInfo;
 
 use super::replay::inconsistent;
-use super::{Checks, Operation};
+use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::hosted::{self, Kind};
 use crate::ids;
@@ -29,7 +29,7 @@ impl Operation for CreateVaultingSessionRequest {
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreateVaultingSessionResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> CreateVaultingSessionResponse {
         let fingerprint = fingerprint(&["createVaultingSession"]);
         if let Some(existing) = tx.st.vaultings().get(&self.vaulting_request_id) {
             return if existing.fingerprint == fingerprint {

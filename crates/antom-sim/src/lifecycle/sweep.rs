@@ -46,7 +46,9 @@ fn fire(tx: &mut Tx<'_>, timer: &Timer) {
                 let card = card.clone();
                 vaulting::vault(tx, id, card);
             }
-            Some(VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. }) => vaulting::expire(tx, id),
+            Some(VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. } | VaultStage::Stranded) => {
+                vaulting::expire(tx, id)
+            }
             _ => {}
         },
     }

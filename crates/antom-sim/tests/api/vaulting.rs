@@ -261,6 +261,88 @@ async fn paying_with_tokens_follows_the_card() {
 }
 
 #[tokio::test]
+async fn an_unknown_vaulting_answer_spends_the_id() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let notify = || receiver.url("/webhooks/antom/vaulting");
+    sim.faults(json!({"endpoints": {"vaultPaymentMethod": {"mode": "unknown", "times": 1}}}))
+        .await;
+    let request = vault_request("spent_1", "4111111111111111", notify());
+    assert_eq!(unknown(client.send(&request).await).0, "UNKNOWN_EXCEPTION");
+    // The fault is used up, yet the same id keeps the same answer: Antom asks for a new id.
+    assert_eq!(unknown(client.send(&request).await).0, "UNKNOWN_EXCEPTION");
+    let other_card = vault_request("spent_1", "5555555555554444", notify());
+    assert_eq!(
+        failure(client.send(&other_card).await).0,
+        "REPEAT_REQ_INCONSISTENT"
+    );
+    let missing = client.send(&InquireVaultingRequest::new("spent_1")).await;
+    assert_eq!(failure(missing).0, "VAULTING_NOT_EXIST");
+    // A new id vaults the card.
+    let fresh = success(
+        client
+            .send(&vault_request("spent_2", "4111111111111111", notify()))
+            .await,
+    );
+    assert!(fresh.payment_method_detail.is_some());
+    let delivered = receiver.wait_for(1).await;
+    assert_eq!(delivered[0].json()["vaultingRequestId"], "spent_2");
+}
+
+#[tokio::test]
+async fn verification_in_process_without_a_url_never_completes() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let notify = || receiver.url("/webhooks/antom/vaulting");
+    sim.faults(json!({"endpoints": {"vaultPaymentMethod": {
+        "mode": "processing", "noRedirect": true, "times": 1
+    }}}))
+    .await;
+    assert_eq!(
+        sim.get("/__sim/faults").await["endpoints"]["vaultPaymentMethod"]["noRedirect"],
+        true
+    );
+    let request = vault_request("stranded_1", "4111111111111111", notify());
+    for _ in 0..2 {
+        let (code, response) = unknown(client.send(&request).await);
+        assert_eq!(code, "VERIFICATION_IN_PROCESS");
+        let response = response.unwrap();
+        assert_eq!(
+            (response.normal_url, response.scheme_url, response.applink_url),
+            (None, None, None),
+            "no way forward"
+        );
+    }
+    let inquiry = success(client.send(&InquireVaultingRequest::new("stranded_1")).await);
+    assert_eq!(inquiry.vaulting_status, Some(VaultingStatus::Processing));
+    assert_eq!(
+        inquiry.vaulting_result_code.as_deref(),
+        Some("VERIFICATION_IN_PROCESS")
+    );
+    assert_eq!(inquiry.normal_url, None);
+
+    // It fails when its session expires, with notifyVaulting F; resends replay the failure.
+    sim.advance(2 * 3600).await;
+    let inquiry = success(client.send(&InquireVaultingRequest::new("stranded_1")).await);
+    assert_eq!(inquiry.vaulting_status, Some(VaultingStatus::Fail));
+    assert_eq!(inquiry.vaulting_result_code.as_deref(), Some("ORDER_IS_CLOSED"));
+    let delivered = receiver.wait_for(1).await;
+    let Notification::Vaulting(failed) = delivered[0].verified() else {
+        panic!()
+    };
+    assert_eq!(failed.vaulting_request_id, "stranded_1");
+    assert_eq!(failed.result.result_status.as_str(), "F");
+    assert_eq!(failure(client.send(&request).await).0, "VERIFICATION_FAIL");
+    success(
+        client
+            .send(&vault_request("stranded_2", "4111111111111111", notify()))
+            .await,
+    );
+}
+
+#[tokio::test]
 async fn vaulting_three_ds_in_an_app_comes_with_an_app_link() {
     let sim = TestSim::start().await;
     let client = sim.client();
