@@ -36,7 +36,7 @@ pub fn session_data(kind: Kind, session_id: &str, request_id: &str, base_url: &s
     format!("{}&&SG&&111", URL_SAFE_NO_PAD.encode(payload.to_string()))
 }
 
-/// The hosted card form (`normalUrl` of a session).
+/// The hosted card form: the SDK's frame, and the `normalUrl` of a `CHECKOUT_PAYMENT` session.
 pub fn form_url(base_url: &str, session_id: &str) -> String {
     format!("{base_url}/checkout/form?session={session_id}")
 }

@@ -25,7 +25,7 @@ pub enum Stage {
         outcome: Settlement,
     },
     Authorized,
-    /// Declined, failed 3-D Secure, or closed unpaid (`ORDER_IS_CLOSED`).
+    /// Declined, failed 3-D Secure, or closed unfinished (`ORDER_IS_CLOSED`).
     Failed {
         code: String,
         message: String,
