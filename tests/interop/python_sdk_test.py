@@ -361,19 +361,16 @@ check("createPaymentSession via SDK (sandbox path, isAuthorization=true, MANUAL)
 
 
 def inquiry_before_pay():
+    """A session nobody has tried to pay is not a payment yet: Antom answers ORDER_NOT_EXIST
+    (a signed F, which the SDK verifies and hands back)."""
     body, exchange = execute(client, inquiry_request(payment_request_id=need("payment_request_id")))
     expect(exchange["path"] == "/ams/sandbox/api/v1/payments/inquiryPayment", "path %r" % exchange["path"])
     response = AlipayPayQueryResponse(body)
-    expect_result(response, "S", "SUCCESS")
-    expect(response.payment_status is not None and response.payment_status.name == "PROCESSING",
-           "paymentStatus %r, expected PROCESSING before the buyer paid" % response.payment_status)
-    expect(response.payment_request_id == need("payment_request_id"), "paymentRequestId mismatch")
-    expect(response.payment_id, "no paymentId")
+    expect_result(response, "F", "ORDER_NOT_EXIST")
     assert_signed_and_verifies(exchange)
-    state["payment_id"] = response.payment_id
 
 
-check("inquiryPayment via SDK before the buyer pays: S/SUCCESS, paymentStatus PROCESSING, verified",
+check("inquiryPayment via SDK before the buyer pays: F/ORDER_NOT_EXIST (a session is no payment yet), verified",
       inquiry_before_pay)
 
 
@@ -385,11 +382,24 @@ def buyer_pays():
     )
     expect(status == 200, "HTTP %d" % status)
     expect(answer.get("paymentStatus") == "SUCCESS", "control answer %r" % answer)
-    expect(answer.get("paymentId") == need("payment_id"), "paymentId %r vs inquiry's %r"
-           % (answer.get("paymentId"), need("payment_id")))
+    expect(answer.get("paymentId"), "no paymentId in the control answer %r" % answer)
+    state["payment_id"] = answer["paymentId"]
 
 
 check("buyer pays the session with 4111111111111111 (control API over urllib): authorized", buyer_pays)
+
+
+def inquiry_by_request_id_after_pay():
+    body, exchange = execute(client, inquiry_request(payment_request_id=need("payment_request_id")))
+    response = AlipayPayQueryResponse(body)
+    expect_result(response, "S", "SUCCESS")
+    expect(response.payment_id == need("payment_id"), "paymentId %r vs the buyer's %r"
+           % (response.payment_id, need("payment_id")))
+    assert_signed_and_verifies(exchange)
+
+
+check("inquiryPayment via SDK by paymentRequestId after payment: the buyer's paymentId, verified",
+      inquiry_by_request_id_after_pay)
 
 
 def inquiry_after_pay():
@@ -498,6 +508,26 @@ def tampered_request_body():
 
 
 check("request body changed after the SDK signed it: F/INVALID_SIGNATURE, unsigned", tampered_request_body)
+
+
+def unknown_client_id():
+    """A client id the simulator does not know: Antom's CLIENT_INVALID, unsigned like every
+    authentication error, whatever key signed it."""
+    stranger = DefaultAlipayClient(GATEWAY_URL, "SANDBOX_NOT_OUR_CLIENT", MERCHANT_PRIVATE_KEY, ANTOM_PUBLIC_KEY)
+    try:
+        stranger.execute(inquiry_request(payment_request_id="py-sdk-stranger-" + RUN))
+    except AlipayApiException as e:
+        expect("signature not exist" in str(e), "SDK raised an unexpected error: %s" % e)
+    else:
+        raise AssertionError("an answer to an unknown client id was signed")
+    exchange = EXCHANGES[-1]
+    result = json.loads(exchange["response_body"])["result"]
+    expect(result.get("resultStatus") == "F" and result.get("resultCode") == "CLIENT_INVALID",
+           "result %r, expected F/CLIENT_INVALID" % result)
+    expect(not has_header_any_case(exchange["response_headers"], "signature"), "the refusal is signed")
+
+
+check("request with a client id the simulator does not know: F/CLIENT_INVALID, unsigned", unknown_client_id)
 
 
 # 3. The SDK's own verification is live --------------------------------------------------------

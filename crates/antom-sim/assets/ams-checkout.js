@@ -9,14 +9,21 @@
  *   checkout.submit(); checkout.unmount(); AMSCashierPayment.preload(); checkout.preload();
  * and AMSVaulting with the same methods for vaulting sessions.
  *
- * onEventCallback({ code, message }) receives:
- *   SDK_START_OF_LOADING, SDK_END_OF_LOADING, SDK_FORM_VERIFICATION_FAILED, SDK_PAYMENT_CANCEL,
- *   SDK_PAYMENT_ERROR (invalid, expired, closed or completed session),
+ * onEventCallback({ code, result: { paymentResultCode, paymentResultMessage } }) receives, as the
+ * guides' handlers read it (result is on every event; its fields are '' when there is nothing to
+ * say, e.g. for the loading events):
+ *   both:              SDK_START_OF_LOADING, SDK_END_OF_LOADING, SDK_FORM_VERIFICATION_FAILED
+ *                      (paymentResultCode: the refused field's code, e.g. INVALID_CARD_NUMBER);
  *   AMSCashierPayment: SDK_PAYMENT_SUCCESSFUL, SDK_PAYMENT_PROCESSING, SDK_PAYMENT_FAIL,
- *   AMSVaulting:       SDK_VAULTING_SUCCESSFUL, SDK_VAULTING_PROCESSING, SDK_VAULTING_FAIL.
- * The result codes are reported only with notRedirectAfterComplete: true; otherwise the page is
+ *                      SDK_PAYMENT_CANCEL, SDK_PAYMENT_ERROR (invalid, expired, closed or
+ *                      completed session: paymentResultCode SESSION_EXPIRED, ORDER_IS_CLOSED, …);
+ *   AMSVaulting:       SDK_ASSET_BINDING_SUCCESSFUL, SDK_ASSET_BINDING_PROCESSING,
+ *                      SDK_ASSET_BINDING_FAIL, SDK_ASSET_BINDING_CANCEL, SDK_ASSET_BINDING_ERROR
+ *                      (the card-vaulting guide's codes).
+ * The outcome events are reported only with notRedirectAfterComplete: true; otherwise the page is
  * redirected to the session's redirect URL (paymentRedirectUrl / vaulting redirectUrl) when the
- * buyer is done, as the real SDK does.
+ * buyer is done, as the real SDK does; a redirect URL that opens an app (a custom scheme) is
+ * offered as a link, data-testid="sim-app-return", since browsers open those only from a link.
  *
  * The card form is a page of the simulator, framed; it talks to this script with postMessage,
  * and each side checks the other's origin and window.
@@ -32,9 +39,22 @@
     }
   })();
 
-  var RESULT_CODES = {
-    payment: { SUCCESS: 'SDK_PAYMENT_SUCCESSFUL', PROCESSING: 'SDK_PAYMENT_PROCESSING', FAIL: 'SDK_PAYMENT_FAIL' },
-    vaulting: { SUCCESS: 'SDK_VAULTING_SUCCESSFUL', PROCESSING: 'SDK_VAULTING_PROCESSING', FAIL: 'SDK_VAULTING_FAIL' }
+  /* The outcome event codes of each component. */
+  var EVENT_CODES = {
+    payment: {
+      SUCCESS: 'SDK_PAYMENT_SUCCESSFUL',
+      PROCESSING: 'SDK_PAYMENT_PROCESSING',
+      FAIL: 'SDK_PAYMENT_FAIL',
+      CANCEL: 'SDK_PAYMENT_CANCEL',
+      ERROR: 'SDK_PAYMENT_ERROR'
+    },
+    vaulting: {
+      SUCCESS: 'SDK_ASSET_BINDING_SUCCESSFUL',
+      PROCESSING: 'SDK_ASSET_BINDING_PROCESSING',
+      FAIL: 'SDK_ASSET_BINDING_FAIL',
+      CANCEL: 'SDK_ASSET_BINDING_CANCEL',
+      ERROR: 'SDK_ASSET_BINDING_ERROR'
+    }
   };
 
   /* sessionData is `<base64url JSON>&&SG&&111`; the JSON says which simulator and session. */
@@ -107,14 +127,24 @@
       this._done();
     }
 
-    _emit(code, message) {
+    /* Every event as the guides' handlers read it: { code, result: { paymentResultCode,
+       paymentResultMessage } }, result always present. */
+    _emit(code, resultCode, resultMessage) {
       var callback = this._options.onEventCallback;
       if (typeof callback !== 'function') return;
       try {
-        callback({ code: code, message: message || '' });
+        callback({
+          code: code,
+          result: { paymentResultCode: resultCode || '', paymentResultMessage: resultMessage || '' }
+        });
       } catch (e) {
         if (global.console) global.console.error(e);
       }
+    }
+
+    /* One of this component's outcome events (SUCCESS, PROCESSING, FAIL, CANCEL, ERROR). */
+    _outcome(kind, resultCode, resultMessage) {
+      this._emit(EVENT_CODES[this._kind][kind] || EVENT_CODES[this._kind].ERROR, resultCode, resultMessage);
     }
 
     _log(code, message) {
@@ -136,8 +166,8 @@
       }
     }
 
-    _fail(message) {
-      this._emit('SDK_PAYMENT_ERROR', message);
+    _fail(resultCode, message) {
+      this._outcome('ERROR', resultCode, message);
       this.unmount();
       return Promise.resolve();
     }
@@ -152,22 +182,22 @@
       try {
         session = decodeSessionData(params.sessionData);
       } catch (e) {
-        return this._fail('The sessionData is not valid.');
+        return this._fail('SDK_CREATEPAYMENT_PARAMETER_ERROR', 'The sessionData is not valid.');
       }
       if ((session.kind || 'payment') !== this._kind) {
-        return this._fail('This sessionData is for ' + session.kind + ', not ' + this._kind + '.');
+        return this._fail('SDK_CREATEPAYMENT_PARAMETER_ERROR', 'This sessionData is for ' + session.kind + ', not ' + this._kind + '.');
       }
       var base = String(session.simBaseUrl || scriptOrigin).replace(/\/+$/, '');
       var origin;
       try {
         origin = new URL(base).origin;
       } catch (e) {
-        return this._fail('The sessionData does not say where the simulator is.');
+        return this._fail('SDK_CREATEPAYMENT_PARAMETER_ERROR', 'The sessionData does not say where the simulator is.');
       }
       var host = null;
       if (selector) {
         host = typeof selector === 'string' ? document.querySelector(selector) : selector;
-        if (!host) return this._fail('No element matches ' + selector + '.');
+        if (!host) return this._fail('SDK_CREATEPAYMENT_PARAMETER_ERROR', 'No element matches ' + selector + '.');
       }
       this._session = { id: session.sessionId, origin: origin };
 
@@ -228,10 +258,10 @@
           this._done();
           break;
         case 'verification-failed':
-          this._emit('SDK_FORM_VERIFICATION_FAILED', data.message);
+          this._emit('SDK_FORM_VERIFICATION_FAILED', data.code, data.message);
           break;
         case 'cancel':
-          this._emit('SDK_PAYMENT_CANCEL', 'The buyer left the form.');
+          this._outcome('CANCEL', '', 'The buyer left the form.');
           this.unmount();
           break;
         case 'error':
@@ -239,7 +269,7 @@
             this._loaded = true;
             this._emit('SDK_END_OF_LOADING');
           }
-          this._fail(data.message || data.code);
+          this._fail(data.code, data.message);
           break;
         case 'result':
           this._complete(data);
@@ -250,13 +280,31 @@
     _complete(data) {
       this._log('SDK_RESULT', data.state + ' ' + (data.resultCode || ''));
       if (!this._params.notRedirectAfterComplete && data.redirectUrl) {
-        this.unmount();
-        global.location.assign(data.redirectUrl);
+        if (/^https?:/i.test(data.redirectUrl)) {
+          this.unmount();
+          global.location.assign(data.redirectUrl);
+        } else {
+          this._offerAppReturn(data.redirectUrl);
+        }
         return;
       }
-      var code = RESULT_CODES[this._kind][data.state] || 'SDK_PAYMENT_ERROR';
-      this._emit(code, data.resultMessage || data.resultCode);
+      var kind = EVENT_CODES[this._kind][data.state] ? data.state : 'ERROR';
+      this._outcome(kind, data.resultCode, data.resultMessage);
       this.unmount();
+    }
+
+    /* An app's redirect URL (myshop://…): the form makes way for a link the buyer follows. */
+    _offerAppReturn(url) {
+      if (this._frame && this._frame.parentNode) this._frame.parentNode.removeChild(this._frame);
+      this._frame = null;
+      if (!this._container) return;
+      var box = style(document.createElement('p'), { padding: '16px', textAlign: 'center', background: '#fff', margin: '0' });
+      var link = document.createElement('a');
+      link.setAttribute('href', url);
+      link.setAttribute('data-testid', 'sim-app-return');
+      link.textContent = 'Return to the app';
+      box.appendChild(link);
+      this._container.appendChild(box);
     }
   }
 

@@ -5,6 +5,9 @@
   var F = window.SimFrame;
   var section = document.getElementById('challenge');
   var buttons = section.querySelectorAll('button');
+  /* The form posts the answer without scripts; with them, it shows once a challenge is known
+     to be waiting, and answers through the JSON API. */
+  section.hidden = true;
 
   function answer(outcome) {
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
@@ -21,8 +24,15 @@
     });
   }
 
-  section.querySelector('[data-testid=sim-3ds-pass]').addEventListener('click', function () { answer('pass'); });
-  section.querySelector('[data-testid=sim-3ds-fail]').addEventListener('click', function () { answer('fail'); });
+  section.querySelector('[data-testid=sim-3ds-pass]').addEventListener('click', function (event) {
+    event.preventDefault();
+    answer('pass');
+  });
+  section.querySelector('[data-testid=sim-3ds-fail]').addEventListener('click', function (event) {
+    event.preventDefault();
+    answer('fail');
+  });
+  section.addEventListener('submit', function (event) { event.preventDefault(); });
 
   F.api('').then(function (res) {
     if (!res.ok) {

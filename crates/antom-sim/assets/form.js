@@ -8,6 +8,9 @@
   var cancelButton = form.querySelector('[data-testid=sim-cancel]');
   var busy = false;
   var current = null;
+  /* The form works without scripts (it posts to this page); with them, it shows once the
+     session is known to be open. */
+  form.hidden = true;
 
   function digits(value) {
     return String(value || '').replace(/[\s-]/g, '');
@@ -135,7 +138,7 @@
 
   cancelButton.addEventListener('click', function () {
     F.post({ type: 'cancel' });
-    if (!F.embedded && current && current.redirectUrl) window.location.assign(current.redirectUrl);
+    if (!F.embedded && current && current.redirectUrl) F.returnTo(current.redirectUrl);
   });
 
   /* The SDK's submit() (element mode) asks the form to submit. */

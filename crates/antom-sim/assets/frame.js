@@ -10,7 +10,10 @@
   'use strict';
 
   var params = new URLSearchParams(window.location.search);
-  var sessionId = params.get('session') || '';
+  /* A page reached by a POST (the 3-D Secure redirectActionForm) has no query: the simulator
+     wrote the session into the page. */
+  var meta = document.querySelector('meta[name="sim-session"]');
+  var sessionId = params.get('session') || (meta && meta.getAttribute('content')) || '';
   var parentOrigin = params.get('origin') || '';
   var embedded = window.parent !== window && /^https?:\/\/[^/?#]+$/.test(parentOrigin);
 
@@ -51,6 +54,18 @@
   var finalStates = { SUCCESS: 'Payment authorized.', FAIL: 'Payment failed.', PROCESSING: 'Payment is processing.' };
   var vaultStates = { SUCCESS: 'Card saved.', FAIL: 'The card could not be saved.', PROCESSING: 'The card is being verified.' };
 
+  /* Back to the merchant: a web page is opened with a redirect; an app (custom scheme such as
+     myshop://…) only from a link the buyer follows, which browsers open reliably. */
+  function returnTo(url) {
+    if (/^https?:/i.test(url)) {
+      window.location.assign(url);
+      return;
+    }
+    var link = document.getElementById('app-return');
+    link.setAttribute('href', url);
+    document.getElementById('app-return-box').hidden = false;
+  }
+
   /* The session reached SUCCESS, FAIL or PROCESSING: tell the SDK, or redirect. */
   function finish(view) {
     var texts = view.kind === 'vaulting' ? vaultStates : finalStates;
@@ -65,7 +80,7 @@
       resultMessage: view.resultMessage,
       redirectUrl: view.redirectUrl || null
     });
-    if (!embedded && view.redirectUrl) window.location.assign(view.redirectUrl);
+    if (!embedded && view.redirectUrl) returnTo(view.redirectUrl);
   }
 
   /* The session cannot be used (expired, closed, cancelled, already completed, unknown). */
@@ -74,12 +89,19 @@
     post({ type: 'error', code: code, message: message });
   }
 
+  /* This page's query with the session in it (a POSTed page has none of its own). */
+  function query() {
+    var q = new URLSearchParams(params);
+    q.set('session', sessionId);
+    return q.toString();
+  }
+
   function challengeHref() {
-    return '/checkout/3ds?' + params.toString();
+    return '/checkout/3ds?' + query();
   }
 
   function formHref() {
-    return '/checkout/form?' + params.toString();
+    return '/checkout/form?' + query();
   }
 
   window.SimFrame = {
@@ -92,6 +114,7 @@
     show: show,
     finish: finish,
     refuse: refuse,
+    returnTo: returnTo,
     challengeHref: challengeHref,
     formHref: formHref
   };

@@ -5,14 +5,22 @@
 //! | route | what it is |
 //! | --- | --- |
 //! | `GET /sdk/ams-checkout.js` | `window.AMSCashierPayment` and `window.AMSVaulting` |
-//! | `GET /checkout/form?session=…` | card form (`name=cardNumber`, `expiry`, `cvv`, `holderName`; `data-testid=sim-submit`, `sim-cancel`) |
+//! | `GET /checkout/form?session=…` | card form (`name=cardNumber`, `expiry`, `cvv`, `holderName`; `data-testid=sim-submit`, `sim-cancel`): the hosted checkout page (`normalUrl` of a `CHECKOUT_PAYMENT` session) and the SDK's frame |
+//! | `POST /checkout/form?session=…` | the same form posted without scripts (form-encoded): 303 to the 3-D Secure page or back to the merchant, or a page saying what happened |
 //! | `GET /checkout/3ds?session=…` | challenge (`data-testid=sim-3ds-pass`, `sim-3ds-fail`) |
+//! | `POST /checkout/3ds` | form-encoded `session` (the `redirectActionForm` of pay: renders the challenge), plus `outcome=pass\|fail` (answers it, then as the form) |
 //! | `GET /checkout/api/sessions/{id}` | the session as the pages see it |
 //! | `POST /checkout/api/sessions/{id}/submit` | `{cardNumber, expiry, cvv, holderName}`: same rules as `POST /__sim/sessions/{id}/pay` |
 //! | `POST /checkout/api/sessions/{id}/challenge` | `{"outcome": "pass"\|"fail"}` |
 //!
 //! Pages load their scripts from files (no inline script), so a strict CSP holds; they may be
-//! framed by any merchant page (that is what the SDK does).
+//! framed by any merchant page (that is what the SDK does). They work without scripts too
+//! (plain form posts), so a hosted checkout can be driven over HTTP alone.
+//!
+//! Back to the merchant at the end: an http(s) redirect URL gets a redirect (303 from a post,
+//! `location.assign` from the scripts); any other scheme (`myshop://…`, for apps) gets a page
+//! with a link, `data-testid=sim-app-return`, since browsers open apps reliably only from a
+//! link the buyer follows.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -24,7 +32,7 @@ use crate::hosted;
 use crate::lifecycle::{ThreeDs, Tx};
 use crate::sim::Sim;
 use crate::state::{BuyerSession, SessionTarget, Stage, VaultStage};
-use crate::validation::currency_exponent;
+use crate::validation::{currency_exponent, web_url};
 use crate::views;
 
 const SDK: &str = include_str!("../assets/ams-checkout.js");
@@ -43,8 +51,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/sdk/ams-checkout.js",
         web::get().to(|| async { asset(SDK, "application/javascript; charset=utf-8") }),
     )
-    .route("/checkout/form", web::get().to(|| async { page(FORM_HTML) }))
-    .route("/checkout/3ds", web::get().to(|| async { page(CHALLENGE_HTML) }))
+    .route(
+        "/checkout/form",
+        web::get().to(|| async { page(FORM_HTML.to_owned()) }),
+    )
+    .route("/checkout/form", web::post().to(post_form))
+    .route("/checkout/3ds", web::get().to(get_challenge))
+    .route("/checkout/3ds", web::post().to(post_challenge))
     .route("/checkout/assets/{name}", web::get().to(page_asset))
     .route("/checkout/api/sessions/{id}", web::get().to(session))
     .route("/checkout/api/sessions/{id}/submit", web::post().to(submit))
@@ -60,8 +73,12 @@ fn asset(body: &'static str, content_type: &str) -> HttpResponse {
         .body(body)
 }
 
-fn page(html: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
+fn page(html: String) -> HttpResponse {
+    page_with_status(StatusCode::OK, html)
+}
+
+fn page_with_status(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
         .insert_header(("content-type", "text/html; charset=utf-8"))
         .insert_header(("cache-control", "no-store"))
         .insert_header(("content-security-policy", PAGE_CSP))
@@ -178,6 +195,7 @@ fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerErro
         VaultStage::AwaitingCard => ("OPEN", verifying(), None),
         VaultStage::AwaitingChallenge { card } => ("CHALLENGE", verifying(), Some(&card.profile)),
         VaultStage::Settling { card, .. } => ("PROCESSING", verifying(), Some(&card.profile)),
+        VaultStage::Stranded => ("PROCESSING", verifying(), None),
         VaultStage::Vaulted { token } => (
             "SUCCESS",
             ("SUCCESS".to_owned(), "The card was saved.".to_owned()),
@@ -222,6 +240,8 @@ async fn session(sim: web::Data<Sim>, id: web::Path<String>) -> HttpResponse {
     respond(sim.with_state(|tx| view(tx, &id)))
 }
 
+/// The card fields of the form (JSON from form.js, form-encoded without scripts); the holder's
+/// name is accepted and ignored.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CardForm {
@@ -233,15 +253,15 @@ struct CardForm {
     cvv: String,
 }
 
-async fn submit(sim: web::Data<Sim>, id: web::Path<String>, body: web::Json<CardForm>) -> HttpResponse {
-    let form = body.into_inner();
+/// The buyer submits a card on session `id`: what the JSON API and the plain form both do.
+fn submit_card(sim: &Sim, id: &str, form: &CardForm) -> Result<SessionView, BuyerError> {
     let entry = CardEntry {
         number: &form.card_number,
         expiry: Some(&form.expiry),
         cvv: Some(&form.cvv),
     };
-    respond(sim.with_state(|tx| {
-        let refused = match tx.st.sessions.get(id.as_str()).cloned() {
+    sim.with_state(|tx| {
+        let refused = match tx.st.sessions.get(id).cloned() {
             Some(SessionTarget::Payment(payment_id)) => {
                 buyer::pay(tx, &payment_id, entry, ThreeDs::Interactive)?
             }
@@ -250,18 +270,47 @@ async fn submit(sim: web::Data<Sim>, id: web::Path<String>, body: web::Json<Card
             }
             None => return Err(BuyerError::NotFound),
         };
-        let mut current = view(tx, &id)?;
+        let mut current = view(tx, id)?;
         if let Some(e) = refused {
             refused_input(&mut current, e);
         }
         Ok(current)
-    }))
+    })
+}
+
+/// The buyer answers the challenge of session `id`.
+fn answer_challenge(sim: &Sim, id: &str, pass: bool) -> Result<SessionView, BuyerError> {
+    sim.with_state(|tx| {
+        match tx.st.sessions.get(id).cloned() {
+            Some(SessionTarget::Payment(payment_id)) => {
+                buyer::answer_payment_challenge(tx, &payment_id, pass)?
+            }
+            Some(SessionTarget::Vaulting(request_id)) => {
+                buyer::answer_vaulting_challenge(tx, &request_id, pass)?
+            }
+            None => return Err(BuyerError::NotFound),
+        }
+        view(tx, id)
+    })
+}
+
+async fn submit(sim: web::Data<Sim>, id: web::Path<String>, body: web::Json<CardForm>) -> HttpResponse {
+    respond(submit_card(&sim, &id, &body))
 }
 
 fn refused_input(view: &mut SessionView, e: CardError) {
     view.input_error = true;
     view.result_code = e.code().to_owned();
     view.result_message = e.to_string();
+}
+
+/// `pass` or `fail`.
+fn outcome(text: &str) -> Option<bool> {
+    match text {
+        "pass" => Some(true),
+        "fail" => Some(false),
+        _ => None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -274,29 +323,203 @@ async fn challenge(
     id: web::Path<String>,
     body: web::Json<ChallengeAnswer>,
 ) -> HttpResponse {
-    let pass = match body.outcome.as_str() {
-        "pass" => true,
-        "fail" => false,
-        _ => {
-            return crate::control::error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                "outcome: must be pass or fail",
-            )
-        }
+    let Some(pass) = outcome(&body.outcome) else {
+        return crate::control::error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_REQUEST",
+            "outcome: must be pass or fail",
+        );
     };
-    respond(sim.with_state(|tx| {
-        match tx.st.sessions.get(id.as_str()).cloned() {
-            Some(SessionTarget::Payment(payment_id)) => {
-                buyer::answer_payment_challenge(tx, &payment_id, pass)?
-            }
-            Some(SessionTarget::Vaulting(request_id)) => {
-                buyer::answer_vaulting_challenge(tx, &request_id, pass)?
-            }
-            None => return Err(BuyerError::NotFound),
+    respond(answer_challenge(&sim, &id, pass))
+}
+
+// ------------------------------------------------------------- the pages without scripts
+
+/// `?session=…` of a page URL.
+#[derive(Deserialize)]
+struct SessionQuery {
+    session: Option<String>,
+}
+
+/// The challenge page's form: `session` (also what pay's `redirectActionForm` posts), and the
+/// buyer's `outcome` once answered. Other posted fields are ignored.
+#[derive(Deserialize)]
+struct ChallengePost {
+    session: Option<String>,
+    outcome: Option<String>,
+}
+
+/// Text for an HTML element or attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
-        view(tx, &id)
-    }))
+    }
+    out
+}
+
+/// A link on a [`notice`] page: `(href, text, data-testid)`.
+type Link<'a> = (&'a str, &'a str, &'a str);
+
+/// A plain page saying what happened, for the flows without scripts. `state` goes on the
+/// `sim-result` element as `data-state`.
+fn notice(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    state: Option<&str>,
+    link: Option<Link<'_>>,
+) -> HttpResponse {
+    let state_attr = state.map_or_else(String::new, |s| format!(" data-state=\"{}\"", escape(s)));
+    let link = link.map_or_else(String::new, |(href, text, testid)| {
+        format!(
+            "<p><a href=\"{}\" data-testid=\"{}\">{}</a></p>",
+            escape(href),
+            escape(testid),
+            escape(text)
+        )
+    });
+    page_with_status(
+        status,
+        format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  \
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n  \
+             <title>Antom simulator · {title}</title>\n  \
+             <link rel=\"stylesheet\" href=\"/checkout/assets/sim.css\">\n</head>\n<body>\n<main>\n  \
+             <header><span class=\"badge\">Antom sandbox simulator</span><h1>{title}</h1></header>\n  \
+             <p class=\"result\" role=\"status\" data-testid=\"sim-result\"{state_attr}>{message}</p>\n  {link}\n\
+             </main>\n</body>\n</html>\n",
+            title = escape(title),
+            message = escape(message),
+        ),
+    )
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("location", location))
+        .insert_header(("cache-control", "no-store"))
+        .finish()
+}
+
+/// A session the buyer cannot use, as a page.
+fn refused_page(e: BuyerError) -> HttpResponse {
+    let status = match e {
+        BuyerError::NotFound => StatusCode::NOT_FOUND,
+        _ => StatusCode::CONFLICT,
+    };
+    notice(
+        status,
+        "This session can no longer be used",
+        &e.to_string(),
+        Some(e.code()),
+        None,
+    )
+}
+
+/// Where a buyer goes after a plain form post on session `id`: the challenge, the merchant's
+/// redirect URL (a redirect for web pages, a link for apps), or a page saying what happened.
+fn conclude(view: &SessionView, id: &str) -> HttpResponse {
+    if view.input_error {
+        let retry = format!("/checkout/form?session={id}");
+        return notice(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The card was not accepted",
+            &view.result_message,
+            Some(&view.result_code),
+            Some((&retry, "Try another card", "sim-retry")),
+        );
+    }
+    match view.state {
+        "CHALLENGE" => see_other(&format!("/checkout/3ds?session={id}")),
+        "SUCCESS" | "FAIL" | "PROCESSING" => match view.redirect_url.as_deref() {
+            Some(url) => match web_url(url) {
+                Some(location) => see_other(&location),
+                None => notice(
+                    StatusCode::OK,
+                    "Return to the app",
+                    &format!("{}: {}", view.state, view.result_code),
+                    Some(view.state),
+                    Some((url, "Return to the app", "sim-app-return")),
+                ),
+            },
+            None => notice(
+                StatusCode::OK,
+                "Done",
+                &format!("{}: {}", view.state, view.result_code),
+                Some(view.state),
+                None,
+            ),
+        },
+        state => notice(
+            StatusCode::CONFLICT,
+            "This session can no longer be used",
+            &view.result_message,
+            Some(state),
+            None,
+        ),
+    }
+}
+
+/// `POST /checkout/form?session=…`: the card form posted without scripts.
+async fn post_form(
+    sim: web::Data<Sim>,
+    query: web::Query<SessionQuery>,
+    form: web::Form<CardForm>,
+) -> HttpResponse {
+    let Some(id) = query.into_inner().session else {
+        return refused_page(BuyerError::NotFound);
+    };
+    match submit_card(&sim, &id, &form) {
+        Ok(view) => conclude(&view, &id),
+        Err(e) => refused_page(e),
+    }
+}
+
+/// The challenge page for session `id`, with the session written into it (a page reached by a
+/// POST has no query to read it from).
+fn challenge_page(id: &str) -> HttpResponse {
+    page(CHALLENGE_HTML.replace("{{session}}", &escape(id)))
+}
+
+async fn get_challenge(query: web::Query<SessionQuery>) -> HttpResponse {
+    challenge_page(query.session.as_deref().unwrap_or_default())
+}
+
+/// `POST /checkout/3ds`: pay's `redirectActionForm` (fields `session`, from `parameters`)
+/// opens the challenge; the challenge page's own form (`outcome`) answers it.
+async fn post_challenge(
+    sim: web::Data<Sim>,
+    query: web::Query<SessionQuery>,
+    form: web::Form<ChallengePost>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let Some(id) = form.session.or_else(|| query.into_inner().session) else {
+        return refused_page(BuyerError::NotFound);
+    };
+    let Some(answer) = form.outcome else {
+        return challenge_page(&id);
+    };
+    let Some(pass) = outcome(&answer) else {
+        return notice(
+            StatusCode::BAD_REQUEST,
+            "Unexpected answer",
+            "outcome: must be pass or fail",
+            None,
+            None,
+        );
+    };
+    match answer_challenge(&sim, &id, pass) {
+        Ok(view) => conclude(&view, &id),
+        Err(e) => refused_page(e),
+    }
 }
 
 #[cfg(test)]

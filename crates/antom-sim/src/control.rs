@@ -8,8 +8,9 @@
 //! | `GET /__sim/requests` | `{"requests": [{path, endpoint, requestId, clientId, signatureValid, resultCode, resultStatus, at}]}` |
 //! | `GET /__sim/notifications` | `{"notifications": [{id, notifyType, url, status, createdAt, nextAttemptAt, duplicateOf, body, attempts: [{attempt, at, httpStatus, error, responseBody, acknowledged}]}]}` |
 //! | `POST /__sim/notifications/flush` | releases notifications held by `reorder` |
-//! | `GET`/`POST`/`DELETE /__sim/faults` | see `faults` |
-//! | `POST /__sim/reset` | forgets everything (state, logs, faults, clock offset) → 204 |
+//! | `GET`/`POST`/`DELETE /__sim/faults` | see `faults`; bad input is 400 `INVALID_FAULTS` naming the field |
+//! | `GET`/`POST /__sim/merchant` | the merchant's contract settings, see `merchant` (e.g. `{"settlementCurrencies": ["SGD", "USD"]}`); a POST replaces the fields it names; bad input is 400 `INVALID_MERCHANT` |
+//! | `POST /__sim/reset` | forgets everything (state, logs, faults, merchant settings, clock offset) → 204 |
 //! | `GET /__sim/clock`, `POST /__sim/clock/advance` `{"seconds": N}` | simulated time |
 
 use std::time::Duration;
@@ -25,6 +26,7 @@ use crate::buyer::{self, BuyerError, CardEntry};
 use crate::faults::FaultsInput;
 use crate::lifecycle::ThreeDs;
 use crate::lock;
+use crate::merchant::MerchantInput;
 use crate::sim::Sim;
 use crate::state::VaultStage;
 use crate::views;
@@ -43,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/faults", web::get().to(get_faults))
             .route("/faults", web::post().to(set_faults))
             .route("/faults", web::delete().to(clear_faults))
+            .route("/merchant", web::get().to(get_merchant))
+            .route("/merchant", web::post().to(set_merchant))
             .route("/reset", web::post().to(reset))
             .route("/clock", web::get().to(clock))
             .route("/clock/advance", web::post().to(advance_clock))
@@ -164,14 +168,15 @@ async fn bind_vaulting(
                 Some(token.expose().to_owned()),
             ),
             VaultStage::Failed { code, message } => ("FAIL", code.clone(), message.clone(), None),
-            VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. } | VaultStage::Settling { .. } => {
-                (
-                    "PROCESSING",
-                    "VERIFICATION_IN_PROCESS".to_owned(),
-                    "The card is being verified.".to_owned(),
-                    None,
-                )
-            }
+            VaultStage::AwaitingCard
+            | VaultStage::AwaitingChallenge { .. }
+            | VaultStage::Settling { .. }
+            | VaultStage::Stranded => (
+                "PROCESSING",
+                "VERIFICATION_IN_PROCESS".to_owned(),
+                "The card is being verified.".to_owned(),
+                None,
+            ),
         };
         let (code, message) = match refused {
             Some(card_error) => (card_error.code().to_owned(), card_error.to_string()),
@@ -225,6 +230,19 @@ async fn clear_faults(sim: web::Data<Sim>) -> HttpResponse {
         sim.release_held_notifications();
     }
     HttpResponse::Ok().json(lock(&sim.faults).view())
+}
+
+async fn get_merchant(sim: web::Data<Sim>) -> HttpResponse {
+    HttpResponse::Ok().json(lock(&sim.merchant).view())
+}
+
+async fn set_merchant(sim: web::Data<Sim>, body: web::Bytes) -> actix_web::Result<HttpResponse> {
+    let input: MerchantInput = parse(&body)?;
+    let mut merchant = lock(&sim.merchant);
+    Ok(match merchant.apply(input) {
+        Ok(()) => HttpResponse::Ok().json(merchant.view()),
+        Err(message) => error(StatusCode::BAD_REQUEST, "INVALID_MERCHANT", &message),
+    })
 }
 
 async fn reset(sim: web::Data<Sim>) -> HttpResponse {

@@ -36,7 +36,7 @@ pub fn session_data(kind: Kind, session_id: &str, request_id: &str, base_url: &s
     format!("{}&&SG&&111", URL_SAFE_NO_PAD.encode(payload.to_string()))
 }
 
-/// The hosted card form (`normalUrl` of a session).
+/// The hosted card form: the SDK's frame, and the `normalUrl` of a `CHECKOUT_PAYMENT` session.
 pub fn form_url(base_url: &str, session_id: &str) -> String {
     format!("{base_url}/checkout/form?session={session_id}")
 }
@@ -44,6 +44,23 @@ pub fn form_url(base_url: &str, session_id: &str) -> String {
 /// The 3-D Secure challenge page (`normalUrl` of a `PAYMENT_IN_PROCESS` / `VERIFICATION_IN_PROCESS`).
 pub fn challenge_url(base_url: &str, session_id: &str) -> String {
     format!("{base_url}/checkout/3ds?session={session_id}")
+}
+
+/// The challenge page as a form target (`redirectActionForm.redirectUrl`, method POST): the
+/// session comes in the posted fields.
+pub fn challenge_post_url(base_url: &str) -> String {
+    format!("{base_url}/checkout/3ds")
+}
+
+/// `redirectActionForm.parameters`: the form fields to post, as a JSON string.
+pub fn challenge_parameters(session_id: &str) -> String {
+    json!({ "session": session_id }).to_string()
+}
+
+/// `applinkUrl`: an app link to the same challenge page (opens the app when it claims the
+/// link, else the page).
+pub fn challenge_app_link(base_url: &str, session_id: &str) -> String {
+    format!("{base_url}/checkout/3ds?session={session_id}&channel=app")
 }
 
 #[cfg(test)]

@@ -111,6 +111,16 @@ pub async fn start(config: SimConfig) -> Result<Simulator, SimError> {
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(1 << 20))
+            // The hosted pages' plain form posts (a card, a 3-D Secure answer).
+            .app_data(
+                web::FormConfig::default()
+                    .limit(16 * 1024)
+                    .error_handler(|err, _| {
+                        let response =
+                            control::error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", &err.to_string());
+                        InternalError::from_response(err, response).into()
+                    }),
+            )
             .app_data(
                 web::JsonConfig::default()
                     .limit(64 * 1024)

@@ -1,9 +1,11 @@
-//! The shared core every route works on: keys, clock, state, faults, notifier, and the
+//! The shared core every route works on: keys, clock, state, faults, merchant settings,
+//! notifier, and the
 //! scheduler that fires timers and starts notification attempts.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use antom_client::model::NotifyType;
 use antom_client::{PrivateKey, PublicKey};
 use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
@@ -12,6 +14,7 @@ use crate::clock::SimClock;
 use crate::faults::Faults;
 use crate::lifecycle::{self, Tx};
 use crate::lock;
+use crate::merchant::Merchant;
 use crate::notifier::Notifier;
 use crate::state::State;
 
@@ -27,6 +30,8 @@ pub struct Sim {
     pub base_url: String,
     pub clock: SimClock,
     pub faults: Mutex<Faults>,
+    /// The merchant's contract settings (`POST /__sim/merchant`).
+    pub merchant: Mutex<Merchant>,
     pub notifier: Notifier,
     state: Mutex<State>,
     wake: Notify,
@@ -48,6 +53,7 @@ impl Sim {
             base_url,
             clock,
             faults: Mutex::new(Faults::default()),
+            merchant: Mutex::new(Merchant::default()),
             notifier,
             state: Mutex::new(State::default()),
             wake: Notify::new(),
@@ -83,7 +89,11 @@ impl Sim {
                 let mut faults = lock(&self.faults);
                 outbox
                     .into_iter()
-                    .map(|o| (o, faults.take_notification()))
+                    .map(|o| {
+                        let kind = o.body.notify_type().unwrap_or(NotifyType::VaultingResult);
+                        let fault = faults.take_notification(&kind);
+                        (o, fault)
+                    })
                     .collect()
             };
             if self.notifier.enqueue(batch, now) {
@@ -103,6 +113,7 @@ impl Sim {
     pub fn reset(&self) {
         *lock(&self.state) = State::default();
         lock(&self.faults).clear();
+        *lock(&self.merchant) = Merchant::default();
         self.notifier.reset();
         self.clock.reset();
         self.wake.notify_one();

@@ -3,7 +3,8 @@
 //! a `resultMessage` that names the field, so a failing test says what to fix.
 
 use antom_client::model::{
-    Amount, CaptureMode, Order, PaymentFactor, PaymentMethod, PaymentMethodType, ProductCode,
+    Amount, CaptureMode, Env, Order, OsType, PaymentFactor, PaymentMethod, PaymentMethodType, ProductCode,
+    ProductScene, TerminalType,
 };
 use chrono::{DateTime, Utc};
 
@@ -86,6 +87,137 @@ pub fn optional_url(field: &str, value: Option<&str>, max: usize) -> Checked {
     }
 }
 
+/// Schemes that are never a place to send a buyer back to.
+const NOT_REDIRECT_SCHEMES: [&str; 5] = ["javascript", "data", "vbscript", "blob", "about"];
+
+/// Where a buyer is sent back to (`paymentRedirectUrl`, vaulting `redirectUrl`), up to `max`
+/// characters: a web page (absolute http(s) URL with a host) or, for apps (terminalType
+/// `APP`), a custom scheme (`myshop://checkout/result?x=1`) or an app link (an https URL the
+/// app claims). Anything with a scheme and no whitespace or control characters is taken;
+/// script and data schemes are not places to return to.
+pub fn redirect_url(field: &str, value: &str, max: usize) -> Checked {
+    if value.is_empty() {
+        return Err(Invalid::param(field, "is required"));
+    }
+    optional_redirect_url(field, Some(value), max)
+}
+
+/// An optional redirect URL; when present, as [`redirect_url`].
+pub fn optional_redirect_url(field: &str, value: Option<&str>, max: usize) -> Checked {
+    let Some(value) = value else { return Ok(()) };
+    if value.len() > max {
+        return Err(Invalid::param(field, format!("is longer than {max} characters")));
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Invalid::param(field, "must not contain whitespace"));
+    }
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return Err(Invalid::param(field, "must be an absolute URL with a scheme"));
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok || rest.is_empty() {
+        return Err(Invalid::param(field, "must be an absolute URL with a scheme"));
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if NOT_REDIRECT_SCHEMES.contains(&scheme.as_str()) {
+        return Err(Invalid::param(
+            field,
+            format!("a {scheme}: URL is not a page to return to"),
+        ));
+    }
+    if matches!(scheme.as_str(), "http" | "https") {
+        return optional_url(field, Some(value), max);
+    }
+    Ok(())
+}
+
+/// The URL, normalised to ASCII, if a browser can be sent to it with a plain redirect (http
+/// and https); other schemes open an app, which browsers do only from a link the buyer follows.
+pub fn web_url(value: &str) -> Option<String> {
+    reqwest::Url::parse(value)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(String::from)
+}
+
+/// `productScene` of createPaymentSession: absent, `CHECKOUT_PAYMENT` (Antom's hosted page,
+/// answered with `normalUrl`) or `ELEMENT_PAYMENT`. Returns whether the hosted page is asked for.
+pub fn product_scene(scene: Option<&ProductScene>) -> Checked<bool> {
+    match scene {
+        None | Some(ProductScene::ElementPayment) => Ok(false),
+        Some(ProductScene::CheckoutPayment) => Ok(true),
+        Some(other) => Err(Invalid::param(
+            "productScene",
+            format!(
+                "{} is not CHECKOUT_PAYMENT or ELEMENT_PAYMENT",
+                other.as_str().chars().take(32).collect::<String>()
+            ),
+        )),
+    }
+}
+
+/// What a request's `env` must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvNeeds {
+    /// createPaymentSession: everything optional (the SDK collects the rest).
+    Optional,
+    /// Card calls from the merchant's server (pay with a card token, vaultPaymentMethod): the
+    /// buyer's `clientIp` is required.
+    CardCall,
+}
+
+/// `env` (at `field`): `clientIp` when the call needs it (and a valid IP address whenever
+/// present), `osType` when `terminalType` is `APP`. Returns whether the buyer is in an app.
+pub fn env(field: &str, env: Option<&Env>, needs: EnvNeeds) -> Checked<bool> {
+    let client_ip = env.and_then(|e| e.client_ip.as_deref());
+    match client_ip {
+        None | Some("") if needs == EnvNeeds::CardCall => {
+            return Err(Invalid::param(
+                &format!("{field}.clientIp"),
+                "is required for CARD payments (the buyer's IP address)",
+            ))
+        }
+        None | Some("") => {}
+        Some(ip) => {
+            if ip.parse::<std::net::IpAddr>().is_err() {
+                return Err(Invalid::param(
+                    &format!("{field}.clientIp"),
+                    "must be an IPv4 or IPv6 address",
+                ));
+            }
+        }
+    }
+    let Some(env) = env else { return Ok(false) };
+    if let Some(agent) = &env.user_agent {
+        text(&format!("{field}.userAgent"), agent, MAX_URL, false)?;
+    }
+    let app = env.terminal_type == Some(TerminalType::App);
+    if app {
+        match &env.os_type {
+            Some(OsType::Ios | OsType::Android) => {}
+            None => {
+                return Err(Invalid::param(
+                    &format!("{field}.osType"),
+                    "is required when terminalType is APP (IOS or ANDROID)",
+                ))
+            }
+            Some(other) => {
+                return Err(Invalid::param(
+                    &format!("{field}.osType"),
+                    format!(
+                        "{} is not IOS or ANDROID",
+                        other.as_str().chars().take(16).collect::<String>()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(app)
+}
+
 /// Currencies in Antom's card table (protocol §4.3) and their minor-unit exponent. This is what
 /// Antom accepts, not what the shop prices in (`domain::Currency` knows a few more): the
 /// simulator must refuse the others as Antom would.
@@ -166,7 +298,8 @@ pub fn same_currency(field: &str, amount: &Amount, payment_currency: &str) -> Ch
     }
 }
 
-/// `order`: reference id, description, buyer ids and goods within Antom's limits.
+/// `order`: reference id, description, buyer ids, goods within Antom's limits, and its `env`
+/// as [`env`] checks an optional one.
 pub fn order(order: &Order) -> Checked {
     id("order.referenceOrderId", &order.reference_order_id)?;
     text("order.orderDescription", &order.order_description, 256, true)?;
@@ -185,6 +318,7 @@ pub fn order(order: &Order) -> Checked {
             text("order.buyer.buyerPhoneNo", phone, 24, false)?;
         }
     }
+    env("order.env", order.env.as_ref(), EnvNeeds::Optional)?;
     if order.goods.len() > MAX_GOODS {
         return Err(Invalid::param(
             "order.goods",
@@ -330,6 +464,84 @@ mod tests {
         assert!(url("paymentRedirectUrl", "ftp://x", MAX_URL).is_err());
         let too_long = format!("https://shop.example/{}", "a".repeat(2048));
         assert!(url("paymentRedirectUrl", &too_long, MAX_URL).is_err());
+    }
+
+    #[test]
+    fn redirect_urls_may_open_an_app() {
+        for ok in [
+            "https://shop.example/r?x=1",
+            "myshop://checkout/result?x=1",
+            "com.example.shop:/result",
+            "https://app.example.com/open/result",
+        ] {
+            assert!(redirect_url("paymentRedirectUrl", ok, MAX_URL).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "/relative",
+            "no scheme",
+            "myshop://with space",
+            "1bad://x",
+            "myshop:",
+            "javascript:alert(1)",
+            "https://",
+        ] {
+            let err = redirect_url("paymentRedirectUrl", bad, MAX_URL).unwrap_err();
+            assert_eq!(err.code, "PARAM_ILLEGAL", "{bad}");
+            assert!(err.message.starts_with("paymentRedirectUrl"), "{bad}: {err:?}");
+        }
+        let long = format!("myshop://{}", "a".repeat(2048));
+        assert!(redirect_url("paymentRedirectUrl", &long, MAX_URL).is_err());
+        assert_eq!(
+            web_url("https://shop.example/é").as_deref(),
+            Some("https://shop.example/%C3%A9")
+        );
+        assert_eq!(web_url("myshop://x"), None);
+    }
+
+    #[test]
+    fn card_calls_need_the_buyers_ip_and_apps_their_os() {
+        let web = Env {
+            terminal_type: Some(TerminalType::Web),
+            ..Env::default()
+        };
+        let err = env("env", Some(&web), EnvNeeds::CardCall).unwrap_err();
+        assert_eq!(
+            err.message,
+            "env.clientIp: is required for CARD payments (the buyer's IP address)"
+        );
+        assert!(env("env", None, EnvNeeds::CardCall).is_err());
+        assert_eq!(env("env", None, EnvNeeds::Optional), Ok(false));
+        let with_ip = Env {
+            client_ip: Some("203.0.113.7".into()),
+            ..web.clone()
+        };
+        assert_eq!(env("env", Some(&with_ip), EnvNeeds::CardCall), Ok(false));
+        let bad_ip = Env {
+            client_ip: Some("localhost".into()),
+            ..web
+        };
+        assert!(env("env", Some(&bad_ip), EnvNeeds::Optional).is_err());
+        let app = Env {
+            terminal_type: Some(TerminalType::App),
+            client_ip: Some("2001:db8::1".into()),
+            ..Env::default()
+        };
+        let err = env("env", Some(&app), EnvNeeds::CardCall).unwrap_err();
+        assert!(err.message.starts_with("env.osType"), "{err:?}");
+        let ios = Env {
+            os_type: Some(OsType::Ios),
+            ..app
+        };
+        assert_eq!(env("env", Some(&ios), EnvNeeds::CardCall), Ok(true));
+    }
+
+    #[test]
+    fn product_scenes() {
+        assert_eq!(product_scene(None), Ok(false));
+        assert_eq!(product_scene(Some(&ProductScene::ElementPayment)), Ok(false));
+        assert_eq!(product_scene(Some(&ProductScene::CheckoutPayment)), Ok(true));
+        assert!(product_scene(Some(&ProductScene::from("EASY_PAY"))).is_err());
     }
 
     #[test]

@@ -10,8 +10,9 @@ use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
 use crate::cards::{Behaviour, CardProfile};
+use crate::faults::Answers;
 use crate::hosted;
-use crate::state::{Payment, Refund, Stage, State, TxStatus, VaultedCard};
+use crate::state::{Payment, Refund, Stage, State, TxStatus, VaultStage, VaultedCard, Vaulting};
 
 /// ISO-8601 with offset, as Antom writes times.
 pub fn time(at: DateTime<Utc>) -> String {
@@ -32,19 +33,42 @@ pub fn payment_result(payment: &Payment) -> ResultInfo {
     }
 }
 
-/// The 3-D Secure page while the payment's challenge is open (`normalUrl`).
-pub fn open_challenge_url(payment: &Payment, base_url: &str) -> Option<String> {
-    let session = payment.session.as_ref()?;
-    (payment.stage == Stage::AwaitingChallenge).then(|| hosted::challenge_url(base_url, &session.id))
+/// Where a buyer answers an open 3-D Secure challenge, in every form Antom hands it out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Challenge {
+    /// `normalUrl`: the page, opened with GET.
+    pub normal_url: String,
+    /// `redirectActionForm`: the same page as a form to POST (`parameters` a JSON string).
+    pub post_form: RedirectActionForm,
+    /// `applinkUrl` when the buyer is in an app (`env.terminalType` `APP`).
+    pub applink_url: Option<String>,
 }
 
-/// `redirectActionForm` for a GET redirect.
-pub fn redirect_form(url: String) -> RedirectActionForm {
-    RedirectActionForm {
-        method: Some(ActionFormMethod::Get),
-        redirect_url: Some(url),
-        ..RedirectActionForm::default()
+/// The challenge of a session handle `session_id`.
+pub fn challenge(base_url: &str, session_id: &str, app: bool) -> Challenge {
+    Challenge {
+        normal_url: hosted::challenge_url(base_url, session_id),
+        post_form: RedirectActionForm {
+            method: Some(ActionFormMethod::Post),
+            redirect_url: Some(hosted::challenge_post_url(base_url)),
+            parameters: Some(hosted::challenge_parameters(session_id)),
+            action_form_type: Some("RedirectActionForm".to_owned()),
+        },
+        applink_url: app.then(|| hosted::challenge_app_link(base_url, session_id)),
     }
+}
+
+/// The payment's challenge while it is open.
+pub fn open_challenge(payment: &Payment, base_url: &str) -> Option<Challenge> {
+    let session = payment.session.as_ref()?;
+    (payment.stage == Stage::AwaitingChallenge).then(|| challenge(base_url, &session.id, payment.app))
+}
+
+/// The vaulting's challenge while it is open.
+pub fn vaulting_challenge(record: &Vaulting, base_url: &str) -> Option<Challenge> {
+    let session = record.session.as_ref()?;
+    matches!(record.stage, VaultStage::AwaitingChallenge { .. })
+        .then(|| challenge(base_url, &session.id, record.app))
 }
 
 /// `paymentResultInfo`: the card, masked; `cardToken` only when the payment used a vaulted card.
@@ -112,8 +136,19 @@ pub fn refund_status(refund: &Refund) -> RefundStatus {
     }
 }
 
-/// inquiryPayment's `transactions`: captures, refunds and the cancel, in time order.
-pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
+/// A capture's or refund's `transactionStatus`: its own, or SUCCESS whatever happened when
+/// the `answers.transactionStatusAlwaysSuccess` fault asks for that shape.
+fn reported_status(status: &TxStatus, answers: Answers) -> TransactionStatus {
+    if answers.transaction_status_always_success {
+        TransactionStatus::Success
+    } else {
+        tx_status(status)
+    }
+}
+
+/// inquiryPayment's `transactions`: captures, refunds and the cancel, in time order, each with
+/// `transactionResult`.
+pub fn transactions(state: &State, payment: &Payment, answers: Answers) -> Vec<Transaction> {
     let mut entries: Vec<(DateTime<Utc>, Transaction)> = Vec::new();
     for capture in state.captures_of(&payment.id) {
         let at = capture.status.settled_at().unwrap_or(capture.created_at);
@@ -125,7 +160,10 @@ pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
                 transaction_amount: Some(capture.amount.clone()),
                 transaction_time: Some(time(at)),
                 transaction_result: Some(tx_result(&capture.status, "CAPTURE_IN_PROCESS")),
-                ..Transaction::new(TransactionType::Capture, tx_status(&capture.status))
+                ..Transaction::new(
+                    TransactionType::Capture,
+                    reported_status(&capture.status, answers),
+                )
             },
         ));
     }
@@ -139,7 +177,7 @@ pub fn transactions(state: &State, payment: &Payment) -> Vec<Transaction> {
                 transaction_amount: Some(refund.amount.clone()),
                 transaction_time: Some(time(at)),
                 transaction_result: Some(tx_result(&refund.status, "REFUND_IN_PROCESS")),
-                ..Transaction::new(TransactionType::Refund, tx_status(&refund.status))
+                ..Transaction::new(TransactionType::Refund, reported_status(&refund.status, answers))
             },
         ));
     }

@@ -4,9 +4,8 @@
 
 use antom_client::model::{CancelRequest, CancelResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::lifecycle::{payment, Tx};
 use crate::state::{Payment, Stage, State};
@@ -14,7 +13,7 @@ use crate::validation::{self as v, Checked, Invalid};
 use crate::views::time;
 
 impl Operation for CancelRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         if self.payment_id.is_none() && self.payment_request_id.is_none() {
             return Err(Invalid::param(
                 "paymentId",
@@ -25,7 +24,7 @@ impl Operation for CancelRequest {
         v::optional_id("paymentRequestId", self.payment_request_id.as_deref())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CancelResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> CancelResponse {
         let (payment_id, already_cancelled) = {
             let Some(found) = tx
                 .st

@@ -9,7 +9,7 @@ use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::lifecycle::capture::{self, NewCapture};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Capture, Fingerprint, Scope, Stage, State};
@@ -17,13 +17,13 @@ use crate::validation::{self as v, Checked};
 use crate::views::{self, time};
 
 impl Operation for CaptureRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::id("captureRequestId", &self.capture_request_id)?;
         v::id("paymentId", &self.payment_id)?;
         v::amount("captureAmount", &self.capture_amount).map(|_| ())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> CaptureResponse {
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> CaptureResponse {
         let fingerprint = key_fields(&self.payment_id, &self.capture_amount);
         let key = self.capture_request_id.as_str();
         if let Some(existing) = tx.st.capture_by_request_id(key) {
@@ -44,7 +44,7 @@ impl Operation for CaptureRequest {
             request_id: self.capture_request_id,
             amount: self.capture_amount,
             is_last: self.is_last_capture.unwrap_or(false),
-            force_processing: processing,
+            force_processing: shape.processing,
         };
         let index = capture::create(tx, &self.payment_id, new);
         response(&tx.st.captures()[index])
@@ -57,7 +57,11 @@ fn key_fields(payment_id: &str, amount: &Amount) -> Fingerprint {
 }
 
 fn check(st: &State, request: &CaptureRequest, minor: i64, now: DateTime<Utc>) -> Result<(), ResultInfo> {
-    let Some(payment) = st.payments().get(&request.payment_id) else {
+    let Some(payment) = st
+        .payments()
+        .get(&request.payment_id)
+        .filter(|p| p.stage.is_payment())
+    else {
         return Err(ResultInfo::failed(
             "AUTH_NOT_FOUND",
             "No authorization with this paymentId.",

@@ -2,15 +2,14 @@
 
 use antom_client::model::{InquiryRefundRequest, InquiryRefundResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::lifecycle::Tx;
 use crate::validation::{self as v, Checked, Invalid};
 use crate::views::{self, time};
 
 impl Operation for InquiryRefundRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         if self.refund_id.is_none() && self.refund_request_id.is_none() {
             return Err(Invalid::param(
                 "refundId",
@@ -21,7 +20,7 @@ impl Operation for InquiryRefundRequest {
         v::optional_id("refundRequestId", self.refund_request_id.as_deref())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> InquiryRefundResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> InquiryRefundResponse {
         let Some(refund) = tx
             .st
             .find_refund(self.refund_id.as_deref(), self.refund_request_id.as_deref())

@@ -1,13 +1,15 @@
 //! Antom's merchant API, one module per endpoint, behind one pipeline:
 //!
 //! 1. route: `/ams/api/v1/...` and `/ams/sandbox/api/v1/...` (`Endpoint::from_path`);
-//! 2. verify `signature` over `POST {path as received}\n{client-id}.{request-time}.{raw body}`
-//!    with the merchant's public key. A missing or wrong signature, or a `client-id` other than
-//!    the configured one → `INVALID_SIGNATURE`; a `keyVersion` other than 1 → `KEY_NOT_FOUND`.
-//!    Both `F`, HTTP 200 and **unsigned**, as Antom answers them;
+//! 2. authenticate: a missing `client-id` header or one other than the configured client id →
+//!    `CLIENT_INVALID`; then verify `signature` over
+//!    `POST {path as received}\n{client-id}.{request-time}.{raw body}` with the merchant's
+//!    public key: a missing or wrong signature → `INVALID_SIGNATURE`, a `keyVersion` other than
+//!    1 → `KEY_NOT_FOUND`. All `F`, HTTP 200 and **unsigned**, as Antom answers them;
 //! 3. `request-time` must be one of the SDKs' formats, else `PARAM_ILLEGAL` (signed from here on);
 //! 4. parse the body into antom-client's request type (`PARAM_ILLEGAL` on failure);
-//! 5. the endpoint's field checks (`PARAM_ILLEGAL`, `CURRENCY_NOT_SUPPORT`);
+//! 5. the endpoint's field checks (`PARAM_ILLEGAL`, `CURRENCY_NOT_SUPPORT`), which may read the
+//!    merchant's settings (`POST /__sim/merchant`);
 //! 6. fault injection (`faults`);
 //! 7. the endpoint's handler, one transaction on the state;
 //! 8. sign the answer: lowercase `signature`, `response-time`, `client-id` (the request's).
@@ -45,9 +47,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::faults::Mode;
+use crate::faults::{Answers, Mode};
 use crate::lifecycle::Tx;
 use crate::lock;
+use crate::merchant::Merchant;
 use crate::sim::Sim;
 use crate::state::RequestRecord;
 use crate::validation::Checked;
@@ -55,14 +58,38 @@ use crate::validation::Checked;
 /// The only key version the merchant has "uploaded".
 const KEY_VERSION: &str = "1";
 
+/// What field checks may read besides the request: the time and the merchant's settings.
+#[derive(Debug)]
+pub struct Checks<'a> {
+    pub now: DateTime<Utc>,
+    pub merchant: &'a Merchant,
+}
+
+/// What the fault settings ask of one request's handler.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// The `processing` fault: answer `*_IN_PROCESS` and settle later.
+    pub processing: bool,
+    /// `processing` with `noRedirect` (vaultPaymentMethod): in process without any URL.
+    pub no_redirect: bool,
+    /// The `unknown` fault, passed only to endpoints that record it
+    /// ([`Operation::RECORDS_UNKNOWN`]).
+    pub unknown: bool,
+    /// How answers are shaped (`answers` faults).
+    pub answers: Answers,
+}
+
 /// One Antom API: its field checks and its handler.
 trait Operation: AntomRequest<Response: Serialize> + DeserializeOwned {
-    /// Field checks that need no state (`now` for time fields).
-    fn validate(&self, now: DateTime<Utc>) -> Checked;
+    /// Whether the `unknown` fault reaches the handler (which then records the spent key)
+    /// instead of being answered without any trace.
+    const RECORDS_UNKNOWN: bool = false;
 
-    /// Handles a valid request in one transaction. `processing` is the `processing` fault:
-    /// answer `*_IN_PROCESS` and settle later.
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> Self::Response;
+    /// Field checks that need no state.
+    fn validate(&self, checks: &Checks<'_>) -> Checked;
+
+    /// Handles a valid request in one transaction, shaped by the current faults.
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> Self::Response;
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -178,27 +205,47 @@ fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
         }
     };
     let request_id = request.request_id().map(str::to_owned);
-    if let Err(invalid) = request.validate(sim.clock.now()) {
+    let checked = {
+        let merchant = lock(&sim.merchant);
+        request.validate(&Checks {
+            now: sim.clock.now(),
+            merchant: &merchant,
+        })
+    };
+    if let Err(invalid) = checked {
         return Answer::result_only(ResultInfo::failed(invalid.code, invalid.message), request_id);
     }
-    let fault = lock(&sim.faults).take_endpoint(R::ENDPOINT);
-    match fault.map(|f| f.mode) {
-        Some(Mode::Unknown) => {
+    let (fault, answers) = {
+        let mut faults = lock(&sim.faults);
+        (faults.take_endpoint(R::ENDPOINT), faults.answers())
+    };
+    let mode = fault.as_ref().map(|f| f.mode);
+    match mode {
+        Some(Mode::Unknown) if !R::RECORDS_UNKNOWN => {
             return Answer::result_only(
                 ResultInfo::unknown("UNKNOWN_EXCEPTION", "An unknown exception occurred (injected)."),
                 request_id,
             )
         }
         Some(Mode::Fail) => {
+            let code = fault
+                .as_ref()
+                .and_then(|f| f.result_code.as_deref())
+                .unwrap_or("PROCESS_FAIL");
             return Answer::result_only(
-                ResultInfo::failed("PROCESS_FAIL", "A general business failure occurred (injected)."),
+                ResultInfo::failed(code, format!("A business failure occurred (injected {code}).")),
                 request_id,
-            )
+            );
         }
-        Some(Mode::Timeout | Mode::Processing) | None => {}
+        Some(Mode::Unknown | Mode::Timeout | Mode::Processing) | None => {}
     }
-    let processing = fault.is_some_and(|f| f.mode == Mode::Processing);
-    let response = sim.with_state(|tx| request.handle(tx, processing));
+    let shape = Shape {
+        processing: mode == Some(Mode::Processing),
+        no_redirect: fault.as_ref().is_some_and(|f| f.no_redirect),
+        unknown: mode == Some(Mode::Unknown),
+        answers,
+    };
+    let response = sim.with_state(|tx| request.handle(tx, shape));
     Answer {
         result: response.result().clone(),
         body: serde_json::to_vec(&response).expect("model types serialise"),
@@ -211,7 +258,8 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Step 2. The refusal is Antom's unsigned error answer.
+/// Step 2. The refusal is Antom's unsigned error answer: CLIENT_INVALID, METHOD_NOT_SUPPORTED,
+/// INVALID_SIGNATURE or KEY_NOT_FOUND.
 fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) -> Result<(), ResultInfo> {
     let invalid = |why: &str| ResultInfo::failed("INVALID_SIGNATURE", why);
     if req.method() != Method::POST {
@@ -220,9 +268,16 @@ fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) ->
             "Only POST is supported.",
         ));
     }
-    let client_id = header(req, "client-id").ok_or_else(|| invalid("The client-id header is missing."))?;
+    // Antom's answer to a client id it cannot place is CLIENT_INVALID ("The client is
+    // invalid. Check whether clientId is correct.") [V:COPY inquiryRefund result table]; a
+    // request without one names no client either.
+    let client_invalid = |why: &str| ResultInfo::failed("CLIENT_INVALID", why);
+    let client_id = header(req, "client-id")
+        .ok_or_else(|| client_invalid("The client is invalid: the client-id header is missing."))?;
     if client_id != sim.client_id {
-        return Err(invalid("The client-id is not known."));
+        return Err(client_invalid(
+            "The client is invalid: this client-id is not known.",
+        ));
     }
     let signature = header(req, "signature").ok_or_else(|| invalid("The signature header is missing."))?;
     let parsed = SignatureHeader::parse(signature)

@@ -1,7 +1,18 @@
 //! pay with a vaulted card (`paymentMethod.paymentMethodId` = a card token this simulator
 //! issued). The card behaves as its number would on the hosted form: authorized (S), declined
-//! (F), 3-D Secure (U PAYMENT_IN_PROCESS with `normalUrl` to the challenge page; the result
-//! follows by notification), or processing (U, settles after 30 s scaled).
+//! (F), 3-D Secure (U PAYMENT_IN_PROCESS; the result follows by notification), or processing
+//! (U, settles after 30 s scaled).
+//!
+//! The 3-D Secure page comes three ways, as Antom's pay response describes them
+//! [V:JAVA AlipayPayResponse; RedirectActionForm `parameters` is a String]: `normalUrl` (GET),
+//! `redirectActionForm` `{method: "POST", redirectUrl, parameters: "{\"session\":\"…\"}"}` (a
+//! form to post, fields as a JSON string), and for `env.terminalType` `APP` also `applinkUrl`
+//! (an app link to the same page; no `schemeUrl`, there is no issuer app to open).
+//!
+//! A card call from the merchant's server carries the buyer's environment: `env.clientIp` is
+//! required (PARAM_ILLEGAL naming `env.clientIp`), `env.osType` too when `terminalType` is
+//! `APP` [D:DOC marketplace/authorization_payment lists clientIp, browserInfo, terminalType
+//! among what a pay must send].
 //!
 //! A token the simulator never issued is refused with F `INVALID_CARD` and no payment is
 //! created (inquiring that paymentRequestId says ORDER_NOT_EXIST); the answer is stored under
@@ -9,21 +20,20 @@
 
 use antom_client::model::{PayRequest, PayResponse, Sensitive};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::ids;
 use crate::lifecycle::{payment, ThreeDs, Tx};
 use crate::state::{fingerprint, BuyerSession, Payment, Scope, Stage, UsedCard};
-use crate::validation::{self as v, Checked, Invalid};
+use crate::validation::{self as v, Checked, EnvNeeds, Invalid};
 use crate::views::{self, time};
 
 const MAX_PAYMENT_METHOD_ID: usize = 128;
 
 impl Operation for PayRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, checks: &Checks<'_>) -> Checked {
         v::product_code(&self.product_code)?;
         v::id("paymentRequestId", &self.payment_request_id)?;
         v::amount("paymentAmount", &self.payment_amount)?;
@@ -50,9 +60,15 @@ impl Operation for PayRequest {
                 format!("is longer than {MAX_PAYMENT_METHOD_ID} characters"),
             ));
         }
-        v::url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
+        v::redirect_url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
         v::optional_url("paymentNotifyUrl", self.payment_notify_url.as_deref(), v::MAX_URL)?;
         v::card_authorization(self.payment_factor.as_ref())?;
+        let settlement = self
+            .settlement_strategy
+            .as_ref()
+            .and_then(|s| s.settlement_currency.as_deref());
+        checks.merchant.check_settlement(settlement)?;
+        v::env("env", self.env.as_ref(), EnvNeeds::CardCall)?;
         if let Some(expiry) = &self.payment_expiry_time {
             if antom_client::time::parse_time(expiry).is_none() {
                 return Err(Invalid::param(
@@ -64,7 +80,7 @@ impl Operation for PayRequest {
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> PayResponse {
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> PayResponse {
         // Present: checked by `validate`.
         let token = self
             .payment_method
@@ -103,12 +119,14 @@ impl Operation for PayRequest {
             capture_mode: v::card_authorization(self.payment_factor.as_ref())
                 .unwrap_or(antom_client::model::CaptureMode::Automatic),
             created_at: tx.now,
-            close_at,
+            close_at: Some(close_at),
             // The handle of the 3-D Secure page, should the card ask for it.
             session: Some(BuyerSession {
                 id: ids::session_id(),
                 expires_at: close_at,
             }),
+            app: v::env("env", self.env.as_ref(), EnvNeeds::CardCall).unwrap_or(false),
+            hosted_page: false,
             card: None,
             stage: Stage::AwaitingCard,
             authorized_at: None,
@@ -130,7 +148,7 @@ impl Operation for PayRequest {
                 "INVALID_EXPIRATION_DATE",
                 "The card has expired.",
             );
-        } else if processing {
+        } else if shape.processing {
             let outcome = payment::settlement_of(used.profile.behaviour);
             tx.st.update_payment(&payment_id, |p| p.card = Some(used));
             payment::settle_later(tx, &payment_id, nominal::ASYNC_SETTLE, outcome, false);
@@ -144,7 +162,7 @@ impl Operation for PayRequest {
 
 /// The pay answer for a payment's current state (also its idempotent replay).
 fn response(payment: &Payment, base_url: &str) -> PayResponse {
-    let challenge = views::open_challenge_url(payment, base_url);
+    let challenge = views::open_challenge(payment, base_url);
     PayResponse {
         payment_request_id: Some(payment.request_id.clone()),
         payment_id: Some(payment.id.clone()),
@@ -153,8 +171,9 @@ fn response(payment: &Payment, base_url: &str) -> PayResponse {
         payment_time: payment.authorized_at.map(time),
         auth_expiry_time: payment.auth_expires_at.map(time),
         payment_result_info: views::payment_result_info(payment),
-        redirect_action_form: challenge.clone().map(views::redirect_form),
-        normal_url: challenge,
+        redirect_action_form: challenge.as_ref().map(|c| c.post_form.clone()),
+        applink_url: challenge.as_ref().and_then(|c| c.applink_url.clone()),
+        normal_url: challenge.map(|c| c.normal_url),
         ..PayResponse::new(views::payment_result(payment))
     }
 }

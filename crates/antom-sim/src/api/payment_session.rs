@@ -1,55 +1,58 @@
-//! createPaymentSession: a payment awaiting the buyer's card on the hosted form / SDK.
+//! createPaymentSession: a session awaiting the buyer's card on the SDK's form or, with
+//! `productScene` `CHECKOUT_PAYMENT`, on Antom's hosted checkout page (`normalUrl`).
+//!
+//! The session is not a payment until the buyer tries to pay: inquiryPayment answers
+//! ORDER_NOT_EXIST until then, and a session nobody tried to pay just expires, with no
+//! notification. It expires at the requested `paymentSessionExpiryTime` (an absolute time,
+//! at most an hour away), else one hour (scaled) after creation [V:JAVA
+//! AlipayPaymentSessionRequest.paymentSessionExpiryTime doc]. A payment started before then
+//! finishes on its own schedule (see `lifecycle::payment`).
 
 use antom_client::model::{CaptureMode, CreatePaymentSessionRequest, CreatePaymentSessionResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
 use super::replay::inconsistent;
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::clock::{self, nominal};
 use crate::hosted::{self, Kind};
 use crate::ids;
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, BuyerSession, Payment, Stage};
-use crate::validation::{self as v, Checked, Invalid};
+use crate::validation::{self as v, Checked, EnvNeeds};
 use crate::views::time;
 
 /// A requested expiry may be up to an hour away (plus clock skew).
 const EXPIRY_SKEW: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Operation for CreatePaymentSessionRequest {
-    fn validate(&self, now: DateTime<Utc>) -> Checked {
+    fn validate(&self, checks: &Checks<'_>) -> Checked {
+        let now = checks.now;
         v::product_code(&self.product_code)?;
         v::id("paymentRequestId", &self.payment_request_id)?;
         v::amount("paymentAmount", &self.payment_amount)?;
         v::order(&self.order)?;
         v::session_method(self.payment_method.as_ref())?;
-        v::url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
+        v::redirect_url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
         v::optional_url("paymentNotifyUrl", self.payment_notify_url.as_deref(), v::MAX_URL)?;
         v::card_authorization(self.payment_factor.as_ref())?;
         if let Some(expiry) = &self.payment_session_expiry_time {
             let latest = clock::add(now, nominal::SESSION_VALIDITY + EXPIRY_SKEW);
             v::future_time("paymentSessionExpiryTime", expiry, now, latest)?;
         }
-        if let Some(currency) = self
+        let settlement = self
             .settlement_strategy
             .as_ref()
-            .and_then(|s| s.settlement_currency.as_deref())
-        {
-            if v::currency_exponent(currency).is_none() {
-                return Err(Invalid {
-                    code: "CURRENCY_NOT_SUPPORT",
-                    message: format!("settlementStrategy.settlementCurrency: {currency} is not supported"),
-                });
-            }
-        }
+            .and_then(|s| s.settlement_currency.as_deref());
+        checks.merchant.check_settlement(settlement)?;
+        v::env("env", self.env.as_ref(), EnvNeeds::Optional)?;
+        v::product_scene(self.product_scene.as_ref())?;
         if let Some(locale) = &self.locale {
             v::text("locale", locale, 8, false)?;
         }
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreatePaymentSessionResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> CreatePaymentSessionResponse {
         let fingerprint = fingerprint(&[
             "createPaymentSession",
             &self.payment_amount.currency,
@@ -61,13 +64,15 @@ impl Operation for CreatePaymentSessionRequest {
             }
             return replay(payment, tx.base_url);
         }
-        // Parsed by `validate`; the session lasts an hour (scaled) or until the requested time.
-        let requested = self
+        // Parsed by `validate`: the requested time is absolute (not scaled); the default is an
+        // hour, scaled.
+        let expires_at = self
             .payment_session_expiry_time
             .as_deref()
-            .and_then(antom_client::time::parse_time);
-        let default_expiry = tx.deadline(nominal::SESSION_VALIDITY);
-        let expires_at = requested.map_or(default_expiry, |at| at.min(default_expiry));
+            .and_then(antom_client::time::parse_time)
+            .unwrap_or_else(|| tx.deadline(nominal::SESSION_VALIDITY));
+        let app = v::env("env", self.env.as_ref(), EnvNeeds::Optional).unwrap_or(false);
+        let hosted_page = v::product_scene(self.product_scene.as_ref()).unwrap_or(false);
         let payment = Payment {
             id: ids::transaction_id(tx.now),
             request_id: self.payment_request_id,
@@ -78,11 +83,13 @@ impl Operation for CreatePaymentSessionRequest {
             capture_mode: v::card_authorization(self.payment_factor.as_ref())
                 .unwrap_or(CaptureMode::Automatic),
             created_at: tx.now,
-            close_at: tx.deadline(nominal::UNPAID_CLOSE),
+            close_at: None,
             session: Some(BuyerSession {
                 id: ids::session_id(),
                 expires_at,
             }),
+            app,
+            hosted_page,
             card: None,
             stage: Stage::AwaitingCard,
             authorized_at: None,
@@ -95,7 +102,8 @@ impl Operation for CreatePaymentSessionRequest {
     }
 }
 
-/// The session's answer, the same every time it is asked for, unless the order is over.
+/// The session's answer, the same every time it is asked for (also after it expired), unless
+/// the order is over.
 fn replay(payment: &Payment, base_url: &str) -> CreatePaymentSessionResponse {
     match &payment.stage {
         Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => {
@@ -124,7 +132,9 @@ fn replay(payment: &Payment, base_url: &str) -> CreatePaymentSessionResponse {
         )),
         payment_session_expiry_time: Some(time(session.expires_at)),
         payment_session_id: Some(session.id.clone()),
-        normal_url: Some(hosted::form_url(base_url, &session.id)),
+        normal_url: payment
+            .hosted_page
+            .then(|| hosted::form_url(base_url, &session.id)),
         ..CreatePaymentSessionResponse::new(ResultInfo::success())
     }
 }

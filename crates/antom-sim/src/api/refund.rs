@@ -4,10 +4,9 @@
 
 use antom_client::model::{Amount, RefundRequest, RefundResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::lifecycle::refund::{self, NewRefund};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Fingerprint, Refund, Scope, Stage, State};
@@ -18,7 +17,7 @@ use crate::views::{self, time};
 const MAX_REFUND_NOTIFY_URL: usize = 1024;
 
 impl Operation for RefundRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::id("refundRequestId", &self.refund_request_id)?;
         v::id("paymentId", &self.payment_id)?;
         v::amount("refundAmount", &self.refund_amount)?;
@@ -33,7 +32,7 @@ impl Operation for RefundRequest {
         )
     }
 
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> RefundResponse {
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> RefundResponse {
         let fingerprint = key_fields(&self.payment_id, &self.refund_amount);
         let key = self.refund_request_id.as_str();
         if let Some(existing) = tx.st.refund_by_request_id(key) {
@@ -54,7 +53,7 @@ impl Operation for RefundRequest {
             request_id: self.refund_request_id,
             amount: self.refund_amount,
             notify_url: self.refund_notify_url,
-            force_processing: processing,
+            force_processing: shape.processing,
         };
         let index = refund::create(tx, &self.payment_id, new);
         response(&tx.st.refunds()[index])
@@ -67,7 +66,11 @@ fn key_fields(payment_id: &str, amount: &Amount) -> Fingerprint {
 }
 
 fn check(st: &State, request: &RefundRequest, minor: i64) -> Result<(), ResultInfo> {
-    let Some(payment) = st.payments().get(&request.payment_id) else {
+    let Some(payment) = st
+        .payments()
+        .get(&request.payment_id)
+        .filter(|p| p.stage.is_payment())
+    else {
         return Err(ResultInfo::failed(
             "ORDER_NOT_EXIST",
             "The payment does not exist.",

@@ -10,7 +10,7 @@ use antom_client::model::{
 use antom_client::AntomResponse;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::Operation;
+use super::{Operation, Shape};
 use crate::buyer::{self, CardEntry};
 use crate::clock::SimClock;
 use crate::lifecycle::{self, Outgoing, ThreeDs, Tx};
@@ -61,7 +61,11 @@ impl Harness {
     }
 
     fn run<R: Operation>(&mut self, request: R, processing: bool) -> R::Response {
-        self.tx(|tx| request.handle(tx, processing))
+        let shape = Shape {
+            processing,
+            ..Shape::default()
+        };
+        self.tx(|tx| request.handle(tx, shape))
     }
 
     fn session(&mut self, id: &str, capture_mode: CaptureMode) {
@@ -153,47 +157,52 @@ fn closed() -> Stage {
 #[test]
 fn due_timers_fire_oldest_first_for_records_still_waiting() {
     let mut h = Harness::new();
-    // s{i} is created at t0 + i s and closes 14 min later.
+    let t0 = h.now;
+    // s{i} is created at t0 + i s.
     for i in 0..10 {
         h.session(&format!("s{i}"), CaptureMode::Manual);
         h.advance(1);
     }
+    // t0 + 10 s: authorized, settling (30 s later, at t0 + 40 s), cancelled.
     h.pay("s2", AUTHORIZES, ThreeDs::Pass);
-    // Settles at t0 + 40 s.
     h.pay("s5", PROCESSING, ThreeDs::Pass);
     h.run(CancelRequest::by_payment_request_id("s7"), false);
+    // Challenges opened at t0 + 10, 11, 12, 13 s: each closes 14 min after it was opened.
+    for id in ["s0", "s1", "s3", "s4"] {
+        h.pay(id, CHALLENGE, ThreeDs::Interactive);
+        h.advance(1);
+    }
     assert_eq!(h.payment_results(), results(&[("s2", "SUCCESS")]));
-    assert_eq!(h.st.timer_count(), 8);
+    // s6, s8 and s9 were never tried: no payment, no timer.
+    assert_eq!(h.st.timer_count(), 5);
 
-    // t0 + 844 s: s5's settlement, then the closes of s0, s1, s3 and s4, in one sweep.
-    h.advance(834);
+    // t0 + 851 s: s5's settlement, then the closes of s0 and s1, in one sweep.
+    h.now = t0 + TimeDelta::seconds(851);
     h.tx(|_| ());
     let closed_code = "ORDER_IS_CLOSED";
     assert_eq!(
         h.payment_results(),
-        results(&[
-            ("s5", "SUCCESS"),
-            ("s0", closed_code),
-            ("s1", closed_code),
-            ("s3", closed_code),
-            ("s4", closed_code),
-        ])
+        results(&[("s5", "SUCCESS"), ("s0", closed_code), ("s1", closed_code)])
     );
-    for id in ["s0", "s1", "s3", "s4"] {
+    for id in ["s0", "s1"] {
         assert_eq!(h.stage(id), closed(), "{id}");
     }
     assert_eq!(h.stage("s2"), Stage::Authorized);
     assert_eq!(h.stage("s5"), Stage::Authorized);
     assert!(matches!(h.stage("s7"), Stage::Cancelled { .. }));
-    assert_eq!(h.stage("s6"), Stage::AwaitingCard);
-    assert_eq!(h.st.timer_count(), 3);
+    assert_eq!(h.stage("s3"), Stage::AwaitingChallenge);
+    assert_eq!(h.st.timer_count(), 2);
 
-    h.advance(60);
+    h.advance(2 * 3600);
     h.tx(|_| ());
     assert_eq!(
         h.payment_results(),
-        results(&[("s6", closed_code), ("s8", closed_code), ("s9", closed_code)])
+        results(&[("s3", closed_code), ("s4", closed_code)])
     );
+    // Sessions nobody tried to pay just expire: they never became payments.
+    for id in ["s6", "s8", "s9"] {
+        assert_eq!(h.stage(id), Stage::AwaitingCard, "{id}");
+    }
     assert_eq!(h.st.timer_count(), 0);
     assert_eq!(h.st.next_deadline(), None);
 }
@@ -320,12 +329,16 @@ fn the_index_holds_only_records_still_waiting() {
     let count = 1_000;
     for i in 0..count {
         h.session(&format!("n{i}"), CaptureMode::Automatic);
+        h.pay(&format!("n{i}"), CHALLENGE, ThreeDs::Interactive);
         h.now += TimeDelta::milliseconds(1);
     }
+    assert_eq!(h.st.timer_count(), count);
     for i in (0..count).step_by(2) {
-        h.pay(&format!("n{i}"), AUTHORIZES, ThreeDs::Pass);
+        let payment_id = h.payment_id(&format!("n{i}"));
+        h.tx(|tx| buyer::answer_payment_challenge(tx, &payment_id, true))
+            .unwrap();
     }
-    // Paid sessions left the index at once: nothing stale is kept, nothing is due.
+    // Paid challenges left the index at once: nothing stale is kept, nothing is due.
     assert_eq!(h.st.timer_count(), count / 2);
     assert!(h.st.due_timers(h.now).is_empty());
     h.payment_results();

@@ -1,35 +1,56 @@
 //! vaultPaymentMethod: a PCI merchant sends the card itself. Format errors are PARAM_ILLEGAL;
 //! a card the issuer refuses (bad checksum, expired, declining card) is F VERIFICATION_FAIL
 //! with the reason as inquireVaulting's `vaultingResultCode`; a 3-D Secure card is
-//! U VERIFICATION_IN_PROCESS with `normalUrl` to the challenge page; otherwise S with the token.
-//! notifyVaulting follows every final result.
+//! U VERIFICATION_IN_PROCESS with `normalUrl` to the challenge page (and `applinkUrl` for
+//! `env.terminalType` `APP`); otherwise S with the token. notifyVaulting follows every final
+//! result. `env.clientIp` is required (a card call), `env.osType` too for `APP`.
+//!
+//! No `redirectActionForm` here: no SDK models one for this API (its answer has
+//! `normalUrl`, `schemeUrl`, `applinkUrl` only [V:JAVA/PY/NET AlipayVaultingPaymentMethodResponse]);
+//! the challenge page also takes a POST of `session`, as for pay.
+//!
+//! Antom: "VERIFICATION_IN_PROCESS: redirect to a returned URL for 3-D Secure; no URL → use a
+//! new vaultingRequestId", and a `U` other than VERIFICATION_IN_PROCESS → a new
+//! vaultingRequestId too [V:COPY vaultPaymentMethod result table, protocol §2.9]. So a resend of
+//! the same id after such an answer is not a way forward here:
+//! * after the `unknown` fault (U UNKNOWN_EXCEPTION) the id is spent: nothing was vaulted
+//!   (inquireVaulting: VAULTING_NOT_EXIST), and every resend with the same key fields gets the
+//!   same U UNKNOWN_EXCEPTION (other key fields: REPEAT_REQ_INCONSISTENT);
+//! * after `processing` with `noRedirect` (U VERIFICATION_IN_PROCESS without any URL) the
+//!   vaulting is stranded: resends replay that answer, inquireVaulting says PROCESSING without
+//!   a URL, and when its session expires (one hour, scaled) it fails (ORDER_IS_CLOSED) with
+//!   notifyVaulting F. Only a new vaultingRequestId vaults the card.
 
 use antom_client::model::{CardDetail, VaultPaymentMethodRequest, VaultPaymentMethodResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
-use super::replay::inconsistent;
-use super::Operation;
+use super::replay::{inconsistent, refuse, rejected_before};
+use super::{Checks, Operation, Shape};
 use crate::cards::{check_cvv, CardError, Expiry, Pan};
 use crate::clock::nominal;
-use crate::hosted;
 use crate::ids;
 use crate::lifecycle::{vaulting, ThreeDs, Tx};
-use crate::state::{fingerprint, BuyerSession, PendingCard, VaultStage, Vaulting};
-use crate::validation::{self as v, Checked, Invalid};
+use crate::state::{fingerprint, BuyerSession, PendingCard, Scope, VaultStage, Vaulting};
+use crate::validation::{self as v, Checked, EnvNeeds, Invalid};
 use crate::views;
 
 const CARD: &str = "paymentMethodDetail.card";
 
 impl Operation for VaultPaymentMethodRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    const RECORDS_UNKNOWN: bool = true;
+
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::id("vaultingRequestId", &self.vaulting_request_id)?;
         v::url(
             "vaultingNotificationUrl",
             &self.vaulting_notification_url,
             v::MAX_URL,
         )?;
-        v::url("redirectUrl", &self.redirect_url, v::MAX_URL)?;
+        v::redirect_url("redirectUrl", &self.redirect_url, v::MAX_URL)?;
+        v::env("env", Some(&self.env), EnvNeeds::CardCall)?;
+        if let Some(region) = &self.merchant_region {
+            v::text("merchantRegion", region, 2, false)?;
+        }
         let detail = &self.payment_method_detail;
         v::card_method(
             "paymentMethodDetail.paymentMethodType",
@@ -64,7 +85,7 @@ impl Operation for VaultPaymentMethodRequest {
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, processing: bool) -> VaultPaymentMethodResponse {
+    fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> VaultPaymentMethodResponse {
         let Some(card) = self.payment_method_detail.card.as_ref() else {
             return VaultPaymentMethodResponse::new(ResultInfo::failed("PARAM_ILLEGAL", CARD));
         };
@@ -94,6 +115,19 @@ impl Operation for VaultPaymentMethodRequest {
                 VaultPaymentMethodResponse::new(inconsistent("vaultingRequestId"))
             };
         }
+        let key = self.vaulting_request_id.as_str();
+        if let Some(result) = rejected_before(tx.st, Scope::Vaulting, key, &fingerprint, "vaultingRequestId")
+        {
+            return VaultPaymentMethodResponse::new(result);
+        }
+        if shape.unknown {
+            let spent = ResultInfo::unknown(
+                "UNKNOWN_EXCEPTION",
+                "An unknown exception occurred (injected); use a new vaultingRequestId.",
+            );
+            return VaultPaymentMethodResponse::new(refuse(tx.st, Scope::Vaulting, key, fingerprint, spent));
+        }
+        let app = v::env("env", Some(&self.env), EnvNeeds::CardCall).unwrap_or(false);
         let request_id = self.vaulting_request_id.clone();
         tx.st.insert_vaulting(Vaulting {
             request_id: self.vaulting_request_id,
@@ -106,8 +140,14 @@ impl Operation for VaultPaymentMethodRequest {
                 id: ids::session_id(),
                 expires_at: tx.deadline(nominal::SESSION_VALIDITY),
             }),
+            app,
             stage: VaultStage::AwaitingCard,
         });
+        if shape.no_redirect {
+            tx.st
+                .update_vaulting(&request_id, |v| v.stage = VaultStage::Stranded);
+            return response(&tx.st.vaultings()[&request_id], tx);
+        }
         match parsed {
             Err(e) => vaulting::fail(tx, &request_id, e.code(), &e.to_string()),
             Ok(_) if expiry.is_past(tx.now) => {
@@ -119,7 +159,7 @@ impl Operation for VaultPaymentMethodRequest {
                     profile: pan.profile(),
                     expiry,
                 };
-                vaulting::present_card(tx, &request_id, card, ThreeDs::Interactive, processing);
+                vaulting::present_card(tx, &request_id, card, ThreeDs::Interactive, shape.processing);
             }
         }
         response(&tx.st.vaultings()[&request_id], tx)
@@ -153,17 +193,20 @@ fn response(record: &Vaulting, tx: &Tx<'_>) -> VaultPaymentMethodResponse {
             result: ResultInfo::failed("VERIFICATION_FAIL", message),
             ..base
         },
-        VaultStage::AwaitingChallenge { .. } => VaultPaymentMethodResponse {
-            result: in_process,
-            normal_url: record
-                .session
-                .as_ref()
-                .map(|s| hosted::challenge_url(tx.base_url, &s.id)),
-            ..base
-        },
-        VaultStage::AwaitingCard | VaultStage::Settling { .. } => VaultPaymentMethodResponse {
-            result: in_process,
-            ..base
-        },
+        VaultStage::AwaitingChallenge { .. } => {
+            let challenge = views::vaulting_challenge(record, tx.base_url);
+            VaultPaymentMethodResponse {
+                result: in_process,
+                applink_url: challenge.as_ref().and_then(|c| c.applink_url.clone()),
+                normal_url: challenge.map(|c| c.normal_url),
+                ..base
+            }
+        }
+        VaultStage::AwaitingCard | VaultStage::Settling { .. } | VaultStage::Stranded => {
+            VaultPaymentMethodResponse {
+                result: in_process,
+                ..base
+            }
+        }
     }
 }

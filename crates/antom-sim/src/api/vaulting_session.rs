@@ -2,10 +2,9 @@
 
 use antom_client::model::{CreateVaultingSessionRequest, CreateVaultingSessionResponse};
 use antom_client::ResultInfo;
-use chrono::{DateTime, Utc};
 
 use super::replay::inconsistent;
-use super::Operation;
+use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::hosted::{self, Kind};
 use crate::ids;
@@ -15,7 +14,7 @@ use crate::validation::{self as v, Checked};
 use crate::views::time;
 
 impl Operation for CreateVaultingSessionRequest {
-    fn validate(&self, _now: DateTime<Utc>) -> Checked {
+    fn validate(&self, _checks: &Checks<'_>) -> Checked {
         v::card_method("paymentMethodType", &self.payment_method_type)?;
         v::id("vaultingRequestId", &self.vaulting_request_id)?;
         v::url(
@@ -23,14 +22,14 @@ impl Operation for CreateVaultingSessionRequest {
             &self.vaulting_notification_url,
             v::MAX_URL,
         )?;
-        v::optional_url("redirectUrl", self.redirect_url.as_deref(), v::MAX_URL)?;
+        v::optional_redirect_url("redirectUrl", self.redirect_url.as_deref(), v::MAX_URL)?;
         if let Some(region) = &self.merchant_region {
             v::text("merchantRegion", region, 2, false)?;
         }
         Ok(())
     }
 
-    fn handle(self, tx: &mut Tx<'_>, _processing: bool) -> CreateVaultingSessionResponse {
+    fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> CreateVaultingSessionResponse {
         let fingerprint = fingerprint(&["createVaultingSession"]);
         if let Some(existing) = tx.st.vaultings().get(&self.vaulting_request_id) {
             return if existing.fingerprint == fingerprint {
@@ -49,6 +48,7 @@ impl Operation for CreateVaultingSessionRequest {
                 id: ids::session_id(),
                 expires_at: tx.deadline(nominal::SESSION_VALIDITY),
             }),
+            app: false,
             stage: VaultStage::AwaitingCard,
         };
         let answer = response(&vaulting, tx.base_url);

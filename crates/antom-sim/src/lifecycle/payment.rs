@@ -12,11 +12,16 @@ use crate::state::{Settlement, Stage, UsedCard};
 use super::{capture, ThreeDs, Tx};
 
 /// The buyer's card is presented for payment `payment_id` (hosted form, control API, or a
-/// vaulted card in `pay`). The caller has checked that the payment awaits a card.
+/// vaulted card in `pay`): the payment attempt starts, and with it the 14-minute (scaled)
+/// clock after which an unfinished one is closed. The caller has checked that the payment
+/// awaits a card.
 pub fn present_card(tx: &mut Tx<'_>, payment_id: &str, card: UsedCard, three_ds: ThreeDs) {
     let behaviour = card.profile.behaviour;
-    tx.st
-        .update_payment(payment_id, |payment| payment.card = Some(card));
+    let close_at = tx.deadline(nominal::UNPAID_CLOSE);
+    tx.st.update_payment(payment_id, |payment| {
+        payment.card = Some(card);
+        payment.close_at = Some(close_at);
+    });
     match behaviour {
         Behaviour::Authorize | Behaviour::CaptureFails => authorize(tx, payment_id),
         Behaviour::Decline { code, message } => decline(tx, payment_id, code, message),
@@ -82,7 +87,8 @@ pub fn decline(tx: &mut Tx<'_>, payment_id: &str, code: &str, message: &str) {
     tx.notify(url.as_deref(), body);
 }
 
-/// Not paid in time: the order is closed (ORDER_IS_CLOSED) and reported as failed.
+/// A started payment not finished in time (3-D Secure never answered): the order is closed
+/// (ORDER_IS_CLOSED) and reported as failed.
 pub fn close_unpaid(tx: &mut Tx<'_>, payment_id: &str) {
     decline(
         tx,

@@ -1,5 +1,5 @@
-//! Timed transitions: unpaid orders closing, processing payments/captures/refunds settling,
-//! vaulting sessions expiring. `sweep` applies every one that is due, oldest first; it runs at
+//! Timed transitions: unfinished payments closing, processing payments/captures/refunds
+//! settling, vaulting sessions expiring. `sweep` applies every one that is due, oldest first; it runs at
 //! the start of every transaction (so `clock/advance` takes effect on the next request) and
 //! from the scheduler, which sleeps until `next_deadline`. Both read the state's timer index,
 //! so they cost O(log n) per due timer, not a scan of every open session.
@@ -33,8 +33,11 @@ fn fire(tx: &mut Tx<'_>, timer: &Timer) {
                 let outcome = *outcome;
                 payment::settle(tx, id, outcome);
             }
-            Some(stage) if stage.awaits_buyer() => payment::close_unpaid(tx, id),
-            _ => {}
+            Some(Stage::AwaitingChallenge) => payment::close_unpaid(tx, id),
+            Some(
+                Stage::AwaitingCard | Stage::Authorized | Stage::Failed { .. } | Stage::Cancelled { .. },
+            )
+            | None => {}
         },
         Timer::Capture(index) => capture::settle(tx, *index),
         Timer::Refund(index) => refund::settle(tx, *index),
@@ -43,7 +46,9 @@ fn fire(tx: &mut Tx<'_>, timer: &Timer) {
                 let card = card.clone();
                 vaulting::vault(tx, id, card);
             }
-            Some(VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. }) => vaulting::expire(tx, id),
+            Some(VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. } | VaultStage::Stranded) => {
+                vaulting::expire(tx, id)
+            }
             _ => {}
         },
     }

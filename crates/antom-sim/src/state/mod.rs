@@ -39,12 +39,14 @@ pub enum SessionTarget {
 }
 
 /// Namespaces of idempotency keys refused without a record: `paymentRequestId` (pay),
-/// `captureRequestId`, `refundRequestId`. (Vaulting requests always create a record.)
+/// `captureRequestId`, `refundRequestId`, and the `vaultingRequestId` of a vaultPaymentMethod
+/// answered `UNKNOWN_EXCEPTION` (a spent id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     Payment,
     Capture,
     Refund,
+    Vaulting,
 }
 
 /// A final failure answered for an idempotency key without creating a record (e.g. a capture

@@ -12,9 +12,12 @@ use crate::cards::{CardProfile, Expiry};
 /// Where a payment is in Antom's card state machine (protocol §4.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// The session exists; the buyer has not submitted a card. Closes at `close_at`.
+    /// The session exists; the buyer has not submitted a card. Not a payment yet: inquiry
+    /// says ORDER_NOT_EXIST, and when the session expires nothing happens but the buyer can no
+    /// longer pay.
     AwaitingCard,
-    /// The card asked for 3-D Secure; the challenge page is open. Closes at `close_at`.
+    /// The card asked for 3-D Secure; the challenge page is open: a started, unfinished
+    /// payment. Closes (ORDER_IS_CLOSED) at `close_at`.
     AwaitingChallenge,
     /// The buyer is done; the result is decided and lands at `at`.
     Settling {
@@ -22,7 +25,7 @@ pub enum Stage {
         outcome: Settlement,
     },
     Authorized,
-    /// Declined, failed 3-D Secure, or closed unpaid (`ORDER_IS_CLOSED`).
+    /// Declined, failed 3-D Secure, or closed unfinished (`ORDER_IS_CLOSED`).
     Failed {
         code: String,
         message: String,
@@ -45,13 +48,17 @@ impl Stage {
         }
     }
 
-    /// Still waiting for the buyer: the close timer applies.
-    pub fn awaits_buyer(&self) -> bool {
+    /// Whether Antom knows a payment: not before the buyer's first attempt. A session nobody
+    /// tried to pay is not a payment (inquiry: ORDER_NOT_EXIST); a cancelled one is (the cancel
+    /// closed the order).
+    pub fn is_payment(&self) -> bool {
         match self {
-            Stage::AwaitingCard | Stage::AwaitingChallenge => true,
-            Stage::Settling { .. } | Stage::Authorized | Stage::Failed { .. } | Stage::Cancelled { .. } => {
-                false
-            }
+            Stage::AwaitingCard => false,
+            Stage::AwaitingChallenge
+            | Stage::Settling { .. }
+            | Stage::Authorized
+            | Stage::Failed { .. }
+            | Stage::Cancelled { .. } => true,
         }
     }
 }
@@ -84,9 +91,15 @@ pub struct Payment {
     pub notify_url: Option<String>,
     pub capture_mode: CaptureMode,
     pub created_at: DateTime<Utc>,
-    /// Unpaid orders close here (14 min scaled after creation).
-    pub close_at: DateTime<Utc>,
+    /// A started, unfinished payment (3-D Secure open) closes here: 14 min (scaled) after the
+    /// attempt started. Set when the card is presented.
+    pub close_at: Option<DateTime<Utc>>,
     pub session: Option<BuyerSession>,
+    /// `env.terminalType` was `APP`: redirects also come as `applinkUrl`.
+    pub app: bool,
+    /// createPaymentSession asked for Antom's hosted page (`productScene` `CHECKOUT_PAYMENT`):
+    /// its answer carries `normalUrl`.
+    pub hosted_page: bool,
     pub card: Option<UsedCard>,
     pub stage: Stage,
     /// `paymentTime`: when it was authorized.
@@ -108,12 +121,13 @@ impl Payment {
 }
 
 impl Timed for Payment {
-    /// An order awaiting the buyer closes at `close_at`; a settling result lands at its time.
+    /// An open challenge closes at `close_at`; a settling result lands at its time. A session
+    /// nobody tried to pay waits for nothing.
     fn deadline(&self) -> Option<DateTime<Utc>> {
         match &self.stage {
-            stage if stage.awaits_buyer() => Some(self.close_at),
+            Stage::AwaitingChallenge => self.close_at,
             Stage::Settling { at, .. } => Some(*at),
-            _ => None,
+            Stage::AwaitingCard | Stage::Authorized | Stage::Failed { .. } | Stage::Cancelled { .. } => None,
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The pending timers, by deadline: what `lifecycle::sweep` fires.
 //!
-//! The index holds exactly one entry per record that is waiting for a timed transition (an
-//! unpaid order's close, a settling payment, capture or refund, an open vaulting session's
-//! expiry, a settling vaulting), keyed by its deadline. Records are only inserted and changed
+//! The index holds exactly one entry per record that is waiting for a timed transition (the
+//! close of a payment left unfinished, a settling payment, capture or refund, an open vaulting
+//! session's expiry, a settling vaulting), keyed by its deadline. Records are only inserted and changed
 //! through `State`, which calls [`Timers::track`] around every change, so a record that leaves
 //! its timed stage (paid, cancelled, settled) drops out at once and one that enters one is
 //! scheduled: finding what is due costs O(log n) per due timer, however many sessions are open.
@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 /// due. The order of the variants is the order of timers due at the same instant.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Timer {
-    /// By `paymentId`: closes an unpaid order, or lands a settling result.
+    /// By `paymentId`: closes an unfinished payment, or lands a settling result.
     Payment(String),
     /// By index in the captures: a processing capture settles.
     Capture(usize),

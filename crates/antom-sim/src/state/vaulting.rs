@@ -24,6 +24,10 @@ pub enum VaultStage {
     AwaitingChallenge {
         card: PendingCard,
     },
+    /// Answered `VERIFICATION_IN_PROCESS` without any redirect URL (the `noRedirect` fault):
+    /// Antom's sign that this vaultingRequestId will not complete. Nothing moves it; it fails
+    /// (ORDER_IS_CLOSED) when its session expires.
+    Stranded,
     /// Answered `VERIFICATION_IN_PROCESS` (fault injection); vaults at `at`.
     Settling {
         at: DateTime<Utc>,
@@ -47,6 +51,8 @@ pub struct Vaulting {
     pub created_at: DateTime<Utc>,
     /// Set for createVaultingSession, and for the 3-D Secure page of vaultPaymentMethod.
     pub session: Option<BuyerSession>,
+    /// `env.terminalType` was `APP` (vaultPaymentMethod): redirects also come as `applinkUrl`.
+    pub app: bool,
     pub stage: VaultStage,
 }
 
@@ -59,12 +65,14 @@ pub struct VaultedCard {
 }
 
 impl Timed for Vaulting {
-    /// A session awaiting the buyer fails when it expires; a settling card is vaulted at its time.
+    /// A session awaiting the buyer (or stranded) fails when it expires; a settling card is
+    /// vaulted at its time.
     fn deadline(&self) -> Option<DateTime<Utc>> {
         match (&self.stage, &self.session) {
-            (VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. }, Some(session)) => {
-                Some(session.expires_at)
-            }
+            (
+                VaultStage::AwaitingCard | VaultStage::AwaitingChallenge { .. } | VaultStage::Stranded,
+                Some(session),
+            ) => Some(session.expires_at),
             (VaultStage::Settling { at, .. }, _) => Some(*at),
             _ => None,
         }

@@ -41,10 +41,21 @@ async fn the_sdk_script_and_pages_carry_the_contract_hooks() {
         "SDK_FORM_VERIFICATION_FAILED",
         "SDK_START_OF_LOADING",
         "SDK_END_OF_LOADING",
+        "SDK_ASSET_BINDING_SUCCESSFUL",
+        "SDK_ASSET_BINDING_PROCESSING",
+        "SDK_ASSET_BINDING_FAIL",
+        "SDK_ASSET_BINDING_CANCEL",
+        "SDK_ASSET_BINDING_ERROR",
+        "result: { paymentResultCode: resultCode || '', paymentResultMessage: resultMessage || '' }",
+        "data-testid', 'sim-app-return'",
         "event.origin",
     ] {
         assert!(sdk.contains(needle), "the SDK lacks {needle}");
     }
+    // Vaulting speaks the card-vaulting guide's codes, not invented ones; events carry no
+    // bare `message` next to `result`.
+    assert!(!sdk.contains("SDK_VAULTING_"));
+    assert!(!sdk.contains("callback({ code: code, message"));
 
     let (headers, form) = text(&sim, "/checkout/form?session=x").await;
     for hook in [

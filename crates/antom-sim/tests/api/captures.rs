@@ -127,11 +127,23 @@ async fn captures_refused_by_state() {
         "AUTH_NOT_FOUND"
     );
 
-    // Not authorized yet.
-    success(
+    // Not authorized yet: the buyer's 3-D Secure challenge is open.
+    let created = success(
         client
             .send(&session_request("cap_3", sgd("4200"), None, CaptureMode::Manual))
             .await,
+    );
+    let session = created.payment_session_id.unwrap();
+    let (status, view) = sim
+        .post(
+            &format!("/checkout/api/sessions/{session}/submit"),
+            json!({"cardNumber": "4000000000003220", "expiry": "12/39", "cvv": "123"}),
+        )
+        .await;
+    assert_eq!(
+        (status, view["state"].as_str()),
+        (200, Some("CHALLENGE")),
+        "{view}"
     );
     let unpaid = success(
         client

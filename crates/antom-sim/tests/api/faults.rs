@@ -1,5 +1,6 @@
-//! Fault injection: notifications (drop, duplicate, delay, reorder) and endpoints (timeout,
-//! unknown, fail, processing), each counted with `times`.
+//! Fault injection: notifications (drop, duplicate, delay, reorder, each narrowed to one
+//! notifyType if asked), endpoints (timeout, unknown, fail with any code, processing), each
+//! counted with `times`, and answer shapes (transactionStatusAlwaysSuccess).
 
 use std::time::{Duration, Instant};
 
@@ -293,6 +294,10 @@ async fn bad_fault_input_is_a_400() {
         json!({"endpoints": {"inquiryPayment": {"mode": "processing"}}}),
         json!({"endpoints": {"capture": {"mode": "fail", "times": 0}}}),
         json!({"notifications": {"duplicate": 0}}),
+        json!({"notifications": {"drop": true, "notifyType": "payment_result"}}),
+        json!({"endpoints": {"capture": {"mode": "unknown", "resultCode": "PROCESS_FAIL"}}}),
+        json!({"endpoints": {"pay": {"mode": "processing", "noRedirect": true}}}),
+        json!({"answers": {"everythingFine": true}}),
         json!({"typo": true}),
     ] {
         let (status, answer) = sim.post("/__sim/faults", body.clone()).await;
@@ -301,4 +306,402 @@ async fn bad_fault_input_is_a_400() {
     }
     let current = sim.get("/__sim/faults").await;
     assert_eq!(current["endpoints"], json!({}));
+}
+
+#[tokio::test]
+async fn a_fail_fault_can_answer_any_code() {
+    let sim = TestSim::start().await;
+    let client = sim.client();
+    let payment_id = paid_session(
+        &sim,
+        &client,
+        "fc_1",
+        "4200",
+        "4111111111111111",
+        None,
+        CaptureMode::Manual,
+    )
+    .await;
+    sim.faults(json!({"endpoints": {"capture": {
+        "mode": "fail", "resultCode": "REPEAT_REQ_INCONSISTENT", "times": 1
+    }}}))
+    .await;
+    let view = sim.get("/__sim/faults").await;
+    assert_eq!(
+        view["endpoints"]["capture"]["resultCode"],
+        "REPEAT_REQ_INCONSISTENT"
+    );
+
+    let request = CaptureRequest::new("fc_cap", &payment_id, sgd("4200"));
+    let (code, _) = failure(client.send(&request).await);
+    assert_eq!(code, "REPEAT_REQ_INCONSISTENT");
+    // Nothing was processed or stored: the resend is captured.
+    let captured = success(client.send(&request).await);
+    assert_eq!(captured.capture_request_id.as_deref(), Some("fc_cap"));
+
+    for bad in ["repeat_req", "REPEAT-REQ", "9LIVES"] {
+        let body = json!({"endpoints": {"capture": {"mode": "fail", "resultCode": bad}}});
+        let (status, answer) = sim.post("/__sim/faults", body).await;
+        assert_eq!(status, 400, "{bad}: {answer}");
+        assert!(answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("resultCode"));
+    }
+}
+
+/// inquiryPayment's capture and refund transactions: (transactionStatus, resultStatus, resultCode).
+async fn transaction_shapes(
+    client: &antom_client::Client,
+    payment_id: &str,
+) -> Vec<(String, String, String)> {
+    success(
+        client
+            .send(&InquiryPaymentRequest::by_payment_id(payment_id))
+            .await,
+    )
+    .transactions
+    .into_iter()
+    .map(|t| {
+        let result = t
+            .transaction_result
+            .expect("every transaction has transactionResult");
+        (
+            t.transaction_status.as_str().to_owned(),
+            result.result_status.as_str().to_owned(),
+            result.result_code,
+        )
+    })
+    .collect()
+}
+
+fn shapes(expected: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    expected
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn transaction_status_always_success_leaves_the_outcome_to_transaction_result() {
+    let sim = TestSim::start().await;
+    let client = sim.client();
+    // A capture that fails (card …0341), settled by a clock advance.
+    let failing = paid_session(
+        &sim,
+        &client,
+        "ts_1",
+        "4200",
+        "4000000000000341",
+        None,
+        CaptureMode::Manual,
+    )
+    .await;
+    let (code, _) = unknown(
+        client
+            .send(&CaptureRequest::new("ts_cap_f", &failing, sgd("4200")))
+            .await,
+    );
+    assert_eq!(code, "CAPTURE_IN_PROCESS");
+    sim.advance(5).await;
+    // A capture that succeeded and a refund still in process.
+    let paid = paid_session(
+        &sim,
+        &client,
+        "ts_2",
+        "4200",
+        "4111111111111111",
+        None,
+        CaptureMode::Manual,
+    )
+    .await;
+    success(
+        client
+            .send(&CaptureRequest::new("ts_cap", &paid, sgd("4200")))
+            .await,
+    );
+    sim.faults(json!({"endpoints": {"refund": {"mode": "processing", "times": 1}}}))
+        .await;
+    unknown(
+        client
+            .send(&RefundRequest::new("ts_ref", &paid, sgd("500")))
+            .await,
+    );
+    // A capture still in process.
+    let pending = paid_session(
+        &sim,
+        &client,
+        "ts_3",
+        "4200",
+        "4111111111111111",
+        None,
+        CaptureMode::Manual,
+    )
+    .await;
+    sim.faults(json!({"endpoints": {"capture": {"mode": "processing", "times": 1}}}))
+        .await;
+    unknown(
+        client
+            .send(&CaptureRequest::new("ts_cap_u", &pending, sgd("4200")))
+            .await,
+    );
+
+    // Today's shape: status and result agree (FAIL → F, PROCESSING → U, SUCCESS → S).
+    assert_eq!(
+        transaction_shapes(&client, &failing).await,
+        shapes(&[("FAIL", "F", "PROCESS_FAIL")])
+    );
+    assert_eq!(
+        transaction_shapes(&client, &paid).await,
+        shapes(&[
+            ("SUCCESS", "S", "SUCCESS"),
+            ("PROCESSING", "U", "REFUND_IN_PROCESS")
+        ])
+    );
+    assert_eq!(
+        transaction_shapes(&client, &pending).await,
+        shapes(&[("PROCESSING", "U", "CAPTURE_IN_PROCESS")])
+    );
+
+    // The guide's sample shape: SUCCESS everywhere, the truth in transactionResult.
+    sim.faults(json!({"answers": {"transactionStatusAlwaysSuccess": true}}))
+        .await;
+    assert_eq!(
+        sim.get("/__sim/faults").await["answers"]["transactionStatusAlwaysSuccess"],
+        true
+    );
+    assert_eq!(
+        transaction_shapes(&client, &failing).await,
+        shapes(&[("SUCCESS", "F", "PROCESS_FAIL")])
+    );
+    assert_eq!(
+        transaction_shapes(&client, &paid).await,
+        shapes(&[("SUCCESS", "S", "SUCCESS"), ("SUCCESS", "U", "REFUND_IN_PROCESS")])
+    );
+    assert_eq!(
+        transaction_shapes(&client, &pending).await,
+        shapes(&[("SUCCESS", "U", "CAPTURE_IN_PROCESS")])
+    );
+
+    // Kept by a POST that does not name `answers`, replaced by one that does, cleared by DELETE.
+    sim.faults(json!({"notifications": {"delayMs": 1}})).await;
+    assert_eq!(transaction_shapes(&client, &failing).await[0].0, "SUCCESS");
+    sim.faults(json!({"answers": {"transactionStatusAlwaysSuccess": false}}))
+        .await;
+    assert_eq!(transaction_shapes(&client, &failing).await[0].0, "FAIL");
+    sim.faults(json!({"answers": {"transactionStatusAlwaysSuccess": true}}))
+        .await;
+    sim.http.delete(sim.url("/__sim/faults")).send().await.unwrap();
+    assert_eq!(transaction_shapes(&client, &failing).await[0].0, "FAIL");
+}
+
+#[tokio::test]
+async fn notification_faults_can_be_narrowed_to_one_notify_type() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let notify = || Some(receiver.url("/webhooks/antom/payments"));
+
+    // drop, CAPTURE_RESULT only, once: PAYMENT_RESULTs pass and are not counted.
+    sim.faults(json!({"notifications": {"drop": true, "notifyType": "CAPTURE_RESULT", "times": 1}}))
+        .await;
+    assert_eq!(
+        sim.get("/__sim/faults").await["notifications"]["notifyType"],
+        "CAPTURE_RESULT"
+    );
+    paid_session(
+        &sim,
+        &client,
+        "nt_1",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Automatic,
+    )
+    .await;
+    let nt_2 = paid_session(
+        &sim,
+        &client,
+        "nt_2",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Automatic,
+    )
+    .await;
+    let delivered = receiver.wait_for(3).await;
+    let count = |kind: &str, payment_id: Option<&str>| {
+        delivered
+            .iter()
+            .map(Received::json)
+            .filter(|b| b["notifyType"] == kind && payment_id.is_none_or(|id| b["paymentId"] == id))
+            .count()
+    };
+    assert_eq!(count("PAYMENT_RESULT", None), 2);
+    assert_eq!(count("CAPTURE_RESULT", None), 1);
+    assert_eq!(count("CAPTURE_RESULT", Some(&nt_2)), 1, "the second one passes");
+    let log = sim.notifications().await;
+    let dropped: Vec<&serde_json::Value> = log.iter().filter(|n| n["status"] == "DROPPED").collect();
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(dropped[0]["notifyType"], "CAPTURE_RESULT");
+
+    // duplicate, PAYMENT_RESULT only.
+    sim.faults(json!({"notifications": {"duplicate": 2, "notifyType": "PAYMENT_RESULT"}}))
+        .await;
+    paid_session(
+        &sim,
+        &client,
+        "nt_3",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Automatic,
+    )
+    .await;
+    let delivered = receiver.wait_for(6).await;
+    let last: Vec<String> = delivered[3..]
+        .iter()
+        .map(|r| r.json()["notifyType"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(last, ["PAYMENT_RESULT", "PAYMENT_RESULT", "CAPTURE_RESULT"]);
+
+    // drop, vaulting notifications only (they carry no notifyType on the wire).
+    sim.faults(json!({"notifications": {"drop": true, "notifyType": "VAULTING_RESULT"}}))
+        .await;
+    let vaulting = antom_client::model::CreateVaultingSessionRequest {
+        vaulting_request_id: "nt_vault".into(),
+        vaulting_notification_url: receiver.url("/webhooks/antom/vaulting"),
+        ..antom_client::model::CreateVaultingSessionRequest::default()
+    };
+    success(client.send(&vaulting).await);
+    sim.post(
+        "/__sim/vaulting/nt_vault/bind",
+        json!({"cardNumber": "4111111111111111"}),
+    )
+    .await;
+    paid_session(
+        &sim,
+        &client,
+        "nt_4",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Manual,
+    )
+    .await;
+    let delivered = receiver.wait_for(7).await;
+    assert_eq!(delivered[6].json()["paymentRequestId"], "nt_4");
+    let log = sim.notifications().await;
+    let vaulting_entry = log.iter().find(|n| n["notifyType"] == "VAULTING_RESULT").unwrap();
+    assert_eq!(vaulting_entry["status"], "DROPPED");
+    assert!(vaulting_entry["body"].get("notifyType").is_none());
+    assert!(receiver
+        .received()
+        .iter()
+        .all(|r| r.path != "/webhooks/antom/vaulting"));
+
+    let (status, answer) = sim
+        .post(
+            "/__sim/faults",
+            json!({"notifications": {"drop": true, "notifyType": "PAYMENT"}}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("notifyType") && message.contains("VAULTING_RESULT"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn narrowed_delays_and_reorders_touch_only_their_kind() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let notify = || Some(receiver.url("/webhooks/antom/payments"));
+
+    // Two manual captures' CAPTURE_RESULTs held and released newest first; the PAYMENT_RESULTs
+    // in between are not held and not counted.
+    sim.faults(json!({"notifications": {"reorder": true, "notifyType": "CAPTURE_RESULT", "times": 2}}))
+        .await;
+    let first = paid_session(
+        &sim,
+        &client,
+        "nr_1",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Manual,
+    )
+    .await;
+    let second = paid_session(
+        &sim,
+        &client,
+        "nr_2",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Manual,
+    )
+    .await;
+    receiver.wait_for(2).await;
+    success(
+        client
+            .send(&CaptureRequest::new("nr_cap_1", &first, sgd("1000")))
+            .await,
+    );
+    assert_eq!(
+        sim.notifications()
+            .await
+            .iter()
+            .filter(|n| n["status"] == "HELD")
+            .count(),
+        1
+    );
+    success(
+        client
+            .send(&CaptureRequest::new("nr_cap_2", &second, sgd("1000")))
+            .await,
+    );
+    let delivered = receiver.wait_for(4).await;
+    let captures: Vec<String> = delivered[2..]
+        .iter()
+        .map(|r| r.json()["captureRequestId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(captures, ["nr_cap_2", "nr_cap_1"]);
+
+    // A delay for REFUND_RESULT only: the PAYMENT_RESULT of a new session is not delayed.
+    sim.faults(json!({"notifications": {"delayMs": 800, "notifyType": "REFUND_RESULT"}}))
+        .await;
+    let before = Instant::now();
+    let refund = RefundRequest {
+        refund_notify_url: Some(receiver.url("/webhooks/antom/refunds")),
+        ..RefundRequest::new("nr_ref", &first, sgd("100"))
+    };
+    success(client.send(&refund).await);
+    paid_session(
+        &sim,
+        &client,
+        "nr_3",
+        "1000",
+        "4111111111111111",
+        notify(),
+        CaptureMode::Manual,
+    )
+    .await;
+    let delivered = receiver.wait_for(6).await;
+    let arrival = |kind: &str| {
+        delivered
+            .iter()
+            .find(|r| {
+                let body = r.json();
+                body["notifyType"] == kind && (kind == "REFUND_RESULT" || body["paymentRequestId"] == "nr_3")
+            })
+            .map(|r| r.at - before)
+            .unwrap()
+    };
+    let (refund_at, payment_at) = (arrival("REFUND_RESULT"), arrival("PAYMENT_RESULT"));
+    assert!(refund_at >= Duration::from_millis(750), "{refund_at:?}");
+    assert!(payment_at < refund_at, "{payment_at:?} vs {refund_at:?}");
 }

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use antom_client::model::{
-    Amount, CaptureMode, CreatePaymentSessionRequest, Notification, Order, PaymentFactor, PaymentMethod,
+    Amount, CaptureMode, CreatePaymentSessionRequest, Env, Notification, Order, PaymentFactor, PaymentMethod,
+    TerminalType,
 };
 use antom_client::{
     verify_notification, Client, ClientConfig, Message, PrivateKey, PublicKey, RetryPolicy, SignedHeaders,
@@ -117,6 +118,35 @@ impl TestSim {
         assert_eq!(status, 200, "{answer}");
     }
 
+    /// Moves simulated time forward.
+    pub async fn advance(&self, seconds: u64) {
+        let (status, answer) = self
+            .post("/__sim/clock/advance", json!({ "seconds": seconds }))
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+
+    /// The buyer enters `card` on the hosted form of session `session_id` (through the pages'
+    /// JSON API, so a 3-D Secure challenge stays open); returns the page's view.
+    pub async fn submit_card(&self, session_id: &str, card: &str) -> Value {
+        let (status, view) = self
+            .post(
+                &format!("/checkout/api/sessions/{session_id}/submit"),
+                json!({"cardNumber": card, "expiry": "12/39", "cvv": "123"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{view}");
+        view
+    }
+
+    /// An HTTP client that does not follow redirects, for the hosted pages' form posts.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
     /// The buyer pays the session through the control API.
     pub async fn buyer_pays(&self, payment_request_id: &str, card: &str) -> Value {
         self.buyer(
@@ -204,6 +234,16 @@ pub fn session_request(
         payment_notify_url: notify_url,
         payment_factor: Some(PaymentFactor::card_authorization(capture_mode)),
         ..CreatePaymentSessionRequest::default()
+    }
+}
+
+/// The buyer's environment a card call from the merchant's server carries.
+pub fn web_env() -> Env {
+    Env {
+        terminal_type: Some(TerminalType::Web),
+        client_ip: Some("203.0.113.10".into()),
+        user_agent: Some("Mozilla/5.0 (test)".into()),
+        ..Env::default()
     }
 }
 

@@ -29,11 +29,8 @@ async fn a_session_is_created_replayed_and_refused_when_inconsistent() {
     );
     assert_eq!(payload["simBaseUrl"], sim.sim.base_url());
     assert_eq!(payload["kind"], "payment");
-    let normal_url = created.normal_url.clone().unwrap();
-    assert!(
-        normal_url.starts_with(&sim.url("/checkout/form?session=")),
-        "{normal_url}"
-    );
+    // No productScene: the SDK's session, no hosted page.
+    assert_eq!(created.normal_url, None);
     let expiry =
         antom_client::time::parse_time(created.payment_session_expiry_time.as_deref().unwrap()).unwrap();
     assert!(expiry > chrono::Utc::now() && expiry <= chrono::Utc::now() + chrono::TimeDelta::hours(1));
@@ -44,14 +41,14 @@ async fn a_session_is_created_replayed_and_refused_when_inconsistent() {
     let other = session_request("pay_1", sgd("4300"), None, CaptureMode::Manual);
     assert_eq!(failure(client.send(&other).await).0, "REPEAT_REQ_INCONSISTENT");
 
-    let inquiry = success(
-        client
-            .send(&InquiryPaymentRequest::by_payment_request_id("pay_1"))
-            .await,
-    );
-    assert_eq!(inquiry.payment_status, Some(PaymentStatus::Processing));
-    assert_eq!(inquiry.payment_result_code.as_deref(), Some("PAYMENT_IN_PROCESS"));
+    // A session is not a payment until the buyer tries to pay.
+    let inquire = InquiryPaymentRequest::by_payment_request_id("pay_1");
+    assert_eq!(failure(client.send(&inquire).await).0, "ORDER_NOT_EXIST");
+    let paid = sim.buyer_pays("pay_1", "4111111111111111").await;
+    let inquiry = success(client.send(&inquire).await);
+    assert_eq!(inquiry.payment_status, Some(PaymentStatus::Success));
     let payment_id = inquiry.payment_id.clone().unwrap();
+    assert_eq!(paid["paymentId"], payment_id.as_str());
     let by_id = success(
         client
             .send(&InquiryPaymentRequest::by_payment_id(&payment_id))
@@ -237,88 +234,6 @@ async fn the_processing_card_is_pending_then_authorized() {
             .await,
     );
     assert_eq!(inquiry.payment_status, Some(PaymentStatus::Success));
-}
-
-#[tokio::test]
-async fn an_unpaid_session_closes_and_reports_failure() {
-    // 14 min × 0.001 = 0.84 s.
-    let sim = TestSim::with_scale(0.001).await;
-    let receiver = Receiver::start().await;
-    let client = sim.client();
-    let notify = Some(receiver.url("/webhooks/antom/payments"));
-    let request = session_request("close_1", sgd("1000"), notify, CaptureMode::Manual);
-    success(client.send(&request).await);
-
-    let delivered = receiver.wait_for(1).await;
-    let Notification::Payment(closed) = delivered[0].verified() else {
-        panic!()
-    };
-    assert_eq!(closed.notify_type, NotifyType::PaymentResult);
-    assert_eq!(closed.result.result_code, "ORDER_IS_CLOSED");
-    assert_eq!(closed.result.result_status.as_str(), "F");
-
-    let inquiry = success(
-        client
-            .send(&InquiryPaymentRequest::by_payment_request_id("close_1"))
-            .await,
-    );
-    assert_eq!(inquiry.payment_status, Some(PaymentStatus::Fail));
-    assert_eq!(inquiry.payment_result_code.as_deref(), Some("ORDER_IS_CLOSED"));
-    let (status, refused) = sim
-        .post(
-            "/__sim/sessions/close_1/pay",
-            json!({"cardNumber": "4111111111111111"}),
-        )
-        .await;
-    assert_eq!(
-        (status, refused["error"]["code"].as_str()),
-        (409, Some("ORDER_IS_CLOSED"))
-    );
-    assert_eq!(failure(client.send(&request).await).0, "ORDER_IS_CLOSED");
-}
-
-#[tokio::test]
-async fn advancing_the_clock_closes_on_the_next_request_and_expires_session_data() {
-    let sim = TestSim::start().await;
-    let client = sim.client();
-    let mut short = session_request("expiry_1", sgd("1000"), None, CaptureMode::Manual);
-    short.payment_session_expiry_time = Some(antom_client::time::iso8601(
-        chrono::Utc::now() + chrono::TimeDelta::seconds(60),
-    ));
-    let created = success(client.send(&short).await);
-    assert!(created.payment_session_expiry_time.is_some());
-    success(
-        client
-            .send(&session_request(
-                "expiry_2",
-                sgd("1000"),
-                None,
-                CaptureMode::Manual,
-            ))
-            .await,
-    );
-
-    let (status, _) = sim.post("/__sim/clock/advance", json!({"seconds": 120})).await;
-    assert_eq!(status, 200);
-    let (status, refused) = sim
-        .post(
-            "/__sim/sessions/expiry_1/pay",
-            json!({"cardNumber": "4111111111111111"}),
-        )
-        .await;
-    assert_eq!(
-        (status, refused["error"]["code"].as_str()),
-        (409, Some("SESSION_EXPIRED"))
-    );
-
-    sim.post("/__sim/clock/advance", json!({"seconds": 14 * 60}))
-        .await;
-    let inquiry = success(
-        client
-            .send(&InquiryPaymentRequest::by_payment_request_id("expiry_2"))
-            .await,
-    );
-    assert_eq!(inquiry.payment_result_code.as_deref(), Some("ORDER_IS_CLOSED"));
 }
 
 #[tokio::test]

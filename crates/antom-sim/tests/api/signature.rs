@@ -18,13 +18,14 @@ async fn signed_requests_get_signed_answers_on_live_and_sandbox_paths() {
             .send(&session_request("sig_1", sgd("4200"), None, CaptureMode::Manual))
             .await,
     );
+    sim.buyer_pays("sig_1", "4111111111111111").await;
 
     for path in [INQUIRY, "/ams/api/v1/payments/inquiryPayment"] {
         let raw = Raw::new(path, json!({"paymentRequestId": "sig_1"}));
         let (headers, text) = raw.send_text(&sim).await;
         let body: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(body["result"]["resultCode"], "SUCCESS", "{path}: {body}");
-        assert_eq!(body["paymentStatus"], "PROCESSING");
+        assert_eq!(body["paymentStatus"], "SUCCESS");
         assert_eq!(headers["client-id"], CLIENT_ID);
         assert!(headers["content-type"].starts_with("application/json"));
         let signature = &headers["signature"];
@@ -78,15 +79,51 @@ async fn unknown_client_id_unknown_key_version_missing_or_tampered_signature() {
     let sim = TestSim::start().await;
     let body = json!({"paymentRequestId": "x"});
 
+    // A client id Antom cannot place is CLIENT_INVALID, not a signature error, even when the
+    // request is signed with our key; unsigned like every authentication error.
     let (headers, answer) = Raw {
         client_id: "SANDBOX_SOMEONE_ELSE",
         ..Raw::new(INQUIRY, body.clone())
     }
     .send(&sim)
     .await;
-    assert_eq!(answer["result"]["resultCode"], "INVALID_SIGNATURE");
+    assert_eq!(answer["result"]["resultCode"], "CLIENT_INVALID");
     assert_eq!(answer["result"]["resultStatus"], "F");
     assert!(!headers.contains_key("signature") && !headers.contains_key("response-time"));
+    let requests = sim.requests().await;
+    assert_eq!(requests[0]["resultCode"], "CLIENT_INVALID");
+    assert_eq!(requests[0]["signatureValid"], false);
+
+    // No client-id header at all: no client either.
+    let raw = Raw::new(INQUIRY, body.clone());
+    let signature = Message::post(INQUIRY, CLIENT_ID, &raw.time, raw.body.as_bytes()).sign(raw.key, 1);
+    let anonymous = sim
+        .http
+        .post(sim.url(INQUIRY))
+        .header("request-time", &raw.time)
+        .header("signature", signature)
+        .body(raw.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(anonymous.headers().get("signature").is_none());
+    let answer: serde_json::Value = anonymous.json().await.unwrap();
+    assert_eq!(
+        (
+            answer["result"]["resultCode"].as_str(),
+            answer["result"]["resultStatus"].as_str()
+        ),
+        (Some("CLIENT_INVALID"), Some("F"))
+    );
+
+    // Our client id, another key: still a signature error.
+    let (_, answer) = Raw {
+        key: &keys().antom_private,
+        ..Raw::new(INQUIRY, body.clone())
+    }
+    .send(&sim)
+    .await;
+    assert_eq!(answer["result"]["resultCode"], "INVALID_SIGNATURE");
 
     let (headers, answer) = Raw {
         key_version: 2,

@@ -1,5 +1,6 @@
-//! Many open sessions at once: a clock advance closes exactly the unpaid ones and lands the
-//! settling ones, oldest deadline first, on the request that follows it.
+//! Many open sessions at once: a clock advance closes exactly the payments left unfinished
+//! (3-D Secure never answered) and lands the settling ones, oldest deadline first, on the
+//! request that follows it; sessions nobody tried to pay never become payments.
 
 use antom_client::model::{CancelRequest, CaptureMode, InquiryPaymentRequest, PaymentStatus};
 use serde_json::json;
@@ -7,19 +8,23 @@ use serde_json::json;
 use crate::helpers::*;
 
 #[tokio::test]
-async fn a_clock_advance_closes_the_unpaid_sessions_and_settles_the_paid_ones_in_deadline_order() {
+async fn a_clock_advance_closes_the_unfinished_payments_and_settles_the_paid_ones_in_deadline_order() {
     let sim = TestSim::start().await;
     let receiver = Receiver::start().await;
     let client = sim.client();
     let notify = Some(receiver.url("/webhooks/antom/payments"));
     let ids: Vec<String> = (0..30).map(|i| format!("many_{i:02}")).collect();
+    let mut sessions = std::collections::HashMap::new();
     for id in &ids {
         let request = session_request(id, sgd("1000"), notify.clone(), CaptureMode::Manual);
-        success(client.send(&request).await);
+        let created = success(client.send(&request).await);
+        sessions.insert(id.clone(), created.payment_session_id.unwrap());
     }
-    // Authorized at once, settling 30 s after being paid, cancelled, or left unpaid.
+    // Authorized at once, settling 30 s after being paid, cancelled, challenged and left
+    // unanswered, or never tried.
     let authorized: Vec<&String> = ids.iter().skip(1).step_by(5).collect();
     let settling: Vec<&String> = ids.iter().skip(3).step_by(5).collect();
+    let challenged: Vec<&String> = ids.iter().skip(2).step_by(5).collect();
     let cancelled = &ids[4];
     for id in &authorized {
         assert_eq!(
@@ -33,14 +38,22 @@ async fn a_clock_advance_closes_the_unpaid_sessions_and_settles_the_paid_ones_in
             "PROCESSING"
         );
     }
+    for id in &challenged {
+        assert_eq!(
+            sim.submit_card(&sessions[*id], "4000000000003220").await["state"],
+            "CHALLENGE"
+        );
+    }
     success(
         client
             .send(&CancelRequest::by_payment_request_id(cancelled))
             .await,
     );
-    let unpaid: Vec<&String> = ids
+    let untried: Vec<&String> = ids
         .iter()
-        .filter(|id| !authorized.contains(id) && !settling.contains(id) && *id != cancelled)
+        .filter(|id| {
+            !authorized.contains(id) && !settling.contains(id) && !challenged.contains(id) && *id != cancelled
+        })
         .collect();
 
     let (status, _) = sim
@@ -48,12 +61,13 @@ async fn a_clock_advance_closes_the_unpaid_sessions_and_settles_the_paid_ones_in
         .await;
     assert_eq!(status, 200);
     for id in &ids {
-        let inquiry = success(
-            client
-                .send(&InquiryPaymentRequest::by_payment_request_id(id))
-                .await,
-        );
-        let expected = if unpaid.contains(&id) {
+        let inquire = InquiryPaymentRequest::by_payment_request_id(id);
+        if untried.contains(&id) {
+            assert_eq!(failure(client.send(&inquire).await).0, "ORDER_NOT_EXIST", "{id}");
+            continue;
+        }
+        let inquiry = success(client.send(&inquire).await);
+        let expected = if challenged.contains(&id) {
             (PaymentStatus::Fail, "ORDER_IS_CLOSED")
         } else if id == cancelled {
             (PaymentStatus::Cancelled, "ORDER_IS_CANCELED")
@@ -69,7 +83,7 @@ async fn a_clock_advance_closes_the_unpaid_sessions_and_settles_the_paid_ones_in
 
     // PAYMENT_RESULT in the order the transitions happened: the authorizations when paid, then,
     // on the advance, the settlements (paid before any close was due) and the closes, each
-    // group oldest deadline first. The cancelled one has none.
+    // group oldest deadline first. The cancelled and the untried ones have none.
     let results: Vec<(String, String)> = sim
         .notifications()
         .await
@@ -90,7 +104,7 @@ async fn a_clock_advance_closes_the_unpaid_sessions_and_settles_the_paid_ones_in
         .chain(&settling)
         .map(|id| ((*id).clone(), "SUCCESS".to_owned()))
         .chain(
-            unpaid
+            challenged
                 .iter()
                 .map(|id| ((*id).clone(), "ORDER_IS_CLOSED".to_owned())),
         )

@@ -1,9 +1,9 @@
 //! Card vaulting (session + bind, vaultPaymentMethod, inquireVaulting) and pay with a token.
 
 use antom_client::model::{
-    CaptureMode, CardDetail, CreateVaultingSessionRequest, Env, InquireVaultingRequest,
-    InquiryPaymentRequest, Notification, Order, PayRequest, PaymentFactor, PaymentMethod,
-    PaymentMethodDetail, PaymentStatus, TerminalType, VaultPaymentMethodRequest, VaultingStatus,
+    CaptureMode, CardDetail, CreateVaultingSessionRequest, InquireVaultingRequest, InquiryPaymentRequest,
+    Notification, Order, PayRequest, PaymentFactor, PaymentMethod, PaymentMethodDetail, PaymentStatus,
+    VaultPaymentMethodRequest, VaultingStatus,
 };
 use serde_json::json;
 
@@ -21,10 +21,7 @@ fn vault_request(id: &str, card: &str, notify: String) -> VaultPaymentMethodRequ
             expiry_year: Some("39".into()),
             ..CardDetail::default()
         }),
-        env: Env {
-            terminal_type: Some(TerminalType::Web),
-            ..Env::default()
-        },
+        env: web_env(),
         ..VaultPaymentMethodRequest::default()
     }
 }
@@ -42,6 +39,7 @@ fn pay_with(token: &str, id: &str, notify: Option<String>) -> PayRequest {
         payment_redirect_url: "https://shop.example/result".into(),
         payment_notify_url: notify,
         payment_factor: Some(PaymentFactor::card_authorization(CaptureMode::Manual)),
+        env: Some(web_env()),
         ..PayRequest::default()
     }
 }
@@ -222,10 +220,11 @@ async fn paying_with_tokens_follows_the_card() {
     let response = response.unwrap();
     let normal_url = response.normal_url.unwrap();
     assert!(normal_url.contains("/checkout/3ds?session="), "{normal_url}");
-    assert_eq!(
-        response.redirect_action_form.unwrap().redirect_url.as_deref(),
-        Some(normal_url.as_str())
-    );
+    // The same page as a form to post, the session in its parameters (see hosted.rs).
+    let form = response.redirect_action_form.unwrap();
+    assert_eq!(form.method.as_ref().map(|m| m.as_str()), Some("POST"));
+    let session = normal_url.rsplit('=').next().unwrap();
+    assert!(form.parameters.unwrap().contains(session));
     let inquiry = success(
         client
             .send(&InquiryPaymentRequest::by_payment_request_id("tp_1"))
@@ -259,4 +258,130 @@ async fn paying_with_tokens_follows_the_card() {
     assert!(
         payments.contains(&"SUCCESS".to_owned()) && payments.contains(&"USER_BALANCE_NOT_ENOUGH".to_owned())
     );
+}
+
+#[tokio::test]
+async fn an_unknown_vaulting_answer_spends_the_id() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let notify = || receiver.url("/webhooks/antom/vaulting");
+    sim.faults(json!({"endpoints": {"vaultPaymentMethod": {"mode": "unknown", "times": 1}}}))
+        .await;
+    let request = vault_request("spent_1", "4111111111111111", notify());
+    assert_eq!(unknown(client.send(&request).await).0, "UNKNOWN_EXCEPTION");
+    // The fault is used up, yet the same id keeps the same answer: Antom asks for a new id.
+    assert_eq!(unknown(client.send(&request).await).0, "UNKNOWN_EXCEPTION");
+    let other_card = vault_request("spent_1", "5555555555554444", notify());
+    assert_eq!(
+        failure(client.send(&other_card).await).0,
+        "REPEAT_REQ_INCONSISTENT"
+    );
+    let missing = client.send(&InquireVaultingRequest::new("spent_1")).await;
+    assert_eq!(failure(missing).0, "VAULTING_NOT_EXIST");
+    // A new id vaults the card.
+    let fresh = success(
+        client
+            .send(&vault_request("spent_2", "4111111111111111", notify()))
+            .await,
+    );
+    assert!(fresh.payment_method_detail.is_some());
+    let delivered = receiver.wait_for(1).await;
+    assert_eq!(delivered[0].json()["vaultingRequestId"], "spent_2");
+}
+
+#[tokio::test]
+async fn verification_in_process_without_a_url_never_completes() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let notify = || receiver.url("/webhooks/antom/vaulting");
+    sim.faults(json!({"endpoints": {"vaultPaymentMethod": {
+        "mode": "processing", "noRedirect": true, "times": 1
+    }}}))
+    .await;
+    assert_eq!(
+        sim.get("/__sim/faults").await["endpoints"]["vaultPaymentMethod"]["noRedirect"],
+        true
+    );
+    let request = vault_request("stranded_1", "4111111111111111", notify());
+    for _ in 0..2 {
+        let (code, response) = unknown(client.send(&request).await);
+        assert_eq!(code, "VERIFICATION_IN_PROCESS");
+        let response = response.unwrap();
+        assert_eq!(
+            (response.normal_url, response.scheme_url, response.applink_url),
+            (None, None, None),
+            "no way forward"
+        );
+    }
+    let inquiry = success(client.send(&InquireVaultingRequest::new("stranded_1")).await);
+    assert_eq!(inquiry.vaulting_status, Some(VaultingStatus::Processing));
+    assert_eq!(
+        inquiry.vaulting_result_code.as_deref(),
+        Some("VERIFICATION_IN_PROCESS")
+    );
+    assert_eq!(inquiry.normal_url, None);
+
+    // It fails when its session expires, with notifyVaulting F; resends replay the failure.
+    sim.advance(2 * 3600).await;
+    let inquiry = success(client.send(&InquireVaultingRequest::new("stranded_1")).await);
+    assert_eq!(inquiry.vaulting_status, Some(VaultingStatus::Fail));
+    assert_eq!(inquiry.vaulting_result_code.as_deref(), Some("ORDER_IS_CLOSED"));
+    let delivered = receiver.wait_for(1).await;
+    let Notification::Vaulting(failed) = delivered[0].verified() else {
+        panic!()
+    };
+    assert_eq!(failed.vaulting_request_id, "stranded_1");
+    assert_eq!(failed.result.result_status.as_str(), "F");
+    assert_eq!(failure(client.send(&request).await).0, "VERIFICATION_FAIL");
+    success(
+        client
+            .send(&vault_request("stranded_2", "4111111111111111", notify()))
+            .await,
+    );
+}
+
+#[tokio::test]
+async fn vaulting_three_ds_in_an_app_comes_with_an_app_link() {
+    let sim = TestSim::start().await;
+    let client = sim.client();
+    let request = VaultPaymentMethodRequest {
+        env: antom_client::model::Env {
+            terminal_type: Some(antom_client::model::TerminalType::App),
+            os_type: Some(antom_client::model::OsType::Android),
+            ..web_env()
+        },
+        redirect_url: "myshop://cards/saved".into(),
+        ..vault_request(
+            "app_vpm",
+            "4000000000003220",
+            "https://shop.example/webhooks/antom/vaulting".into(),
+        )
+    };
+    let (code, response) = unknown(client.send(&request).await);
+    assert_eq!(code, "VERIFICATION_IN_PROCESS");
+    let response = response.unwrap();
+    let normal_url = response.normal_url.unwrap();
+    let applink = response.applink_url.unwrap();
+    assert!(applink.starts_with(&normal_url), "{applink}");
+    let inquiry = success(client.send(&InquireVaultingRequest::new("app_vpm")).await);
+    assert_eq!(inquiry.applink_url.as_deref(), Some(applink.as_str()));
+    // The challenge page takes the POST of `session` too; passing it returns to the app.
+    let session = normal_url.rsplit('=').next().unwrap().to_owned();
+    let answered = sim
+        .browser()
+        .post(sim.url("/checkout/3ds"))
+        .form(&[("session", session.as_str()), ("outcome", "pass")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    let html = answered.text().await.unwrap();
+    assert!(
+        html.contains("href=\"myshop://cards/saved\" data-testid=\"sim-app-return\""),
+        "{html}"
+    );
+    let inquiry = success(client.send(&InquireVaultingRequest::new("app_vpm")).await);
+    assert_eq!(inquiry.vaulting_status, Some(VaultingStatus::Success));
 }
