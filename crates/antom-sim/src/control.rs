@@ -3,7 +3,7 @@
 //!
 //! | route | what it does |
 //! | --- | --- |
-//! | `POST /__sim/sessions/{paymentRequestId}/pay` | `{"cardNumber", "threeDsOutcome"?: "pass"\|"fail", "expiry"?: "MM/YY", "cvv"?}`: the buyer pays the session (a pending 3-D Secure challenge, e.g. of a `pay`, is answered with `threeDsOutcome` and needs no card). → `{paymentId, paymentRequestId, paymentStatus, resultCode, resultMessage}` |
+//! | `POST /__sim/sessions/{paymentRequestId}/pay` | `{"cardNumber", "threeDsOutcome"?: "pass"\|"fail"\|"open", "expiry"?: "MM/YY", "cvv"?}`: the buyer pays the session (`open`: leaves a 3-D Secure challenge unanswered) (a pending 3-D Secure challenge, e.g. of a `pay`, is answered with `threeDsOutcome` and needs no card). → `{paymentId, paymentRequestId, paymentStatus, resultCode, resultMessage}` |
 //! | `POST /__sim/vaulting/{vaultingRequestId}/bind` | the same for a vaulting → `{vaultingRequestId, vaultingStatus, resultCode, resultMessage, cardToken?}` |
 //! | `GET /__sim/requests` | `{"requests": [{path, endpoint, requestId, clientId, signatureValid, resultCode, resultStatus, at}]}` |
 //! | `GET /__sim/notifications` | `{"notifications": [{id, notifyType, url, status, createdAt, nextAttemptAt, duplicateOf, body, attempts: [{attempt, at, httpStatus, error, responseBody, acknowledged}]}]}` |
@@ -96,6 +96,8 @@ struct BuyerInput {
 enum Outcome3ds {
     Pass,
     Fail,
+    /// The buyer leaves the challenge open (an abandoned payment, closed ~14 min later).
+    Open,
 }
 
 impl BuyerInput {
@@ -107,10 +109,12 @@ impl BuyerInput {
         }
     }
 
-    /// Without a browser every challenge is answered at once; passing is the default.
+    /// Without a browser every challenge is answered at once (passing is the default), unless
+    /// the buyer leaves it `open`.
     fn three_ds(&self) -> ThreeDs {
         match self.three_ds_outcome {
             Some(Outcome3ds::Fail) => ThreeDs::Fail,
+            Some(Outcome3ds::Open) => ThreeDs::Interactive,
             Some(Outcome3ds::Pass) | None => ThreeDs::Pass,
         }
     }

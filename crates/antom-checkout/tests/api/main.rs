@@ -6,6 +6,7 @@ mod helpers;
 mod abuse;
 mod admin;
 mod health;
+mod live;
 mod orders;
 mod reconciler;
 mod sessions;

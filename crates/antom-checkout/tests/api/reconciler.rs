@@ -115,17 +115,44 @@ async fn capture_timeout_and_unknown_finish_with_one_capture_request_id(db: Db) 
     app.stop().await;
 }
 
-async fn unpaid_session_closed_by_antom_ends_expired(db: Db) {
-    // 14 minutes × 0.001 ≈ 0.8 s until the simulator closes the unpaid session.
+/// A payment the buyer started but never finished (3-D Secure left open) is closed by Antom
+/// (PAYMENT_RESULT F ORDER_IS_CLOSED, about 14 minutes later): the order ends EXPIRED.
+async fn an_abandoned_payment_closed_by_antom_ends_expired(db: Db) {
+    // 14 minutes × 0.001 ≈ 0.8 s until the simulator closes the abandoned payment.
     let app = spawn_app_with(db, &[("SIMULATOR_TIME_SCALE", "0.001")]).await;
     let session = app.default_session().await;
+    // The 3-D Secure card, with the challenge never answered.
+    app.sim_pay(
+        session["paymentRequestId"].as_str().unwrap(),
+        "4000000000003220",
+        Some("open"),
+    )
+    .await;
     let order = app.wait_for_status(&session, "EXPIRED", WAIT).await;
     assert_eq!(order["payment"]["status"], "FAIL");
+    app.stop().await;
+}
+
+/// A session nobody tried to pay is not a payment at Antom (ORDER_NOT_EXIST, and no
+/// notification ever): it is expired locally once its deadline and the close window passed.
+async fn an_untried_session_expires_after_its_deadline_and_the_close_window(db: Db) {
+    let app = spawn_app_with(
+        db,
+        &[
+            ("PAYMENT_SESSION_EXPIRY_SECS", "2"),
+            ("ANTOM_CLOSE_WINDOW_SECS", "1"),
+        ],
+    )
+    .await;
+    let session = app.default_session().await;
+    let order = app.wait_for_status(&session, "EXPIRED", WAIT).await;
+    assert_eq!(order["payment"]["status"], "PROCESSING");
     app.stop().await;
 }
 
 crate::on_both_databases!(
     dropped_notifications_are_recovered_by_the_worker,
     capture_timeout_and_unknown_finish_with_one_capture_request_id,
-    unpaid_session_closed_by_antom_ends_expired,
+    an_abandoned_payment_closed_by_antom_ends_expired,
+    an_untried_session_expires_after_its_deadline_and_the_close_window,
 );

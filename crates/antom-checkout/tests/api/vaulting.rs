@@ -155,18 +155,54 @@ async fn three_d_secure_card_is_authorized_after_the_challenge(db: Db) {
     let paid = ada.pay_with(&card_id).await;
     assert_eq!(paid.status, 201, "{}", paid.body);
     assert_eq!(paid.body["status"], "PENDING_PAYMENT");
+    // Antom answers with a POST form (redirectActionForm): the buyer goes through our page,
+    // which may submit it to the bank's origin only.
     let redirect = paid.body["redirectUrl"].as_str().unwrap();
-    assert!(redirect.starts_with(&app.sim), "the challenge page: {redirect}");
+    assert!(
+        redirect.starts_with(&format!("{}/checkout/redirect?f=", app.base)),
+        "the challenge goes through our redirect page: {redirect}"
+    );
+    let page = app.http.get(redirect).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.ends_with(&format!("form-action {}", app.sim)), "{csp}");
+    let html = page.text().await.unwrap();
+    let action = attribute(&html, "action=\"").expect("a form");
+    assert!(action.starts_with(&app.sim), "{action}");
+    let mut fields: Vec<(String, String)> = hidden_fields(&html);
+    assert!(!fields.is_empty(), "{html}");
     // The buyer passes the challenge; the notification settles the order.
-    let request_id = paid.body["paymentRequestId"].as_str().unwrap();
-    sim_post(
-        &app,
-        &format!("/__sim/sessions/{request_id}/pay"),
-        json!({"threeDsOutcome": "pass"}),
-    )
-    .await;
+    fields.push(("outcome".into(), "pass".into()));
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answered = browser.post(&action).form(&fields).send().await.unwrap();
+    assert!(
+        answered.status().is_success() || answered.status().is_redirection(),
+        "{}",
+        answered.status()
+    );
     app.wait_for_status(&paid.body, "AUTHORIZED", WAIT).await;
     app.stop().await;
+}
+
+/// The value of the first `prefix…"` attribute in `html` (HTML-unescaped for `&amp;`).
+fn attribute(html: &str, prefix: &str) -> Option<String> {
+    let start = html.find(prefix)? + prefix.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].replace("&amp;", "&").replace("&quot;", "\""))
+}
+
+/// The `name`/`value` pairs of the hidden inputs of a page.
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    html.split("<input type=\"hidden\" ")
+        .skip(1)
+        .filter_map(|input| Some((attribute(input, "name=\"")?, attribute(input, "value=\"")?)))
+        .collect()
 }
 
 async fn a_forged_or_foreign_cookie_gets_a_new_empty_buyer(db: Db) {
