@@ -3,14 +3,13 @@
 // turned into a decimal string ("4200" SGD -> "42.00") and Intl formats that string exactly.
 "use strict";
 (function (global) {
-  // ISO 4217 exponents, the same table as crates/domain/src/currency.rs (tests/e2e/money.test.mjs
+  // ISO 4217 exponents, the same table as crates/antom-client/src/currency.rs (tests/e2e/money.test.mjs
   // checks that they agree). Intl's own digits are the fallback for a code missing here.
   const EXPONENTS = {
     AUD: 2, BDT: 2, BRL: 2, CAD: 2, CNY: 2, EUR: 2, GBP: 2,
     HKD: 2, IDR: 2, MXN: 2, MYR: 2, NZD: 2, PEN: 2, PHP: 2,
     PKR: 2, PLN: 2, SGD: 2, THB: 2, TWD: 2, USD: 2,
     CLP: 0, JPY: 0, KRW: 0, VND: 0,
-    CHF: 2, DKK: 2, NOK: 2, SEK: 2, INR: 2, AED: 2, ZAR: 2,
   };
 
   function exponent(currency) {

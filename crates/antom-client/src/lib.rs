@@ -14,8 +14,11 @@
 //! * [`notification`]: verifying webhooks and the exact acknowledgement Antom expects.
 
 pub mod client;
+pub mod codes;
+pub mod currency;
 pub mod endpoint;
 pub mod keys;
+pub mod limits;
 pub mod model;
 pub mod notification;
 pub mod outcome;

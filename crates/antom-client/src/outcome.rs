@@ -59,17 +59,7 @@ pub enum Resend {
     Never,
 }
 
-/// Antom's answer to a request id used before with other key fields (amount, currency, payment
-/// method). It says nothing about the first request: that one may well have succeeded.
-pub const REPEAT_REQ_INCONSISTENT: &str = "REPEAT_REQ_INCONSISTENT";
-
-/// Codes that mean "Antom is working on it; resending is pointless or harmful".
-const IN_PROCESS_CODES: [&str; 4] = [
-    "PAYMENT_IN_PROCESS",
-    "CAPTURE_IN_PROCESS",
-    "REFUND_IN_PROCESS",
-    "VERIFICATION_IN_PROCESS",
-];
+use crate::codes;
 
 /// The outcome of one Antom call.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,11 +105,27 @@ impl<T> Outcome<T> {
         matches!(self, Outcome::Success(_))
     }
 
-    /// An `F` saying this request id was already used ([`REPEAT_REQ_INCONSISTENT`]): not a
-    /// business failure of the operation, whose first request may have succeeded. Callers
+    /// An `F` saying this request id was already used ([`codes::REPEAT_REQ_INCONSISTENT`]): not
+    /// a business failure of the operation, whose first request may have succeeded. Callers
     /// treat it as unknown (inquire) and flag it for a person.
     pub fn is_request_id_reused(&self) -> bool {
-        matches!(self, Outcome::Failed { code, .. } if code == REPEAT_REQ_INCONSISTENT)
+        matches!(self, Outcome::Failed { code, .. } if code == codes::REPEAT_REQ_INCONSISTENT)
+    }
+
+    /// An `F` saying Antom has no such payment, refund or vaulting (`ORDER_NOT_EXIST`,
+    /// `VAULTING_NOT_EXIST`): the request never reached it, or belongs to someone else.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Outcome::Failed { code, .. } if codes::NOT_FOUND.contains(&code.as_str()))
+    }
+
+    /// A `U` saying Antom is still working on it (`*_IN_PROCESS`): wait or inquire.
+    pub fn is_in_process(&self) -> bool {
+        matches!(self, Outcome::Unknown { code, .. } if codes::IN_PROCESS.contains(&code.as_str()))
+    }
+
+    /// A `U` with this in-process code (e.g. `PAYMENT_IN_PROCESS` from `pay`: 3-D Secure).
+    pub fn is_in_process_with(&self, code: &str) -> bool {
+        matches!(self, Outcome::Unknown { code: c, .. } if c == code)
     }
 
     /// Whether resending the same request id is safe, pointless or harmful.
@@ -127,7 +133,7 @@ impl<T> Outcome<T> {
         match self {
             Outcome::Success(_) | Outcome::Failed { .. } => Resend::Never,
             Outcome::Unknown { code, .. } => {
-                if IN_PROCESS_CODES.contains(&code.as_str()) {
+                if codes::IN_PROCESS.contains(&code.as_str()) {
                     Resend::InquireInstead
                 } else {
                     Resend::SameRequest

@@ -24,6 +24,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use antom_client::codes;
 use serde::{Deserialize, Serialize};
 
 use crate::buyer::{self, BuyerError, CardEntry};
@@ -165,7 +166,9 @@ fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError
         Stage::AwaitingChallenge => ("CHALLENGE", outcome),
         Stage::Settling { .. } => ("PROCESSING", outcome),
         Stage::Authorized => ("SUCCESS", outcome),
-        Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => ("CLOSED", refusal(BuyerError::Closed)),
+        Stage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED => {
+            ("CLOSED", refusal(BuyerError::Closed))
+        }
         Stage::Failed { .. } => ("FAIL", outcome),
         Stage::Cancelled { .. } => ("CANCELLED", refusal(BuyerError::Cancelled)),
     };
@@ -187,7 +190,7 @@ fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError
 
 fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerError> {
     let record = tx.st.vaultings().get(request_id).ok_or(BuyerError::NotFound)?;
-    let verifying = || ("VERIFICATION_IN_PROCESS".to_owned(), String::new());
+    let verifying = || (codes::VERIFICATION_IN_PROCESS.to_owned(), String::new());
     let (state, (result_code, result_message), card) = match &record.stage {
         VaultStage::AwaitingCard if expired(record.session.as_ref(), tx.now) => {
             ("EXPIRED", refusal(BuyerError::Expired), None)
@@ -201,7 +204,7 @@ fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerErro
             ("SUCCESS".to_owned(), "The card was saved.".to_owned()),
             tx.st.cards.get(token).map(|c| &c.profile),
         ),
-        VaultStage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => {
+        VaultStage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED => {
             ("EXPIRED", refusal(BuyerError::Expired), None)
         }
         VaultStage::Failed { code, message } => ("FAIL", (code.clone(), message.clone()), None),

@@ -2,6 +2,7 @@
 //! One implementation for the hosted pages (`browser`) and the control API (`control`), so a
 //! test that skips the browser exercises the same rules.
 
+use antom_client::codes;
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::cards::{check_cvv, CardError, Expiry, Pan};
@@ -43,11 +44,11 @@ pub enum BuyerError {
 impl BuyerError {
     pub fn code(self) -> &'static str {
         match self {
-            BuyerError::NotFound => "SESSION_NOT_FOUND",
-            BuyerError::Expired => "SESSION_EXPIRED",
-            BuyerError::Closed => "ORDER_IS_CLOSED",
-            BuyerError::Cancelled => "ORDER_IS_CANCELED",
-            BuyerError::Completed => "ORDER_STATUS_INVALID",
+            BuyerError::NotFound => codes::SESSION_NOT_FOUND,
+            BuyerError::Expired => codes::SESSION_EXPIRED,
+            BuyerError::Closed => codes::ORDER_IS_CLOSED,
+            BuyerError::Cancelled => codes::ORDER_IS_CANCELED,
+            BuyerError::Completed => codes::ORDER_STATUS_INVALID,
             BuyerError::NoChallenge => "NO_CHALLENGE",
         }
     }
@@ -79,7 +80,7 @@ fn check_session(session: Option<&BuyerSession>, now: DateTime<Utc>) -> Result<(
 /// Why a payment no longer takes a card.
 fn payment_closed_reason(stage: &Stage) -> BuyerError {
     match stage {
-        Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => BuyerError::Closed,
+        Stage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED => BuyerError::Closed,
         Stage::Cancelled { .. } => BuyerError::Cancelled,
         _ => BuyerError::Completed,
     }
@@ -145,7 +146,7 @@ pub fn bind(
         VaultStage::AwaitingChallenge { .. } if three_ds != ThreeDs::Interactive => {
             return answer_vaulting_challenge(tx, request_id, three_ds == ThreeDs::Pass).map(|()| None)
         }
-        VaultStage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => return Err(BuyerError::Expired),
+        VaultStage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED => return Err(BuyerError::Expired),
         _ => return Err(BuyerError::Completed),
     }
     check_session(session.as_ref(), tx.now)?;
@@ -168,7 +169,7 @@ pub fn answer_vaulting_challenge(tx: &mut Tx<'_>, request_id: &str, pass: bool) 
     match &record.stage {
         VaultStage::AwaitingChallenge { .. } => {}
         VaultStage::AwaitingCard => return Err(BuyerError::NoChallenge),
-        VaultStage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => return Err(BuyerError::Expired),
+        VaultStage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED => return Err(BuyerError::Expired),
         _ => return Err(BuyerError::Completed),
     }
     vaulting::answer_challenge(tx, request_id, pass);

@@ -5,6 +5,7 @@
 //! show. The full number is never stored (not even for vaulted cards: a token maps to its
 //! profile), never logged, and `Debug` prints only the last four.
 
+use antom_client::codes;
 use std::fmt;
 
 use chrono::{DateTime, Datelike, Utc};
@@ -27,7 +28,7 @@ pub enum Behaviour {
     CaptureFails,
 }
 
-const INSUFFICIENT_FUNDS: &str = "USER_BALANCE_NOT_ENOUGH";
+const INSUFFICIENT_FUNDS: &str = codes::USER_BALANCE_NOT_ENOUGH;
 
 impl Behaviour {
     /// How the card answers a zero-amount verification (vaulting): a lack of funds does not
@@ -50,7 +51,7 @@ const TEST_CARDS: &[(&str, Behaviour)] = &[
     (
         "4000000000000002",
         Behaviour::Decline {
-            code: "DO_NOT_HONOR",
+            code: codes::DO_NOT_HONOR,
             message: "The issuing bank declined the payment (do not honor).",
         },
     ),
@@ -68,7 +69,7 @@ const TEST_CARDS: &[(&str, Behaviour)] = &[
 
 /// The decline a failed 3-D Secure challenge produces.
 pub const CHALLENGE_FAILED: Behaviour = Behaviour::Decline {
-    code: "USER_PAYMENT_VERIFICATION_FAILED",
+    code: codes::USER_PAYMENT_VERIFICATION_FAILED,
     message: "The buyer failed 3-D Secure authentication.",
 };
 
@@ -90,10 +91,10 @@ pub enum CardError {
 impl CardError {
     pub fn code(self) -> &'static str {
         match self {
-            CardError::NumberFormat | CardError::NumberChecksum => "INVALID_CARD_NUMBER",
-            CardError::ExpiryFormat => "INVALID_EXPIRY_DATE_FORMAT",
-            CardError::Expired => "INVALID_EXPIRATION_DATE",
-            CardError::Cvv => "INVALID_CVV",
+            CardError::NumberFormat | CardError::NumberChecksum => codes::INVALID_CARD_NUMBER,
+            CardError::ExpiryFormat => codes::INVALID_EXPIRY_DATE_FORMAT,
+            CardError::Expired => codes::INVALID_EXPIRATION_DATE,
+            CardError::Cvv => codes::INVALID_CVV,
         }
     }
 }
@@ -272,14 +273,14 @@ mod tests {
         assert!(matches!(
             profile("4000000000009995").behaviour,
             Behaviour::Decline {
-                code: "USER_BALANCE_NOT_ENOUGH",
+                code: codes::USER_BALANCE_NOT_ENOUGH,
                 ..
             }
         ));
         assert!(matches!(
             profile("4000000000000002").behaviour,
             Behaviour::Decline {
-                code: "DO_NOT_HONOR",
+                code: codes::DO_NOT_HONOR,
                 ..
             }
         ));
@@ -301,7 +302,7 @@ mod tests {
         assert_eq!(Pan::parse("4111x11111111111"), Err(CardError::NumberFormat));
         let pan = Pan::parse("4111-1111-1111-1111").unwrap();
         assert_eq!(format!("{pan:?}"), "Pan(****1111)");
-        assert_eq!(CardError::NumberChecksum.code(), "INVALID_CARD_NUMBER");
+        assert_eq!(CardError::NumberChecksum.code(), codes::INVALID_CARD_NUMBER);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! | `POST /__sim/reset` | forgets everything (state, logs, faults, merchant settings, clock offset) → 204 |
 //! | `GET /__sim/clock`, `POST /__sim/clock/advance` `{"seconds": N}` | simulated time |
 
+use antom_client::codes;
 use std::time::Duration;
 
 use actix_web::error::InternalError;
@@ -177,7 +178,7 @@ async fn bind_vaulting(
             | VaultStage::Settling { .. }
             | VaultStage::Stranded => (
                 "PROCESSING",
-                "VERIFICATION_IN_PROCESS".to_owned(),
+                codes::VERIFICATION_IN_PROCESS.to_owned(),
                 "The card is being verified.".to_owned(),
                 None,
             ),

@@ -397,6 +397,7 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use antom_client::codes;
 
     fn input(value: serde_json::Value) -> FaultsInput {
         serde_json::from_value(value).unwrap()
@@ -449,7 +450,7 @@ mod tests {
         }
         assert!(faults
             .apply(input(
-                json!({"endpoints": {"capture": {"mode": "unknown", "resultCode": "PROCESS_FAIL"}}})
+                json!({"endpoints": {"capture": {"mode": "unknown", "resultCode": codes::PROCESS_FAIL}}})
             ))
             .is_err());
         assert!(faults
@@ -510,12 +511,12 @@ mod tests {
         let mut faults = Faults::default();
         faults
             .apply(input(json!({
-                "endpoints": {"capture": {"mode": "fail", "resultCode": "REPEAT_REQ_INCONSISTENT"}},
+                "endpoints": {"capture": {"mode": "fail", "resultCode": codes::REPEAT_REQ_INCONSISTENT}},
                 "answers": {"transactionStatusAlwaysSuccess": true},
             })))
             .unwrap();
         let fault = faults.take_endpoint(Endpoint::Capture).unwrap();
-        assert_eq!(fault.result_code.as_deref(), Some("REPEAT_REQ_INCONSISTENT"));
+        assert_eq!(fault.result_code.as_deref(), Some(codes::REPEAT_REQ_INCONSISTENT));
         assert!(faults.answers().transaction_status_always_success);
         // A POST that does not name `answers` keeps them; one that does replaces them.
         faults

@@ -11,6 +11,7 @@
 //!   listed, which stands for one settlement currency: the field is optional and any currency
 //!   of Antom's table is accepted.
 
+use antom_client::codes;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -72,7 +73,7 @@ impl Merchant {
             )),
             None => Ok(()),
             Some(code) if currency_exponent(code).is_none() => Err(Invalid {
-                code: "CURRENCY_NOT_SUPPORT",
+                code: codes::CURRENCY_NOT_SUPPORT,
                 message: format!(
                     "{FIELD}: {} is not supported",
                     code.chars().take(8).collect::<String>()
@@ -83,7 +84,7 @@ impl Merchant {
                     && !self.settlement_currencies.iter().any(|c| c == code) =>
             {
                 Err(Invalid {
-                    code: "CURRENCY_NOT_SUPPORT",
+                    code: codes::CURRENCY_NOT_SUPPORT,
                     message: format!(
                         "{FIELD}: {code} is not a settlement currency of this merchant ({listed})"
                     ),
@@ -109,14 +110,14 @@ mod tests {
         assert_eq!(merchant.check_settlement(Some("EUR")), Ok(()));
         assert_eq!(
             merchant.check_settlement(Some("XYZ")).unwrap_err().code,
-            "CURRENCY_NOT_SUPPORT"
+            codes::CURRENCY_NOT_SUPPORT
         );
 
         merchant
             .apply(input(json!({"settlementCurrencies": ["SGD", "USD"]})))
             .unwrap();
         let missing = merchant.check_settlement(None).unwrap_err();
-        assert_eq!(missing.code, "PARAM_ILLEGAL");
+        assert_eq!(missing.code, codes::PARAM_ILLEGAL);
         assert!(
             missing
                 .message
@@ -126,7 +127,7 @@ mod tests {
         assert_eq!(merchant.check_settlement(Some("USD")), Ok(()));
         assert_eq!(
             merchant.check_settlement(Some("EUR")).unwrap_err().code,
-            "CURRENCY_NOT_SUPPORT"
+            codes::CURRENCY_NOT_SUPPORT
         );
 
         merchant

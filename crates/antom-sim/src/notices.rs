@@ -1,6 +1,7 @@
 //! Notification bodies (protocol §3), built from the simulator's records with antom-client's
 //! model types, so the simulator and the merchant read one definition of each message.
 
+use antom_client::codes;
 use antom_client::model::{
     CaptureNotification, Notification, NotifyType, PaymentMethodType, PaymentNotification,
     RefundNotification, VaultingNotification,
@@ -47,7 +48,7 @@ pub fn payment_pending(p: &Payment) -> Notification {
 pub fn capture_result(capture: &Capture) -> Notification {
     Notification::Capture(CaptureNotification {
         notify_type: NotifyType::CaptureResult,
-        result: views::tx_result(&capture.status, "CAPTURE_IN_PROCESS"),
+        result: views::tx_result(&capture.status, codes::CAPTURE_IN_PROCESS),
         capture_request_id: capture.request_id.clone(),
         payment_id: capture.payment_id.clone(),
         capture_id: Some(capture.id.clone()),
@@ -64,7 +65,7 @@ pub fn capture_result(capture: &Capture) -> Notification {
 pub fn refund_result(refund: &Refund) -> Notification {
     Notification::Refund(RefundNotification {
         notify_type: NotifyType::RefundResult,
-        result: views::tx_result(&refund.status, "REFUND_IN_PROCESS"),
+        result: views::tx_result(&refund.status, codes::REFUND_IN_PROCESS),
         refund_status: views::refund_status(refund),
         refund_request_id: refund.request_id.clone(),
         refund_id: Some(refund.id.clone()),

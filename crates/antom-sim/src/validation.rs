@@ -2,6 +2,7 @@
 //! amount formats, currencies. Every failure is `PARAM_ILLEGAL` (or `CURRENCY_NOT_SUPPORT`) with
 //! a `resultMessage` that names the field, so a failing test says what to fix.
 
+use antom_client::codes;
 use antom_client::model::{
     Amount, CaptureMode, Env, Order, OsType, PaymentFactor, PaymentMethod, PaymentMethodType, ProductCode,
     ProductScene, TerminalType,
@@ -18,7 +19,7 @@ pub struct Invalid {
 impl Invalid {
     pub fn param(field: &str, why: impl AsRef<str>) -> Self {
         Invalid {
-            code: "PARAM_ILLEGAL",
+            code: codes::PARAM_ILLEGAL,
             message: format!("{field}: {}", why.as_ref()),
         }
     }
@@ -26,9 +27,7 @@ impl Invalid {
 
 pub type Checked<T = ()> = Result<T, Invalid>;
 
-pub const MAX_ID: usize = 64;
-pub const MAX_URL: usize = 2048;
-pub const MAX_GOODS: usize = 100;
+use antom_client::limits::{MAX_GOODS, MAX_ID, MAX_URL};
 
 /// A required identifier (≤ 64 printable ASCII characters, as Antom advises).
 pub fn id(field: &str, value: &str) -> Checked {
@@ -218,39 +217,9 @@ pub fn env(field: &str, env: Option<&Env>, needs: EnvNeeds) -> Checked<bool> {
     Ok(app)
 }
 
-/// Currencies in Antom's card table (protocol §4.3) and their minor-unit exponent. This is what
-/// Antom accepts, not what the shop prices in (`domain::Currency` knows a few more): the
-/// simulator must refuse the others as Antom would.
-const CURRENCIES: &[(&str, u8)] = &[
-    ("AUD", 2),
-    ("BDT", 2),
-    ("BRL", 2),
-    ("CAD", 2),
-    ("CNY", 2),
-    ("EUR", 2),
-    ("GBP", 2),
-    ("HKD", 2),
-    ("IDR", 2),
-    ("MXN", 2),
-    ("MYR", 2),
-    ("NZD", 2),
-    ("PEN", 2),
-    ("PHP", 2),
-    ("PKR", 2),
-    ("PLN", 2),
-    ("SGD", 2),
-    ("THB", 2),
-    ("TWD", 2),
-    ("USD", 2),
-    ("CLP", 0),
-    ("JPY", 0),
-    ("KRW", 0),
-    ("VND", 0),
-];
-
-/// The exponent of a currency Antom accepts; `None` for any other code.
+/// The exponent of a currency Antom accepts (antom-client's table); `None` for any other code.
 pub fn currency_exponent(code: &str) -> Option<u8> {
-    CURRENCIES.iter().find(|(c, _)| *c == code).map(|(_, e)| *e)
+    antom_client::currency::exponent(code)
 }
 
 /// `{currency, value}`: value 1–16 digits, no leading zero, positive; currency three uppercase
@@ -266,7 +235,7 @@ pub fn amount(field: &str, amount: &Amount) -> Checked<i64> {
     }
     if currency_exponent(currency).is_none() {
         return Err(Invalid {
-            code: "CURRENCY_NOT_SUPPORT",
+            code: codes::CURRENCY_NOT_SUPPORT,
             message: format!("{field}.currency: {currency} is not supported"),
         });
     }
@@ -436,15 +405,18 @@ mod tests {
             ("12345678901234567", "digits"),
         ] {
             let err = amount("paymentAmount", &amt("SGD", value)).unwrap_err();
-            assert_eq!(err.code, "PARAM_ILLEGAL");
+            assert_eq!(err.code, codes::PARAM_ILLEGAL);
             assert!(err.message.starts_with("paymentAmount.value"), "{err:?}");
             assert!(err.message.contains(fragment), "{value}: {err:?}");
         }
         assert_eq!(
             amount("a", &amt("XYZ", "1")).unwrap_err().code,
-            "CURRENCY_NOT_SUPPORT"
+            codes::CURRENCY_NOT_SUPPORT
         );
-        assert_eq!(amount("a", &amt("sgd", "1")).unwrap_err().code, "PARAM_ILLEGAL");
+        assert_eq!(
+            amount("a", &amt("sgd", "1")).unwrap_err().code,
+            codes::PARAM_ILLEGAL
+        );
         assert!(amount("a", &amt("IDR", "1050"))
             .unwrap_err()
             .message
@@ -487,7 +459,7 @@ mod tests {
             "https://",
         ] {
             let err = redirect_url("paymentRedirectUrl", bad, MAX_URL).unwrap_err();
-            assert_eq!(err.code, "PARAM_ILLEGAL", "{bad}");
+            assert_eq!(err.code, codes::PARAM_ILLEGAL, "{bad}");
             assert!(err.message.starts_with("paymentRedirectUrl"), "{bad}: {err:?}");
         }
         let long = format!("myshop://{}", "a".repeat(2048));

@@ -1,6 +1,7 @@
 //! How the simulator's records look on the wire, built with antom-client's model types: the
 //! pieces that responses, inquiries and notifications share.
 
+use antom_client::codes;
 use antom_client::model::{
     ActionFormMethod, CardDetail, PaymentMethodDetail, PaymentResultInfo, RedirectActionForm, RefundStatus,
     ThreeDsResult, Transaction, TransactionStatus, TransactionType,
@@ -19,14 +20,14 @@ pub fn time(at: DateTime<Utc>) -> String {
     iso8601(at)
 }
 
-pub const IN_PROCESS: &str = "PAYMENT_IN_PROCESS";
+pub const IN_PROCESS: &str = codes::PAYMENT_IN_PROCESS;
 
 /// A payment's outcome as a result object (pay response, PAYMENT_RESULT, paymentResultCode).
 pub fn payment_result(payment: &Payment) -> ResultInfo {
     match &payment.stage {
         Stage::Authorized => ResultInfo::success(),
         Stage::Failed { code, message } => ResultInfo::failed(code, message),
-        Stage::Cancelled { .. } => ResultInfo::failed("ORDER_IS_CANCELED", "The payment was cancelled."),
+        Stage::Cancelled { .. } => ResultInfo::failed(codes::ORDER_IS_CANCELED, "The payment was cancelled."),
         Stage::AwaitingCard | Stage::AwaitingChallenge | Stage::Settling { .. } => {
             ResultInfo::unknown(IN_PROCESS, "The payment is in process.")
         }
@@ -159,7 +160,7 @@ pub fn transactions(state: &State, payment: &Payment, answers: Answers) -> Vec<T
                 transaction_id: Some(capture.id.clone()),
                 transaction_amount: Some(capture.amount.clone()),
                 transaction_time: Some(time(at)),
-                transaction_result: Some(tx_result(&capture.status, "CAPTURE_IN_PROCESS")),
+                transaction_result: Some(tx_result(&capture.status, codes::CAPTURE_IN_PROCESS)),
                 ..Transaction::new(
                     TransactionType::Capture,
                     reported_status(&capture.status, answers),
@@ -176,7 +177,7 @@ pub fn transactions(state: &State, payment: &Payment, answers: Answers) -> Vec<T
                 transaction_id: Some(refund.id.clone()),
                 transaction_amount: Some(refund.amount.clone()),
                 transaction_time: Some(time(at)),
-                transaction_result: Some(tx_result(&refund.status, "REFUND_IN_PROCESS")),
+                transaction_result: Some(tx_result(&refund.status, codes::REFUND_IN_PROCESS)),
                 ..Transaction::new(TransactionType::Refund, reported_status(&refund.status, answers))
             },
         ));

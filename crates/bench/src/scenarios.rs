@@ -308,8 +308,7 @@ pub async fn webhooks(
             (per_second * (plan.warmup + plan.duration).as_secs_f64() * 0.8).ceil() as usize + 64
         }
     };
-    let sessions =
-        precreate_sessions(http, &stack.server_url, orders, plan.concurrency.max(32)).await?;
+    let sessions = precreate_sessions(http, &stack.server_url, orders, plan.concurrency.max(32)).await?;
     let bodies = sessions.iter().map(payment_result).collect::<Result<Vec<_>>>()?;
     let pool = Arc::new(tokio::task::spawn_blocking(move || sign_all(bodies, &antom_key)).await?);
     let url = format!("{}{PAYMENTS_ROUTE}", stack.server_url);

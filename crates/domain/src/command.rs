@@ -47,9 +47,15 @@ impl CommandError {
 
 impl Order {
     /// The amount to capture: `None` means everything still capturable. Needs a successful,
-    /// uncanceled authorisation (no cancel in flight) that has not expired at `now`.
+    /// uncanceled authorisation (no cancel in flight) that has not expired at `now`, Antom's
+    /// paymentId, and no other capture in flight (one capture at a time: its result decides
+    /// what is left).
     pub fn prepare_capture(&self, amount: Option<Money>, now: DateTime<Utc>) -> Result<Money, CommandError> {
         self.require_live_authorization(now)?;
+        self.require_payment_id()?;
+        if !self.capture_in_flight().is_zero() {
+            return Err(self.invalid_state("a capture is already in progress for this order"));
+        }
         let capturable = self.capturable_amount();
         let Some(amount) = amount else {
             if capturable.is_zero() {
@@ -71,6 +77,7 @@ impl Order {
     /// no cancel done or in flight, within [`CANCEL_WINDOW_DAYS`] of `paid_at`.
     pub fn prepare_cancel(&self, now: DateTime<Utc>) -> Result<(), CommandError> {
         self.require_live_authorization(now)?;
+        self.require_payment_id()?;
         if !self.captured_amount().is_zero() || !self.capture_in_flight().is_zero() {
             return Err(self.invalid_state("a capture succeeded or is in flight"));
         }
@@ -91,6 +98,7 @@ impl Order {
         if self.payment.status != RecordStatus::Success || self.captured_amount().is_zero() {
             return Err(self.invalid_state("nothing is captured"));
         }
+        self.require_payment_id()?;
         self.check_amount(amount)?;
         let refundable = self.refundable_amount();
         if amount.minor() > refundable.minor() {
@@ -122,6 +130,15 @@ impl Order {
         Err(self.invalid_state(reason))
     }
 
+    /// Antom's capture, cancel and refund name the payment by Antom's paymentId; an order whose
+    /// success arrived without one is synced first.
+    fn require_payment_id(&self) -> Result<(), CommandError> {
+        match self.payment.payment_id {
+            Some(_) => Ok(()),
+            None => Err(self.invalid_state("Antom's paymentId is not known yet; sync the order first")),
+        }
+    }
+
     fn check_amount(&self, amount: Money) -> Result<(), CommandError> {
         if amount.currency() != self.currency() {
             return Err(CommandError::CurrencyMismatch {
@@ -146,6 +163,7 @@ impl Order {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Event;
     use crate::testkit::*;
 
     fn reason(result: Result<impl std::fmt::Debug, CommandError>) -> &'static str {
@@ -159,17 +177,40 @@ mod tests {
     fn full_capture_takes_everything_still_capturable() {
         let order = order_after(&[paid()]);
         assert_eq!(order.prepare_capture(None, t(1)), Ok(sgd(TOTAL)));
+        let order = order_after(&[paid(), capture_succeeded("c1", 3_000)]);
+        assert_eq!(order.prepare_capture(None, t(1)), Ok(sgd(7_000)));
+        // One capture at a time: the one in flight decides what is left.
         let order = order_after(&[
             paid(),
             capture_succeeded("c1", 3_000),
             capture_requested("c2", 2_000),
         ]);
-        assert_eq!(order.prepare_capture(None, t(1)), Ok(sgd(5_000)));
+        assert_eq!(
+            reason(order.prepare_capture(None, t(1))),
+            "a capture is already in progress for this order"
+        );
         let order = order_after(&[paid(), capture_succeeded("c1", TOTAL)]);
         assert_eq!(
             reason(order.prepare_capture(None, t(1))),
             "nothing is left to capture"
         );
+    }
+
+    #[test]
+    fn every_command_needs_antoms_payment_id() {
+        let unnamed = Event::PaymentSucceeded {
+            payment_id: None,
+            amount: sgd(TOTAL),
+            paid_at: t(0),
+            auth_expires_at: Some(t(days(7))),
+            card: None,
+        };
+        let order = order_after(std::slice::from_ref(&unnamed));
+        let why = "Antom's paymentId is not known yet; sync the order first";
+        assert_eq!(reason(order.prepare_capture(None, t(1))), why);
+        assert_eq!(reason(order.prepare_cancel(t(1))), why);
+        let captured = order_after(&[unnamed, capture_succeeded("c1", 100)]);
+        assert_eq!(reason(captured.prepare_refund(sgd(100), t(1))), why);
     }
 
     #[test]
@@ -261,7 +302,7 @@ mod tests {
     fn cancel_window_is_seven_days_after_payment() {
         // An authorisation valid longer than the cancel window.
         let long_auth = crate::event::Event::PaymentSucceeded {
-            payment_id: None,
+            payment_id: Some("pay-1".into()),
             amount: sgd(TOTAL),
             paid_at: t(0),
             auth_expires_at: Some(t(days(30))),

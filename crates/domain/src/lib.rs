@@ -123,6 +123,7 @@ mod invariants;
 mod money;
 mod order;
 mod quantity;
+mod reconcile;
 mod records;
 mod status;
 mod vaulting;
@@ -143,6 +144,7 @@ pub use invariants::InvariantViolation;
 pub use money::{Money, MoneyError};
 pub use order::{Order, SessionTimes};
 pub use quantity::{Quantity, QuantityError};
+pub use reconcile::{backoff, OpenAtAntom, FIRST_BACKOFF, MAX_BACKOFF};
 pub use records::{
     Cancel, Capture, CaptureMode, CardSummary, Failure, Payment, RecordKind, Refund, ReviewNote,
 };

@@ -712,3 +712,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The sending rules of the command layer, whatever happened before: a capture is only
+    /// sent for a live authorization Antom named, one at a time, never after a cancel; a cancel
+    /// never after (or during) a capture; a refund only of what is captured; and the worker's
+    /// schedule is empty exactly when nothing is open at Antom and no authorization can lapse.
+    #[test]
+    fn commands_are_only_sent_when_the_rules_allow(
+        events in prop::collection::vec(any_event(), 0..40),
+        amount in any_money(),
+        now in any_time(),
+    ) {
+        let mut order = fresh_order();
+        for event in &events {
+            let _ = order.apply(event);
+        }
+        let open = order.open_at_antom();
+        let in_flight = |status: RecordStatus| order.captures().iter().any(|c| c.status == status);
+        let cancel_status = order.cancel().map(|c| c.status);
+        if let Ok(to_capture) = order.prepare_capture(Some(amount), now) {
+            prop_assert!(order.payment().payment_id.is_some());
+            prop_assert_eq!(order.payment().status, RecordStatus::Success);
+            prop_assert!(!in_flight(RecordStatus::Processing), "one capture at a time");
+            prop_assert!(open.captures.is_empty());
+            prop_assert!(!matches!(cancel_status, Some(RecordStatus::Success | RecordStatus::Processing)));
+            prop_assert!(to_capture.minor() <= order.capturable_amount().minor());
+        }
+        if order.prepare_cancel(now).is_ok() {
+            prop_assert!(order.payment().payment_id.is_some());
+            prop_assert!(order.captured_amount().is_zero() && order.capture_in_flight().is_zero());
+            prop_assert!(open.cancel.is_none());
+        }
+        if let Ok(to_refund) = order.prepare_refund(amount, now) {
+            prop_assert!(order.payment().payment_id.is_some());
+            prop_assert!(to_refund.minor() <= order.refundable_amount().minor());
+        }
+        let watched = !open.is_empty() || order.authorization_check_at().is_some();
+        prop_assert_eq!(order.next_check_at(now, 0).is_some(), watched);
+    }
+}

@@ -7,6 +7,7 @@
 
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{web, HttpRequest, HttpResponse};
+use antom_client::codes;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -144,7 +145,7 @@ pub async fn create(
             .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
         drop(body);
         let card = CardInput::parse(&value, Utc::now()).map_err(|e| ApiError::Unprocessable {
-            code: "INVALID_CARD",
+            code: codes::INVALID_CARD,
             message: e.to_string(),
         })?;
         let device = device(&state, &req, &value)?;

@@ -16,7 +16,8 @@
 //! script or style.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::{Order, OrderStatus, RecordStatus};
+use antom_client::codes;
+use domain::{Order, OrderStatus};
 use serde::Deserialize;
 
 use chrono::Utc;
@@ -124,10 +125,12 @@ fn describe(status: OrderStatus) -> (&'static str, &'static str) {
 /// Why a payment failed, in the buyer's words, from Antom's result code.
 fn failure_reason(code: &str) -> &'static str {
     match code {
-        "USER_BALANCE_NOT_ENOUGH" => "The card does not have enough funds.",
-        "USER_PAYMENT_VERIFICATION_FAILED" | "RISK_REJECT" => "The card's security check was not completed.",
-        "ORDER_IS_CLOSED" | "ORDER_IS_EXPIRED" => "The payment was not completed in time.",
-        "INVALID_CARD" | "INVALID_EXPIRATION_DATE" | "CARD_NOT_SUPPORTED" => {
+        codes::USER_BALANCE_NOT_ENOUGH => "The card does not have enough funds.",
+        codes::USER_PAYMENT_VERIFICATION_FAILED | codes::RISK_REJECT => {
+            "The card's security check was not completed."
+        }
+        codes::ORDER_IS_CLOSED | codes::ORDER_IS_EXPIRED => "The payment was not completed in time.",
+        codes::INVALID_CARD | codes::INVALID_EXPIRATION_DATE | codes::CARD_NOT_SUPPORTED => {
             "This card cannot be used here. Please try another card."
         }
         _ => "Your bank declined the payment. Please try another card or contact your bank.",
@@ -172,8 +175,7 @@ pub async fn show(
             None => not_found(),
         });
     };
-    let processing =
-        stored.order.payment().status == RecordStatus::Processing && !stored.order.session_expired();
+    let processing = stored.order.payment_open();
     let claimed = processing
         && state
             .store

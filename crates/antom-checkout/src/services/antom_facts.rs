@@ -10,6 +10,7 @@
 //! the request id was used before (`REPEAT_REQ_INCONSISTENT`) is never booked as a failure: the
 //! record stays processing, is inquired, and the order is flagged for a person.
 
+use antom_client::codes;
 use antom_client::model::{Amount, NotifyType};
 use antom_client::model::{
     CaptureNotification, InquiryPaymentResponse, PaymentNotification, PaymentResultInfo, PaymentStatus,
@@ -81,7 +82,7 @@ pub fn card_summary(info: Option<&PaymentResultInfo>) -> Option<CardSummary> {
 }
 
 /// Antom closes a session nobody paid (after about 14 minutes) with this code.
-const SESSION_CLOSED: &str = "ORDER_IS_CLOSED";
+const SESSION_CLOSED: &str = codes::ORDER_IS_CLOSED;
 
 /// A failed payment, plus the session's expiry when Antom closed an unpaid session.
 fn payment_failed(

@@ -1,6 +1,7 @@
 //! Asking Antom about a payment (inquiryPayment) and applying the answer through the same path
 //! a notification takes. Used by the result page, the reconciler and ops' "sync".
 
+use antom_client::codes;
 use antom_client::model::InquiryPaymentRequest;
 use antom_client::Outcome;
 use chrono::Utc;
@@ -53,7 +54,7 @@ pub async fn inquire_payment(
             let report = apply_facts(&state.store, order_id, &facts, actor, now, schedule).await?;
             Ok(report.map_or(InquiryResult::NoOrder, InquiryResult::Applied))
         }
-        Outcome::Failed { code, .. } if code == "ORDER_NOT_EXIST" => Ok(InquiryResult::NotAtAntom),
+        Outcome::Failed { code, .. } if code == codes::ORDER_NOT_EXIST => Ok(InquiryResult::NotAtAntom),
         other => Ok(InquiryResult::NoAnswer {
             code: other.code().to_owned(),
         }),

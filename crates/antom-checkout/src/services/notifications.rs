@@ -4,6 +4,7 @@
 //! stored in the inbox, parsed, applied through the locked sync path, its outcome recorded,
 //! and acknowledged.
 
+use antom_client::codes;
 use antom_client::model::Notification;
 use antom_client::{verify_notification, SignedHeaders, ACK_BODY};
 use chrono::Utc;
@@ -37,7 +38,7 @@ const OUTCOMES: [&str; 12] = [
     "INVALID_FACT",
     "UNKNOWN_VAULTING",
     "DUPLICATE_DELIVERY",
-    "INVALID_SIGNATURE",
+    codes::INVALID_SIGNATURE,
 ];
 
 /// The three webhook routes of the contract.
@@ -76,7 +77,7 @@ impl WebhookAnswer {
     fn rejected(message: &str) -> Self {
         WebhookAnswer {
             status: 401,
-            body: json!({"result": {"resultCode": "INVALID_SIGNATURE", "resultStatus": "F", "resultMessage": message}})
+            body: json!({"result": {"resultCode": codes::INVALID_SIGNATURE, "resultStatus": "F", "resultMessage": message}})
                 .to_string(),
         }
     }
@@ -155,7 +156,7 @@ pub async fn receive(
         }
         state
             .metrics
-            .observe_notification(route.path(), "REJECTED", "INVALID_SIGNATURE");
+            .observe_notification(route.path(), "REJECTED", codes::INVALID_SIGNATURE);
         tracing::warn!(route = route.path(), %reason, "notification rejected");
         return Ok(WebhookAnswer::rejected(&reason));
     }

@@ -22,7 +22,7 @@ use serde_json::json;
 use super::antom_facts;
 use super::inquiry::inquire_payment;
 use super::intents::{self, Action, Wanted};
-use super::order_sync::{apply_events, apply_facts, next_check_at, Schedule};
+use super::order_sync::{apply_events, apply_facts, Schedule};
 use crate::error::ApiError;
 use crate::persistence::{LockedOrder, StoredOrder, TimelineEntry};
 use crate::state::AppState;
@@ -127,7 +127,7 @@ async fn record_request(
         actor: actor.to_owned(),
         details,
     };
-    let next = next_check_at(locked.order(), now, 0);
+    let next = locked.order().next_check_at(now, 0);
     let stored = locked.stored.clone();
     let mut stored = StoredOrder {
         order: locked.order().clone(),
@@ -244,20 +244,7 @@ pub async fn capture(
             return repeated_capture(state, order_id, &id).await;
         }
     };
-    let order = locked.order();
-    let in_flight = order
-        .captures()
-        .iter()
-        .any(|c| c.status == RecordStatus::Processing);
-    let prepared = if in_flight {
-        Err(invalid_state("a capture is already in progress for this order"))
-    } else if order.payment().payment_id.is_none() && order.payment().status == RecordStatus::Success {
-        Err(invalid_state(
-            "Antom's paymentId is not known yet; sync the order first",
-        ))
-    } else {
-        order.prepare_capture(amount, now).map_err(command_error)
-    };
+    let prepared = locked.order().prepare_capture(amount, now).map_err(command_error);
     let amount = match prepared {
         Ok(amount) => amount,
         Err(e) => {
@@ -367,16 +354,7 @@ pub async fn cancel(
             return Ok(cancel_view(&stored, &request_id));
         }
     };
-    let order = locked.order();
-    let prepared = if order
-        .cancel()
-        .is_some_and(|c| c.status == RecordStatus::Processing)
-    {
-        Err(invalid_state("a cancellation is already in progress"))
-    } else {
-        order.prepare_cancel(now).map_err(command_error)
-    };
-    if let Err(e) = prepared {
+    if let Err(e) = locked.order().prepare_cancel(now).map_err(command_error) {
         return Err(refuse(state, locked, Action::Cancel, actor, e, json!({})).await?);
     }
     let request_id = CancelRequestId::parse(&new_id()).expect("uuid is a valid id");

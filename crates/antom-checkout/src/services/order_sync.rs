@@ -3,8 +3,8 @@
 //! a human, schedule the next reconciliation check, commit. Webhooks, inquiries (result page,
 //! reconciler, ops sync) and ops actions all come through here, so they cannot disagree.
 
-use chrono::{DateTime, Duration, Utc};
-use domain::{Event, NotApplied, Order, OrderStatus, RecordStatus, ReviewNote};
+use chrono::{DateTime, Utc};
+use domain::{Event, NotApplied, OrderStatus, ReviewNote};
 use serde_json::json;
 
 use super::antom_facts::Facts;
@@ -194,10 +194,10 @@ pub async fn apply_locked(
     report.status = locked.order().status();
     let changed = changed || report.flagged;
     let (next, attempts) = match (changed, schedule) {
-        (true, _) => (next_check_at(locked.order(), now, 0), Some(0)),
+        (true, _) => (locked.order().next_check_at(now, 0), Some(0)),
         (false, Schedule::Attempt) => {
             let attempts = locked.stored.check_attempts.saturating_add(1);
-            (next_check_at(locked.order(), now, attempts), Some(attempts))
+            (locked.order().next_check_at(now, attempts), Some(attempts))
         }
         (false, Schedule::Keep) => (locked.stored.next_check_at, None),
     };
@@ -206,32 +206,4 @@ pub async fn apply_locked(
     }
     locked.commit(&timeline, next, attempts).await?;
     Ok(report)
-}
-
-/// When the reconciler should look at this order again: while anything is still open at Antom
-/// (a payment, capture, refund or cancel processing, or an automatic capture not yet seen),
-/// with exponential backoff (5 s doubling, at most 10 min); and, for an authorisation that can
-/// still lapse, no later than its `authExpiryTime`. `None` when nothing is left to watch.
-pub fn next_check_at(order: &Order, now: DateTime<Utc>, attempts: i32) -> Option<DateTime<Utc>> {
-    let payment_open = order.payment().status == RecordStatus::Processing && !order.session_expired();
-    let capture_open = order
-        .captures()
-        .iter()
-        .any(|c| c.status == RecordStatus::Processing);
-    let refund_open = order
-        .refunds()
-        .iter()
-        .any(|r| r.status == RecordStatus::Processing);
-    let cancel_open = order
-        .cancel()
-        .is_some_and(|c| c.status == RecordStatus::Processing);
-    let open = payment_open || capture_open || refund_open || cancel_open || order.awaits_automatic_capture();
-    let backoff = open.then(|| {
-        let seconds = 5i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(600);
-        now + Duration::seconds(seconds)
-    });
-    match (backoff, order.authorization_check_at()) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }

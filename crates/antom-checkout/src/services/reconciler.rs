@@ -15,10 +15,11 @@
 //! older than `INBOX_RETENTION_DAYS`, security events as old, idempotency keys and ops intents
 //! older than a day; and it drops stale rate-limiter keys.
 
+use antom_client::codes;
 use antom_client::model::InquiryRefundRequest;
 use antom_client::Outcome;
 use chrono::{Duration, Utc};
-use domain::{Event, RecordStatus, SessionTimes};
+use domain::{Event, SessionTimes};
 
 use super::antom_facts;
 use super::inquiry::{inquire_payment, InquiryResult};
@@ -109,19 +110,10 @@ pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), Api
     let Some(stored) = state.store.order(order_id).await? else {
         return Ok(());
     };
-    let order = &stored.order;
-    let open_payment = order.payment().status == RecordStatus::Processing && !order.session_expired();
-    let open_capture = order
-        .captures()
-        .iter()
-        .any(|c| c.status == RecordStatus::Processing);
-    let open_cancel = order
-        .cancel()
-        .is_some_and(|c| c.status == RecordStatus::Processing);
     // Until Antom says otherwise, it knows the payment: only its "no such payment" lets a
     // session be expired locally.
     let mut antom_knows_payment = true;
-    if open_payment || open_capture || open_cancel || order.awaits_automatic_capture() {
+    if stored.order.open_at_antom().needs_payment_inquiry() {
         let result = inquire_payment(state, order_id, ACTOR, Schedule::Attempt)
             .await
             .map_err(|e| ApiError::Internal(e.into()))?;
@@ -134,21 +126,13 @@ pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), Api
         return Ok(());
     };
     let now = Utc::now();
-    for capture in stored
-        .order
-        .captures()
-        .iter()
-        .filter(|c| c.status == RecordStatus::Processing)
-    {
+    let open = stored.order.open_at_antom();
+    for capture in &open.captures {
         if let Some(amount) = capture.amount {
             send_capture(state, order_id, &stored, &capture.request_id, amount).await?;
         }
     }
-    if let Some(cancel) = stored
-        .order
-        .cancel()
-        .filter(|c| c.status == RecordStatus::Processing)
-    {
+    if let Some(cancel) = open.cancel {
         send_cancel(state, order_id, &stored, &cancel.request_id).await?;
     }
 
@@ -180,12 +164,7 @@ pub async fn inquire_refunds(state: &AppState, order_id: &str, actor: &str) -> R
     let Some(stored) = state.store.order(order_id).await? else {
         return Ok(());
     };
-    for refund in stored
-        .order
-        .refunds()
-        .iter()
-        .filter(|r| r.status == RecordStatus::Processing)
-    {
+    for refund in stored.order.open_at_antom().refunds {
         let request = InquiryRefundRequest::by_refund_request_id(refund.request_id.as_str().to_owned());
         let now = Utc::now();
         match state.antom.send(&request).await {
@@ -194,7 +173,7 @@ pub async fn inquire_refunds(state: &AppState, order_id: &str, actor: &str) -> R
                     .map_err(|e| ApiError::Internal(e.into()))?;
                 apply_events(&state.store, order_id, &events, actor, now).await?;
             }
-            Outcome::Failed { code, .. } if code == "ORDER_NOT_EXIST" => {
+            Outcome::Failed { code, .. } if code == codes::ORDER_NOT_EXIST => {
                 if let Some(amount) = refund.amount {
                     send_refund(
                         state,

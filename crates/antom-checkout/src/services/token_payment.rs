@@ -13,6 +13,7 @@
 //! the lookup comes before the order. 404 rather than 422 so that another buyer's card id and
 //! a made-up one are indistinguishable.
 
+use antom_client::codes;
 use antom_client::model::{PayRequest, PayResponse, PaymentFactor, PaymentMethod, ProductCode};
 use antom_client::time::parse_time;
 use antom_client::Outcome;
@@ -98,7 +99,7 @@ pub async fn pay_with_saved_card(
 
     let (events, redirect_url) = match outcome {
         Outcome::Success(response) => (vec![succeeded(&response, &placed, &card)?], result),
-        Outcome::Unknown { code, response, .. } if code == "PAYMENT_IN_PROCESS" => {
+        Outcome::Unknown { code, response, .. } if code == codes::PAYMENT_IN_PROCESS => {
             let payment_id = response.as_ref().and_then(|r| r.payment_id.clone());
             let challenge = response.as_ref().and_then(|r| challenge(state, r, app));
             (

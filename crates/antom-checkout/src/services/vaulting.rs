@@ -16,6 +16,7 @@
 //! (the first stays PROCESSING for the worker, which settles it by inquiry); the buyer's
 //! device (`env`: terminal type, OS, IP, browser) goes with every card call.
 
+use antom_client::codes;
 use antom_client::model::{
     CardDetail, CreateVaultingSessionRequest, OsType, PaymentMethodDetail, TerminalType, UserName,
     VaultPaymentMethodRequest, VaultPaymentMethodResponse,
@@ -36,7 +37,7 @@ use crate::persistence::{NewVaulting, SavedCard};
 use crate::state::AppState;
 
 /// Antom's code for a card that failed verification (declined, 3-D Secure failed).
-const VERIFICATION_FAIL: &str = "VERIFICATION_FAIL";
+const VERIFICATION_FAIL: &str = codes::VERIFICATION_FAIL;
 
 /// The 201 body of `POST /vaulting/sessions`.
 #[derive(Debug, Serialize)]
@@ -177,7 +178,7 @@ pub async fn vault_card(
 /// is retried with a new vaultingRequestId.
 fn needs_new_request_id(outcome: &Outcome<VaultPaymentMethodResponse>) -> bool {
     match outcome {
-        Outcome::Unknown { code, response, .. } if code == "VERIFICATION_IN_PROCESS" => response
+        Outcome::Unknown { code, response, .. } if code == codes::VERIFICATION_IN_PROCESS => response
             .as_ref()
             .is_none_or(|r| r.normal_url.is_none() && r.scheme_url.is_none() && r.applink_url.is_none()),
         Outcome::Unknown { .. } => true,
@@ -241,7 +242,7 @@ async fn settle_card(
                 }),
             }
         }
-        Outcome::Unknown { code, response, .. } if code == "VERIFICATION_IN_PROCESS" => {
+        Outcome::Unknown { code, response, .. } if code == codes::VERIFICATION_IN_PROCESS => {
             let redirect_url = response.as_ref().and_then(|r| {
                 buyer_redirect::target(
                     AntomRedirect {

@@ -7,6 +7,7 @@
 //! opposite final result (a FAIL after a SUCCESS) changes nothing, so a card is never lost, and
 //! is logged for a human.
 
+use antom_client::codes;
 use antom_client::model::{CardDetail, InquireVaultingRequest, VaultingNotification, VaultingStatus};
 use antom_client::{Outcome, ResultStatus};
 use chrono::{DateTime, Duration, Utc};
@@ -248,16 +249,18 @@ pub async fn inquire(state: &AppState, request_id: &str) -> Result<(), StoreErro
                 code: r
                     .vaulting_result_code
                     .clone()
-                    .unwrap_or_else(|| "VERIFICATION_FAIL".into()),
+                    .unwrap_or_else(|| codes::VERIFICATION_FAIL.into()),
                 message: r.vaulting_result_message.clone().unwrap_or_default(),
             },
             _ => VaultingResult::Processing,
         },
         // Antom never received it (our createVaultingSession was lost): nobody can bind it.
-        Outcome::Failed { code, message, .. } if code == "VAULTING_NOT_EXIST" => VaultingResult::Failed {
-            code: code.clone(),
-            message: message.clone(),
-        },
+        Outcome::Failed { code, message, .. } if code == codes::VAULTING_NOT_EXIST => {
+            VaultingResult::Failed {
+                code: code.clone(),
+                message: message.clone(),
+            }
+        }
         _ => VaultingResult::Processing,
     };
     let outcome = apply_result(state, request_id, result).await?;
@@ -280,10 +283,9 @@ async fn reschedule(state: &AppState, request_id: &str, now: DateTime<Utc>) -> R
         return locked.rollback().await;
     }
     let attempts = locked.stored.check_attempts.saturating_add(1);
-    let seconds = 5i64.saturating_mul(1i64 << attempts.clamp(0, 7)).min(600);
     locked
         .commit(VaultingUpdate::Recheck {
-            next_check_at: now + Duration::seconds(seconds),
+            next_check_at: now + domain::backoff(attempts),
             check_attempts: attempts,
         })
         .await

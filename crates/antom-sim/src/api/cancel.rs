@@ -2,6 +2,7 @@
 //! buyer; an authorization is released if it was never captured and is at most 7 days (scaled)
 //! old. Cancelling twice answers S with the first cancelTime.
 
+use antom_client::codes;
 use antom_client::model::{CancelRequest, CancelResponse};
 use antom_client::ResultInfo;
 
@@ -31,7 +32,7 @@ impl Operation for CancelRequest {
                 .find_payment(self.payment_id.as_deref(), self.payment_request_id.as_deref())
             else {
                 return CancelResponse::new(ResultInfo::failed(
-                    "ORDER_NOT_EXIST",
+                    codes::ORDER_NOT_EXIST,
                     "The payment does not exist.",
                 ));
             };
@@ -57,7 +58,7 @@ impl Operation for CancelRequest {
 }
 
 fn check(tx: &Tx<'_>, payment: &Payment) -> Result<(), ResultInfo> {
-    let invalid = |why: &str| Err(ResultInfo::failed("ORDER_STATUS_INVALID", why));
+    let invalid = |why: &str| Err(ResultInfo::failed(codes::ORDER_STATUS_INVALID, why));
     match payment.stage {
         Stage::AwaitingCard | Stage::AwaitingChallenge | Stage::Settling { .. } | Stage::Cancelled { .. } => {
             Ok(())
@@ -72,7 +73,7 @@ fn check(tx: &Tx<'_>, payment: &Payment) -> Result<(), ResultInfo> {
                 .map(|at| tx.clock.after(at, nominal::CANCEL_WINDOW));
             if window_end.is_some_and(|end| tx.now > end) {
                 Err(ResultInfo::failed(
-                    "CANCEL_WINDOW_EXCEED",
+                    codes::CANCEL_WINDOW_EXCEED,
                     "The authorization is older than the cancel window (7 days).",
                 ))
             } else {

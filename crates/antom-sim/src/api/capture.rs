@@ -4,6 +4,7 @@
 //! `isLastCapture` (ORDER_STATUS_INVALID), Σ captures over the authorized amount
 //! (CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT). Success sends CAPTURE_RESULT.
 
+use antom_client::codes;
 use antom_client::model::{Amount, CaptureRequest, CaptureResponse};
 use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
@@ -63,7 +64,7 @@ fn check(st: &State, request: &CaptureRequest, minor: i64, now: DateTime<Utc>) -
         .filter(|p| p.stage.is_payment())
     else {
         return Err(ResultInfo::failed(
-            "AUTH_NOT_FOUND",
+            codes::AUTH_NOT_FOUND,
             "No authorization with this paymentId.",
         ));
     };
@@ -72,34 +73,34 @@ fn check(st: &State, request: &CaptureRequest, minor: i64, now: DateTime<Utc>) -
     match payment.stage {
         Stage::Cancelled { .. } => {
             return Err(ResultInfo::failed(
-                "AUTH_CANCELLED",
+                codes::AUTH_CANCELLED,
                 "The authorization was cancelled.",
             ))
         }
         Stage::Authorized => {}
         Stage::AwaitingCard | Stage::AwaitingChallenge | Stage::Settling { .. } | Stage::Failed { .. } => {
             return Err(ResultInfo::failed(
-                "ORDER_STATUS_INVALID",
+                codes::ORDER_STATUS_INVALID,
                 "The payment is not authorized.",
             ))
         }
     }
     if payment.auth_expires_at.is_some_and(|at| now > at) {
         return Err(ResultInfo::failed(
-            "AUTH_EXPIRED",
+            codes::AUTH_EXPIRED,
             "The authorization has expired.",
         ));
     }
     let captures: Vec<&Capture> = st.captures_of(&payment.id).collect();
     if captures.iter().any(|c| c.is_last && !c.status.is_failed()) {
         return Err(ResultInfo::failed(
-            "ORDER_STATUS_INVALID",
+            codes::ORDER_STATUS_INVALID,
             "The authorization was closed by a capture with isLastCapture.",
         ));
     }
     if st.committed_capture_minor(&payment.id) + minor > payment.minor() {
         return Err(ResultInfo::failed(
-            "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT",
+            codes::CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT,
             "The total captured amount would exceed the authorized amount.",
         ));
     }
@@ -108,7 +109,7 @@ fn check(st: &State, request: &CaptureRequest, minor: i64, now: DateTime<Utc>) -
 
 /// The capture answer for a capture's current state (also its idempotent replay).
 fn response(capture: &Capture) -> CaptureResponse {
-    let result = views::tx_result(&capture.status, "CAPTURE_IN_PROCESS");
+    let result = views::tx_result(&capture.status, codes::CAPTURE_IN_PROCESS);
     let succeeded = capture.status.is_success();
     CaptureResponse {
         capture_request_id: Some(capture.request_id.clone()),

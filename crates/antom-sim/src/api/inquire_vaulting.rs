@@ -10,6 +10,7 @@
 //! model has one [D:DOC ams_zh-cn/notify_vaulting; V:JAVA AlipayVaultingNotify @4abe569], so
 //! its `result` alone says S or F (see `notices::vaulting_result`).
 
+use antom_client::codes;
 use antom_client::model::{InquireVaultingRequest, InquireVaultingResponse, VaultingStatus};
 use antom_client::ResultInfo;
 
@@ -27,7 +28,7 @@ impl Operation for InquireVaultingRequest {
     fn handle(self, tx: &mut Tx<'_>, _shape: Shape) -> InquireVaultingResponse {
         let Some(record) = tx.st.vaultings().get(&self.vaulting_request_id) else {
             return InquireVaultingResponse::new(ResultInfo::failed(
-                "VAULTING_NOT_EXIST",
+                codes::VAULTING_NOT_EXIST,
                 "The vaulting does not exist.",
             ));
         };
@@ -53,7 +54,7 @@ impl Operation for InquireVaultingRequest {
                 let challenge = views::vaulting_challenge(record, tx.base_url);
                 InquireVaultingResponse {
                     vaulting_status: Some(VaultingStatus::Processing),
-                    vaulting_result_code: Some("VERIFICATION_IN_PROCESS".into()),
+                    vaulting_result_code: Some(codes::VERIFICATION_IN_PROCESS.into()),
                     applink_url: challenge.as_ref().and_then(|c| c.applink_url.clone()),
                     normal_url: challenge.map(|c| c.normal_url),
                     ..base
@@ -62,7 +63,7 @@ impl Operation for InquireVaultingRequest {
             VaultStage::AwaitingCard | VaultStage::Settling { .. } | VaultStage::Stranded => {
                 InquireVaultingResponse {
                     vaulting_status: Some(VaultingStatus::Processing),
-                    vaulting_result_code: Some("VERIFICATION_IN_PROCESS".into()),
+                    vaulting_result_code: Some(codes::VERIFICATION_IN_PROCESS.into()),
                     ..base
                 }
             }

@@ -11,6 +11,7 @@
 //! the shape of the guide's capture samples: `transactionStatus` SUCCESS for every capture and
 //! refund, the outcome in `transactionResult` only.
 
+use antom_client::codes;
 use antom_client::model::{InquiryPaymentRequest, InquiryPaymentResponse, PaymentMethodType};
 use antom_client::ResultInfo;
 
@@ -38,7 +39,7 @@ impl Operation for InquiryPaymentRequest {
             .filter(|p| p.stage.is_payment())
         else {
             return InquiryPaymentResponse::new(ResultInfo::failed(
-                "ORDER_NOT_EXIST",
+                codes::ORDER_NOT_EXIST,
                 "The payment does not exist.",
             ));
         };

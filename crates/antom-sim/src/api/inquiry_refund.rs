@@ -1,5 +1,6 @@
 //! inquiryRefund: one refund by `refundId` (preferred) or `refundRequestId`.
 
+use antom_client::codes;
 use antom_client::model::{InquiryRefundRequest, InquiryRefundResponse};
 use antom_client::ResultInfo;
 
@@ -26,7 +27,7 @@ impl Operation for InquiryRefundRequest {
             .find_refund(self.refund_id.as_deref(), self.refund_request_id.as_deref())
         else {
             return InquiryRefundResponse::new(ResultInfo::failed(
-                "ORDER_NOT_EXIST",
+                codes::ORDER_NOT_EXIST,
                 "The refund does not exist.",
             ));
         };

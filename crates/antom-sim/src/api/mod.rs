@@ -31,6 +31,7 @@ mod vaulting_session;
 #[cfg(test)]
 mod tests;
 
+use antom_client::codes;
 use std::time::Duration;
 
 use actix_web::http::Method;
@@ -142,13 +143,13 @@ async fn entry(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpR
     let answer = match (endpoint, header(&req, "request-time").and_then(parse_time)) {
         (_, None) => Answer::result_only(
             ResultInfo::failed(
-                "PARAM_ILLEGAL",
+                codes::PARAM_ILLEGAL,
                 "request-time: must be epoch milliseconds or ISO-8601 with offset",
             ),
             best_effort_id(endpoint, &body),
         ),
         (None, Some(_)) => Answer::result_only(
-            ResultInfo::failed("NO_INTERFACE_DEF", "No API is defined at this path."),
+            ResultInfo::failed(codes::NO_INTERFACE_DEF, "No API is defined at this path."),
             None,
         ),
         (Some(endpoint), Some(_)) => dispatch(&sim, endpoint, &body),
@@ -197,7 +198,7 @@ fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
         Err(e) => {
             return Answer::result_only(
                 ResultInfo::failed(
-                    "PARAM_ILLEGAL",
+                    codes::PARAM_ILLEGAL,
                     format!("the body is not a valid {} request: {e}", R::ENDPOINT.name()),
                 ),
                 best_effort_id(Some(R::ENDPOINT), body),
@@ -223,7 +224,10 @@ fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
     match mode {
         Some(Mode::Unknown) if !R::RECORDS_UNKNOWN => {
             return Answer::result_only(
-                ResultInfo::unknown("UNKNOWN_EXCEPTION", "An unknown exception occurred (injected)."),
+                ResultInfo::unknown(
+                    codes::UNKNOWN_EXCEPTION,
+                    "An unknown exception occurred (injected).",
+                ),
                 request_id,
             )
         }
@@ -231,7 +235,7 @@ fn run<R: Operation>(sim: &Sim, body: &[u8]) -> Answer {
             let code = fault
                 .as_ref()
                 .and_then(|f| f.result_code.as_deref())
-                .unwrap_or("PROCESS_FAIL");
+                .unwrap_or(codes::PROCESS_FAIL);
             return Answer::result_only(
                 ResultInfo::failed(code, format!("A business failure occurred (injected {code}).")),
                 request_id,
@@ -261,17 +265,17 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 /// Step 2. The refusal is Antom's unsigned error answer: CLIENT_INVALID, METHOD_NOT_SUPPORTED,
 /// INVALID_SIGNATURE or KEY_NOT_FOUND.
 fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) -> Result<(), ResultInfo> {
-    let invalid = |why: &str| ResultInfo::failed("INVALID_SIGNATURE", why);
+    let invalid = |why: &str| ResultInfo::failed(codes::INVALID_SIGNATURE, why);
     if req.method() != Method::POST {
         return Err(ResultInfo::failed(
-            "METHOD_NOT_SUPPORTED",
+            codes::METHOD_NOT_SUPPORTED,
             "Only POST is supported.",
         ));
     }
     // Antom's answer to a client id it cannot place is CLIENT_INVALID ("The client is
     // invalid. Check whether clientId is correct.") [V:COPY inquiryRefund result table]; a
     // request without one names no client either.
-    let client_invalid = |why: &str| ResultInfo::failed("CLIENT_INVALID", why);
+    let client_invalid = |why: &str| ResultInfo::failed(codes::CLIENT_INVALID, why);
     let client_id = header(req, "client-id")
         .ok_or_else(|| client_invalid("The client is invalid: the client-id header is missing."))?;
     if client_id != sim.client_id {
@@ -285,7 +289,7 @@ fn authenticate(sim: &Sim, req: &HttpRequest, signed_path: &str, body: &[u8]) ->
     if parsed.key_version != KEY_VERSION {
         let version: String = parsed.key_version.chars().take(16).collect();
         return Err(ResultInfo::failed(
-            "KEY_NOT_FOUND",
+            codes::KEY_NOT_FOUND,
             format!("No public key with keyVersion {version} is registered for this client."),
         ));
     }

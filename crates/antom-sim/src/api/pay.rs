@@ -18,6 +18,8 @@
 //! created (inquiring that paymentRequestId says ORDER_NOT_EXIST); the answer is stored under
 //! the paymentRequestId like any final answer.
 
+use antom_client::codes;
+use antom_client::limits;
 use antom_client::model::{PayRequest, PayResponse, Sensitive};
 use antom_client::ResultInfo;
 
@@ -60,8 +62,12 @@ impl Operation for PayRequest {
                 format!("is longer than {MAX_PAYMENT_METHOD_ID} characters"),
             ));
         }
-        v::redirect_url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
-        v::optional_url("paymentNotifyUrl", self.payment_notify_url.as_deref(), v::MAX_URL)?;
+        v::redirect_url("paymentRedirectUrl", &self.payment_redirect_url, limits::MAX_URL)?;
+        v::optional_url(
+            "paymentNotifyUrl",
+            self.payment_notify_url.as_deref(),
+            limits::MAX_URL,
+        )?;
         v::card_authorization(self.payment_factor.as_ref())?;
         let settlement = self
             .settlement_strategy
@@ -102,7 +108,7 @@ impl Operation for PayRequest {
         }
         let Some(card) = tx.st.cards.get(&token).cloned() else {
             let result = ResultInfo::failed(
-                "INVALID_CARD",
+                codes::INVALID_CARD,
                 "paymentMethod.paymentMethodId is not a card token issued by Antom.",
             );
             return PayResponse::new(refuse(tx.st, Scope::Payment, key, fingerprint, result));
@@ -145,7 +151,7 @@ impl Operation for PayRequest {
             payment::decline(
                 tx,
                 &payment_id,
-                "INVALID_EXPIRATION_DATE",
+                codes::INVALID_EXPIRATION_DATE,
                 "The card has expired.",
             );
         } else if shape.processing {

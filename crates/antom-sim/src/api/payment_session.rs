@@ -8,6 +8,8 @@
 //! AlipayPaymentSessionRequest.paymentSessionExpiryTime doc]. A payment started before then
 //! finishes on its own schedule (see `lifecycle::payment`).
 
+use antom_client::codes;
+use antom_client::limits;
 use antom_client::model::{CaptureMode, CreatePaymentSessionRequest, CreatePaymentSessionResponse};
 use antom_client::ResultInfo;
 
@@ -32,8 +34,12 @@ impl Operation for CreatePaymentSessionRequest {
         v::amount("paymentAmount", &self.payment_amount)?;
         v::order(&self.order)?;
         v::session_method(self.payment_method.as_ref())?;
-        v::redirect_url("paymentRedirectUrl", &self.payment_redirect_url, v::MAX_URL)?;
-        v::optional_url("paymentNotifyUrl", self.payment_notify_url.as_deref(), v::MAX_URL)?;
+        v::redirect_url("paymentRedirectUrl", &self.payment_redirect_url, limits::MAX_URL)?;
+        v::optional_url(
+            "paymentNotifyUrl",
+            self.payment_notify_url.as_deref(),
+            limits::MAX_URL,
+        )?;
         v::card_authorization(self.payment_factor.as_ref())?;
         if let Some(expiry) = &self.payment_session_expiry_time {
             let latest = clock::add(now, nominal::SESSION_VALIDITY + EXPIRY_SKEW);
@@ -106,15 +112,15 @@ impl Operation for CreatePaymentSessionRequest {
 /// the order is over.
 fn replay(payment: &Payment, base_url: &str) -> CreatePaymentSessionResponse {
     match &payment.stage {
-        Stage::Failed { code, .. } if code == "ORDER_IS_CLOSED" => {
+        Stage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED => {
             return CreatePaymentSessionResponse::new(ResultInfo::failed(
-                "ORDER_IS_CLOSED",
+                codes::ORDER_IS_CLOSED,
                 "The order was closed; use a new paymentRequestId.",
             ))
         }
         Stage::Cancelled { .. } => {
             return CreatePaymentSessionResponse::new(ResultInfo::failed(
-                "ORDER_IS_CANCELED",
+                codes::ORDER_IS_CANCELED,
                 "The payment was cancelled; use a new paymentRequestId.",
             ))
         }

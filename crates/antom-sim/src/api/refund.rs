@@ -2,6 +2,7 @@
 //! Σ captured. A payment that was never captured, failed or is processing → ORDER_STATUS_INVALID;
 //! cancelled → ORDER_IS_CANCELED. Success sends REFUND_RESULT to `refundNotifyUrl`.
 
+use antom_client::codes;
 use antom_client::model::{Amount, RefundRequest, RefundResponse};
 use antom_client::ResultInfo;
 
@@ -72,17 +73,17 @@ fn check(st: &State, request: &RefundRequest, minor: i64) -> Result<(), ResultIn
         .filter(|p| p.stage.is_payment())
     else {
         return Err(ResultInfo::failed(
-            "ORDER_NOT_EXIST",
+            codes::ORDER_NOT_EXIST,
             "The payment does not exist.",
         ));
     };
     v::same_currency("refundAmount", &request.refund_amount, &payment.amount.currency)
         .map_err(|invalid| ResultInfo::failed(invalid.code, invalid.message))?;
-    let not_refundable = |why: &str| Err(ResultInfo::failed("ORDER_STATUS_INVALID", why));
+    let not_refundable = |why: &str| Err(ResultInfo::failed(codes::ORDER_STATUS_INVALID, why));
     match payment.stage {
         Stage::Cancelled { .. } => {
             return Err(ResultInfo::failed(
-                "ORDER_IS_CANCELED",
+                codes::ORDER_IS_CANCELED,
                 "The payment was cancelled.",
             ))
         }
@@ -98,7 +99,7 @@ fn check(st: &State, request: &RefundRequest, minor: i64) -> Result<(), ResultIn
     }
     if st.committed_refund_minor(&payment.id) + minor > captured {
         return Err(ResultInfo::failed(
-            "REFUND_AMOUNT_EXCEED",
+            codes::REFUND_AMOUNT_EXCEED,
             "The total refunded amount would exceed the captured amount.",
         ));
     }
@@ -115,6 +116,6 @@ fn response(refund: &Refund) -> RefundResponse {
         refund_amount: Some(refund.amount.clone()),
         refund_time: refund.status.settled_at().filter(|_| succeeded).map(time),
         acquirer_reference_no: succeeded.then(|| refund.acquirer_reference_no.clone()),
-        ..RefundResponse::new(views::tx_result(&refund.status, "REFUND_IN_PROCESS"))
+        ..RefundResponse::new(views::tx_result(&refund.status, codes::REFUND_IN_PROCESS))
     }
 }

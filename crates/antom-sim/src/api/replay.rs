@@ -4,13 +4,14 @@
 //! says `*_IN_PROCESS`); keys that were refused without a record are answered from
 //! `State::rejections`.
 
+use antom_client::codes;
 use antom_client::ResultInfo;
 
 use crate::state::{Fingerprint, Scope, State};
 
 pub fn inconsistent(key_field: &str) -> ResultInfo {
     ResultInfo::failed(
-        "REPEAT_REQ_INCONSISTENT",
+        codes::REPEAT_REQ_INCONSISTENT,
         format!("The same {key_field} was used before with different key fields."),
     )
 }

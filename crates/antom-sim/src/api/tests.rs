@@ -2,6 +2,7 @@
 //! order and only for records still waiting for them, and the timer index stays in step with
 //! the records whatever path created or changed them (checked after every transaction).
 
+use antom_client::codes;
 use antom_client::model::{
     Amount, CancelRequest, CaptureMode, CaptureRequest, CardDetail, CreatePaymentSessionRequest,
     CreateVaultingSessionRequest, Notification, NotifyType, Order, PayRequest, PaymentFactor, PaymentMethod,
@@ -149,7 +150,7 @@ fn results(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 
 fn closed() -> Stage {
     Stage::Failed {
-        code: "ORDER_IS_CLOSED".into(),
+        code: codes::ORDER_IS_CLOSED.into(),
         message: "The order was closed because it was not paid in time.".into(),
     }
 }
@@ -179,7 +180,7 @@ fn due_timers_fire_oldest_first_for_records_still_waiting() {
     // t0 + 851 s: s5's settlement, then the closes of s0 and s1, in one sweep.
     h.now = t0 + TimeDelta::seconds(851);
     h.tx(|_| ());
-    let closed_code = "ORDER_IS_CLOSED";
+    let closed_code = codes::ORDER_IS_CLOSED;
     assert_eq!(
         h.payment_results(),
         results(&[("s5", "SUCCESS"), ("s0", closed_code), ("s1", closed_code)])
@@ -318,7 +319,7 @@ fn every_timed_stage_is_scheduled_and_fires() {
     h.tx(|_| ());
     assert!(matches!(
         &h.st.vaultings()["v_open"].stage,
-        VaultStage::Failed { code, .. } if code == "ORDER_IS_CLOSED"
+        VaultStage::Failed { code, .. } if code == codes::ORDER_IS_CLOSED
     ));
     assert_eq!(h.st.timer_count(), 0);
 }

@@ -21,6 +21,8 @@
 //!   a URL, and when its session expires (one hour, scaled) it fails (ORDER_IS_CLOSED) with
 //!   notifyVaulting F. Only a new vaultingRequestId vaults the card.
 
+use antom_client::codes;
+use antom_client::limits;
 use antom_client::model::{CardDetail, VaultPaymentMethodRequest, VaultPaymentMethodResponse};
 use antom_client::ResultInfo;
 
@@ -44,9 +46,9 @@ impl Operation for VaultPaymentMethodRequest {
         v::url(
             "vaultingNotificationUrl",
             &self.vaulting_notification_url,
-            v::MAX_URL,
+            limits::MAX_URL,
         )?;
-        v::redirect_url("redirectUrl", &self.redirect_url, v::MAX_URL)?;
+        v::redirect_url("redirectUrl", &self.redirect_url, limits::MAX_URL)?;
         v::env("env", Some(&self.env), EnvNeeds::CardCall)?;
         if let Some(region) = &self.merchant_region {
             v::text("merchantRegion", region, 2, false)?;
@@ -87,7 +89,7 @@ impl Operation for VaultPaymentMethodRequest {
 
     fn handle(self, tx: &mut Tx<'_>, shape: Shape) -> VaultPaymentMethodResponse {
         let Some(card) = self.payment_method_detail.card.as_ref() else {
-            return VaultPaymentMethodResponse::new(ResultInfo::failed("PARAM_ILLEGAL", CARD));
+            return VaultPaymentMethodResponse::new(ResultInfo::failed(codes::PARAM_ILLEGAL, CARD));
         };
         let number = card.card_no.as_ref().map(|n| n.expose()).unwrap_or_default();
         let parsed = Pan::parse(number);
@@ -122,7 +124,7 @@ impl Operation for VaultPaymentMethodRequest {
         }
         if shape.unknown {
             let spent = ResultInfo::unknown(
-                "UNKNOWN_EXCEPTION",
+                codes::UNKNOWN_EXCEPTION,
                 "An unknown exception occurred (injected); use a new vaultingRequestId.",
             );
             return VaultPaymentMethodResponse::new(refuse(tx.st, Scope::Vaulting, key, fingerprint, spent));
@@ -183,14 +185,14 @@ fn response(record: &Vaulting, tx: &Tx<'_>) -> VaultPaymentMethodResponse {
         vaulting_request_id: Some(record.request_id.clone()),
         ..VaultPaymentMethodResponse::new(ResultInfo::success())
     };
-    let in_process = ResultInfo::unknown("VERIFICATION_IN_PROCESS", "The card is being verified.");
+    let in_process = ResultInfo::unknown(codes::VERIFICATION_IN_PROCESS, "The card is being verified.");
     match &record.stage {
         VaultStage::Vaulted { token } => VaultPaymentMethodResponse {
             payment_method_detail: tx.st.cards.get(token).map(views::vaulted_card_detail),
             ..base
         },
         VaultStage::Failed { message, .. } => VaultPaymentMethodResponse {
-            result: ResultInfo::failed("VERIFICATION_FAIL", message),
+            result: ResultInfo::failed(codes::VERIFICATION_FAIL, message),
             ..base
         },
         VaultStage::AwaitingChallenge { .. } => {

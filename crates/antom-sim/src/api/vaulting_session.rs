@@ -1,5 +1,6 @@
 //! createVaultingSession: a vaulting awaiting the buyer's card on the hosted form / SDK.
 
+use antom_client::limits;
 use antom_client::model::{CreateVaultingSessionRequest, CreateVaultingSessionResponse};
 use antom_client::ResultInfo;
 
@@ -20,9 +21,9 @@ impl Operation for CreateVaultingSessionRequest {
         v::url(
             "vaultingNotificationUrl",
             &self.vaulting_notification_url,
-            v::MAX_URL,
+            limits::MAX_URL,
         )?;
-        v::optional_redirect_url("redirectUrl", self.redirect_url.as_deref(), v::MAX_URL)?;
+        v::optional_redirect_url("redirectUrl", self.redirect_url.as_deref(), limits::MAX_URL)?;
         if let Some(region) = &self.merchant_region {
             v::text("merchantRegion", region, 2, false)?;
         }

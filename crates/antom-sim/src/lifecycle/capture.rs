@@ -1,6 +1,7 @@
 //! Captures: manual (the capture API) or automatic (right after authorization). Card …0341
 //! authorizes but every capture fails: answered CAPTURE_IN_PROCESS, then CAPTURE_RESULT F.
 
+use antom_client::codes;
 use antom_client::model::Amount;
 
 use crate::cards::Behaviour;
@@ -12,7 +13,7 @@ use crate::state::{Capture, Settlement, TxStatus};
 use super::Tx;
 
 const CAPTURE_FAILED: Settlement = Settlement::Fail {
-    code: "PROCESS_FAIL",
+    code: codes::PROCESS_FAIL,
     message: "The acquirer declined the capture.",
 };
 

@@ -1,6 +1,7 @@
 //! A payment's steps: the buyer's card meets the issuer, then authorized, declined, closed or
 //! cancelled.
 
+use antom_client::codes;
 use std::time::Duration;
 
 use crate::cards::{Behaviour, CHALLENGE_FAILED};
@@ -93,7 +94,7 @@ pub fn close_unpaid(tx: &mut Tx<'_>, payment_id: &str) {
     decline(
         tx,
         payment_id,
-        "ORDER_IS_CLOSED",
+        codes::ORDER_IS_CLOSED,
         "The order was closed because it was not paid in time.",
     );
 }

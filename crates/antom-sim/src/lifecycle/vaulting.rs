@@ -1,6 +1,7 @@
 //! Vaulting steps: a card is presented (hosted form, control API, vaultPaymentMethod), maybe
 //! challenged, then vaulted (a token) or refused; notifyVaulting either way.
 
+use antom_client::codes;
 use antom_client::model::Sensitive;
 use antom_client::ResultInfo;
 
@@ -96,7 +97,7 @@ pub fn fail(tx: &mut Tx<'_>, request_id: &str, code: &str, message: &str) {
             code: code.to_owned(),
             message: message.to_owned(),
         };
-        let result = ResultInfo::failed("VERIFICATION_FAIL", message);
+        let result = ResultInfo::failed(codes::VERIFICATION_FAIL, message);
         let body = notices::vaulting_result(vaulting, result, None);
         (vaulting.notify_url.clone(), body)
     }) else {
@@ -110,7 +111,7 @@ pub fn expire(tx: &mut Tx<'_>, request_id: &str) {
     fail(
         tx,
         request_id,
-        "ORDER_IS_CLOSED",
+        codes::ORDER_IS_CLOSED,
         "The vaulting session expired before a card was bound.",
     );
 }
