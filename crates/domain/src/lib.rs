@@ -6,7 +6,7 @@
 //!
 //! # How the server uses it
 //!
-//! 1. Parse input at the boundary: [`Money::from_antom`], [`OrderId::parse`], [`price_cart`].
+//! 1. Parse input at the boundary: [`Money::from_minor_units`], [`OrderId::parse`], [`price_cart`].
 //! 2. Create [`Order::new`] and store it (JSON snapshot; loading re-checks the invariants).
 //! 3. For an ops command, under the order lock: `prepare_capture` / `prepare_cancel` /
 //!    `prepare_refund`, then apply the matching `*Requested` [`Event`] with a new request id,
@@ -38,7 +38,7 @@
 //! // notifyPayment (or inquiryPayment) said SUCCESS:
 //! order.apply(&Event::PaymentSucceeded {
 //!     payment_id: Some("2026...".into()),
-//!     amount: Money::from_antom("SGD", "4200")?,
+//!     amount: Money::from_minor_units("SGD", "4200")?,
 //!     paid_at: now,
 //!     auth_expires_at: Some(now + chrono::Duration::days(7)),
 //!     card: None,

@@ -29,7 +29,7 @@ pub enum MoneyError {
 /// A non-negative amount in the minor unit of its currency.
 ///
 /// On the wire (Antom, our HTTP contract, the stored snapshot) it is
-/// `{"currency": "SGD", "value": "4200"}`; deserialising goes through [`Money::from_antom`], so
+/// `{"currency": "SGD", "value": "4200"}`; deserialising goes through [`Money::from_minor_units`], so
 /// malformed JSON cannot produce malformed money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "AmountWire", try_from = "AmountWire")]
@@ -58,9 +58,10 @@ impl Money {
         Money { minor: 0, currency }
     }
 
-    /// Parses Antom's amount shape: an ISO 4217 code and 1 to 16 ASCII digits, with no sign,
-    /// decimal point, whitespace or leading zero (except the value `"0"` itself).
-    pub fn from_antom(currency: &str, value: &str) -> Result<Money, MoneyError> {
+    /// Parses the wire shape of an amount (the contract's and Antom's): an ISO 4217 code and 1
+    /// to 16 ASCII digits of minor units, with no sign, decimal point, whitespace or leading
+    /// zero (except the value `"0"` itself).
+    pub fn from_minor_units(currency: &str, value: &str) -> Result<Money, MoneyError> {
         let currency = Currency::parse(currency)?;
         let invalid = |reason| MoneyError::InvalidValue {
             value: value.to_owned(),
@@ -83,8 +84,8 @@ impl Money {
         Money::new(minor, currency)
     }
 
-    /// The `value` string Antom expects (the minor units, no formatting).
-    pub fn to_antom_value(&self) -> String {
+    /// The minor units as a string of digits (the wire shape's `value`, no formatting).
+    pub fn minor_units_string(&self) -> String {
         self.minor.to_string()
     }
 
@@ -172,7 +173,7 @@ impl From<Money> for AmountWire {
     fn from(money: Money) -> Self {
         AmountWire {
             currency: money.currency.code().to_owned(),
-            value: money.to_antom_value(),
+            value: money.minor_units_string(),
         }
     }
 }
@@ -181,7 +182,7 @@ impl TryFrom<AmountWire> for Money {
     type Error = MoneyError;
 
     fn try_from(wire: AmountWire) -> Result<Self, Self::Error> {
-        Money::from_antom(&wire.currency, &wire.value)
+        Money::from_minor_units(&wire.currency, &wire.value)
     }
 }
 
@@ -199,11 +200,17 @@ mod tests {
 
     #[test]
     fn parses_antom_values() {
-        assert_eq!(Money::from_antom("SGD", "4200").unwrap(), money(4200, "SGD"));
-        assert_eq!(Money::from_antom("SGD", "0").unwrap(), Money::zero(cur("SGD")));
+        assert_eq!(
+            Money::from_minor_units("SGD", "4200").unwrap(),
+            money(4200, "SGD")
+        );
+        assert_eq!(
+            Money::from_minor_units("SGD", "0").unwrap(),
+            Money::zero(cur("SGD"))
+        );
         let sixteen_nines = "9999999999999999";
         assert_eq!(
-            Money::from_antom("USD", sixteen_nines).unwrap().minor(),
+            Money::from_minor_units("USD", sixteen_nines).unwrap().minor(),
             Money::MAX_MINOR
         );
     }
@@ -225,7 +232,7 @@ mod tests {
         ];
         for (value, reason) in cases {
             assert_eq!(
-                Money::from_antom("SGD", value),
+                Money::from_minor_units("SGD", value),
                 Err(MoneyError::InvalidValue {
                     value: value.to_owned(),
                     reason
@@ -234,7 +241,7 @@ mod tests {
             );
         }
         assert_eq!(
-            Money::from_antom("sgd", "1"),
+            Money::from_minor_units("sgd", "1"),
             Err(MoneyError::UnknownCurrency("sgd".into()))
         );
     }
@@ -263,9 +270,9 @@ mod tests {
     #[test]
     fn zero_decimal_currencies_round_trip_through_antom_values() {
         for code in ["JPY", "KRW", "CLP", "VND"] {
-            let parsed = Money::from_antom(code, "4200").unwrap();
+            let parsed = Money::from_minor_units(code, "4200").unwrap();
             assert_eq!(parsed.minor(), 4200);
-            assert_eq!(parsed.to_antom_value(), "4200");
+            assert_eq!(parsed.minor_units_string(), "4200");
         }
     }
 
@@ -306,7 +313,7 @@ mod tests {
     }
 
     #[test]
-    fn deserializing_rejects_what_from_antom_rejects() {
+    fn deserializing_rejects_what_from_minor_units_rejects() {
         for bad in [
             r#"{"currency":"SGD","value":"-1"}"#,
             r#"{"currency":"SGD","value":"0012"}"#,

@@ -268,7 +268,7 @@ fn money(m: domain::Money) -> String {
     format!(
         r#"<span class="money" data-currency="{}" data-value="{}">{}</span>"#,
         m.currency().code(),
-        m.to_antom_value(),
+        m.minor_units_string(),
         escape(&m.to_string())
     )
 }

@@ -52,11 +52,11 @@ impl Facts {
 
 /// Our money as Antom's `{currency, value}` (the only conversion this way).
 pub fn amount(m: Money) -> Amount {
-    Amount::new(m.currency().code(), m.to_antom_value())
+    Amount::new(m.currency().code(), m.minor_units_string())
 }
 
 fn money(amount: &Amount) -> Result<Money, FactError> {
-    Ok(Money::from_antom(&amount.currency, &amount.value)?)
+    Ok(Money::from_minor_units(&amount.currency, &amount.value)?)
 }
 
 fn time_or(value: Option<&str>, fallback: DateTime<Utc>) -> DateTime<Utc> {
@@ -351,6 +351,147 @@ pub fn capture_outcome(
             code: code.clone(),
         }],
     })
+}
+
+/// The answer to our own cancel call. Antom's cancel carries no request id of ours: `request_id`
+/// is the cancel record it settles. `Unknown` changes nothing (the worker resends it).
+pub fn cancel_outcome(
+    request_id: &domain::CancelRequestId,
+    outcome: &antom_client::Outcome<antom_client::model::CancelResponse>,
+) -> Facts {
+    use antom_client::Outcome;
+    Facts::events(match outcome {
+        Outcome::Success(_) => vec![Event::CancelSucceeded {
+            request_id: request_id.clone(),
+        }],
+        Outcome::Failed { code, message, .. } => vec![Event::CancelFailed {
+            request_id: request_id.clone(),
+            code: code.clone(),
+            message: message.clone(),
+        }],
+        Outcome::Unknown { .. } => Vec::new(),
+    })
+}
+
+/// The answer to createPaymentSession: the session's expiry (Antom's, else `fallback`), or the
+/// payment's failure. `Unknown` changes nothing (the worker inquires).
+pub fn session_outcome(
+    outcome: &antom_client::Outcome<antom_client::model::CreatePaymentSessionResponse>,
+    fallback_expiry: DateTime<Utc>,
+) -> Facts {
+    use antom_client::Outcome;
+    Facts::events(match outcome {
+        Outcome::Success(response) => vec![Event::SessionCreated {
+            session_expires_at: time_or(response.payment_session_expiry_time.as_deref(), fallback_expiry),
+        }],
+        Outcome::Failed { code, message, .. } => vec![Event::PaymentFailed {
+            payment_id: None,
+            code: code.clone(),
+            message: message.clone(),
+        }],
+        Outcome::Unknown { .. } => Vec::new(),
+    })
+}
+
+/// The answer to `pay` with a saved card: authorized (`expected` is the order's amount, used
+/// when Antom's answer has none; `saved` the saved card's summary, used when it names no card),
+/// in process (3-D Secure: only the paymentId is learned), or failed. Any other `Unknown`
+/// changes nothing.
+pub fn pay_outcome(
+    outcome: &antom_client::Outcome<antom_client::model::PayResponse>,
+    expected: Money,
+    saved: Option<CardSummary>,
+    now: DateTime<Utc>,
+) -> Result<Facts, FactError> {
+    use antom_client::Outcome;
+    Ok(Facts::events(match outcome {
+        Outcome::Success(r) => vec![Event::PaymentSucceeded {
+            payment_id: r.payment_id.clone(),
+            amount: r
+                .payment_amount
+                .as_ref()
+                .map(money)
+                .transpose()?
+                .unwrap_or(expected),
+            paid_at: time_or(r.payment_time.as_deref(), now),
+            auth_expires_at: r.auth_expiry_time.as_deref().and_then(parse_time),
+            card: card_summary(r.payment_result_info.as_ref()).or(saved),
+        }],
+        Outcome::Unknown { response, .. } if outcome.is_in_process_with(codes::PAYMENT_IN_PROCESS) => {
+            vec![Event::PaymentPending {
+                payment_id: response.as_ref().and_then(|r| r.payment_id.clone()),
+            }]
+        }
+        Outcome::Unknown { .. } => Vec::new(),
+        Outcome::Failed {
+            code,
+            message,
+            response,
+        } => vec![Event::PaymentFailed {
+            payment_id: response.as_ref().and_then(|r| r.payment_id.clone()),
+            code: code.clone(),
+            message: message.clone(),
+        }],
+    }))
+}
+
+/// What Antom said about a vaulting.
+#[derive(Debug)]
+pub enum VaultingFact<'a> {
+    Vaulted(&'a antom_client::model::CardDetail),
+    Failed {
+        code: String,
+        message: String,
+    },
+    Processing,
+    /// The answer cannot be used (a success without a card).
+    Invalid(&'static str),
+}
+
+/// notifyVaulting: `resultStatus` S with the card, F with Antom's code, otherwise processing.
+pub fn vaulting_notification(n: &antom_client::model::VaultingNotification) -> VaultingFact<'_> {
+    let card = n.payment_method_detail.as_ref().and_then(|d| d.card.as_ref());
+    match (&n.result.result_status, card) {
+        (ResultStatus::Success, Some(card)) => VaultingFact::Vaulted(card),
+        (ResultStatus::Success, None) => {
+            VaultingFact::Invalid("a successful vaulting without paymentMethodDetail.card")
+        }
+        (ResultStatus::Failed, _) => VaultingFact::Failed {
+            code: n.result.result_code.clone(),
+            message: n.result.result_message.clone(),
+        },
+        (ResultStatus::Unknown | ResultStatus::Other(_), _) => VaultingFact::Processing,
+    }
+}
+
+/// inquireVaulting: `vaultingStatus` decides; a vaulting Antom never received
+/// (`VAULTING_NOT_EXIST`, our createVaultingSession was lost) can never be bound: failed.
+pub fn vaulting_inquiry(
+    outcome: &antom_client::Outcome<antom_client::model::InquireVaultingResponse>,
+) -> VaultingFact<'_> {
+    use antom_client::model::VaultingStatus;
+    use antom_client::Outcome;
+    match outcome {
+        Outcome::Success(r) => {
+            let card = r.payment_method_detail.as_ref().and_then(|d| d.card.as_ref());
+            match (&r.vaulting_status, card) {
+                (Some(VaultingStatus::Success), Some(card)) => VaultingFact::Vaulted(card),
+                (Some(VaultingStatus::Fail), _) => VaultingFact::Failed {
+                    code: r
+                        .vaulting_result_code
+                        .clone()
+                        .unwrap_or_else(|| codes::VERIFICATION_FAIL.into()),
+                    message: r.vaulting_result_message.clone().unwrap_or_default(),
+                },
+                _ => VaultingFact::Processing,
+            }
+        }
+        Outcome::Failed { code, message, .. } if outcome.is_not_found() => VaultingFact::Failed {
+            code: code.clone(),
+            message: message.clone(),
+        },
+        _ => VaultingFact::Processing,
+    }
 }
 
 /// The answer to our own refund call (or an inquiryRefund), as events.

@@ -7,17 +7,17 @@ use antom_client::model::{
     Buyer, CaptureMode as AntomCaptureMode, CreatePaymentSessionRequest, Env, Goods, Order as AntomOrder,
     OsType, PaymentFactor, PaymentMethod, SettlementStrategy, TerminalType, UserName,
 };
-use antom_client::time::parse_time;
 use antom_client::{Outcome, RetryPolicy};
 use chrono::{DateTime, Duration, Utc};
 use domain::{
-    price_cart, CartError, CartLine, CatalogEntry, Event, Order, OrderId, PaymentRequestId, PricedCart, Sku,
+    price_cart, CartError, CartLine, CatalogEntry, Order, OrderId, PaymentRequestId, PricedCart, Sku,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::antom_facts;
 use super::buyer_env::BuyerEnv;
-use super::order_sync::apply_events;
+use super::order_sync::{apply_facts, Schedule};
 use crate::config::CaptureMode;
 use crate::error::ApiError;
 use crate::persistence::{NewOrder, TimelineEntry};
@@ -191,49 +191,38 @@ pub async fn create_session(
     } = placed;
     let outcome = state.antom.send_with(&antom_request, buyer_retry(state)).await;
     let now = Utc::now();
+    let validity = Duration::from_std(state.settings.payment_session_expiry).unwrap_or(Duration::hours(1));
+    let facts = antom_facts::session_outcome(&outcome, order.session_deadline(validity));
+    let report = if facts.events.is_empty() {
+        None
+    } else {
+        apply_facts(
+            &state.store,
+            &order_id,
+            &facts,
+            "antom:createPaymentSession",
+            now,
+            Schedule::Attempt,
+        )
+        .await?
+    };
     match outcome {
         Outcome::Success(response) => {
-            let expires = response
-                .payment_session_expiry_time
-                .as_deref()
-                .and_then(parse_time)
-                .unwrap_or(now + Duration::hours(1));
-            let session_data = response.payment_session_data.clone().unwrap_or_default();
-            apply_events(
-                &state.store,
-                &order_id,
-                &[Event::SessionCreated {
-                    session_expires_at: expires,
-                }],
-                "antom:createPaymentSession",
-                now,
-            )
-            .await?;
+            let expires = report
+                .and(state.store.order(&order_id).await?)
+                .and_then(|stored| stored.order.session_expires_at())
+                .unwrap_or_else(|| order.session_deadline(validity));
             Ok(Created::Session(SessionCreated {
                 order_id,
                 order_token: token,
                 payment_request_id,
-                payment_session_data: session_data,
+                payment_session_data: response.payment_session_data.unwrap_or_default(),
                 payment_session_expiry_time: iso(expires),
                 amount: order.total(),
                 sdk: sdk_config(state),
             }))
         }
-        Outcome::Failed { code, message, .. } => {
-            apply_events(
-                &state.store,
-                &order_id,
-                &[Event::PaymentFailed {
-                    payment_id: None,
-                    code: code.clone(),
-                    message: message.clone(),
-                }],
-                "antom:createPaymentSession",
-                now,
-            )
-            .await?;
-            Err(ApiError::AntomRejected { code, message })
-        }
+        Outcome::Failed { code, message, .. } => Err(ApiError::AntomRejected { code, message }),
         Outcome::Unknown { code, .. } => {
             tracing::warn!(order_id, %code, "createPaymentSession unknown after retries; left to the reconciler");
             state

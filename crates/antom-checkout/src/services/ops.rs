@@ -13,7 +13,6 @@
 //! actions (409, 422) are written to the order's timeline too.
 
 use antom_client::model::{CancelRequest, CaptureRequest, RefundRequest};
-use antom_client::Outcome;
 use chrono::Utc;
 use domain::{CancelRequestId, CaptureRequestId, CommandError, Event, Money, RecordStatus, RefundRequestId};
 use serde::Serialize;
@@ -22,7 +21,7 @@ use serde_json::json;
 use super::antom_facts;
 use super::inquiry::inquire_payment;
 use super::intents::{self, Action, Wanted};
-use super::order_sync::{apply_events, apply_facts, Schedule};
+use super::order_sync::{apply_facts, Schedule};
 use crate::error::ApiError;
 use crate::persistence::{LockedOrder, StoredOrder, TimelineEntry};
 use crate::state::AppState;
@@ -394,20 +393,16 @@ pub async fn send_cancel(
     request_id: &CancelRequestId,
 ) -> Result<(), ApiError> {
     let request = CancelRequest::by_payment_id(payment_id(stored)?);
-    let events = match state.antom.send(&request).await {
-        Outcome::Success(_) => vec![Event::CancelSucceeded {
-            request_id: request_id.clone(),
-        }],
-        Outcome::Failed { code, message, .. } => {
-            vec![Event::CancelFailed {
-                request_id: request_id.clone(),
-                code,
-                message,
-            }]
-        }
-        Outcome::Unknown { .. } => Vec::new(),
-    };
-    apply_events(&state.store, order_id, &events, "antom:cancel", Utc::now()).await?;
+    let facts = antom_facts::cancel_outcome(request_id, &state.antom.send(&request).await);
+    apply_facts(
+        &state.store,
+        order_id,
+        &facts,
+        "antom:cancel",
+        Utc::now(),
+        Schedule::Attempt,
+    )
+    .await?;
     Ok(())
 }
 

@@ -15,24 +15,23 @@
 
 use antom_client::codes;
 use antom_client::model::{PayRequest, PayResponse, PaymentFactor, PaymentMethod, ProductCode};
-use antom_client::time::parse_time;
 use antom_client::Outcome;
 use chrono::Utc;
-use domain::{CardSummary, Event, Money};
+use domain::{CardSummary, Money};
 use serde::Serialize;
 use serde_json::json;
 
-use super::antom_facts::card_summary;
+use super::antom_facts;
 use super::buyer_env::BuyerEnv;
 use super::buyer_redirect::{self, AntomRedirect};
 use super::card_crypto::open_token;
 use super::checkout::{
     amount, antom_capture_mode, antom_order, buyer_retry, place_order, redirect_back, result_page,
-    settlement, PlacedOrder, SessionRequest,
+    settlement, SessionRequest,
 };
-use super::order_sync::apply_events;
+use super::order_sync::{apply_facts, Schedule};
 use crate::error::ApiError;
-use crate::persistence::{SavedCard, TimelineEntry};
+use crate::persistence::TimelineEntry;
 use crate::state::AppState;
 
 const ACTOR: &str = "antom:pay";
@@ -97,17 +96,8 @@ pub async fn pay_with_saved_card(
     // After the call, the buyer goes to the order's result page (found by the buyer cookie).
     let result = result_page(state, &placed.order_id);
 
-    let (events, redirect_url) = match outcome {
-        Outcome::Success(response) => (vec![succeeded(&response, &placed, &card)?], result),
-        Outcome::Unknown { code, response, .. } if code == codes::PAYMENT_IN_PROCESS => {
-            let payment_id = response.as_ref().and_then(|r| r.payment_id.clone());
-            let challenge = response.as_ref().and_then(|r| challenge(state, r, app));
-            (
-                vec![Event::PaymentPending { payment_id }],
-                challenge.unwrap_or(result),
-            )
-        }
-        Outcome::Unknown { code, .. } => {
+    if let Outcome::Unknown { code, .. } = &outcome {
+        if !outcome.is_in_process_with(codes::PAYMENT_IN_PROCESS) {
             tracing::warn!(order_id = placed.order_id, %code, "pay unknown after retries; left to the reconciler");
             state
                 .store
@@ -123,23 +113,30 @@ pub async fn pay_with_saved_card(
                 .await?;
             return Err(ApiError::AntomUnavailable);
         }
-        Outcome::Failed {
-            code,
-            message,
-            response,
-            ..
-        } => (
-            vec![Event::PaymentFailed {
-                payment_id: response.and_then(|r| r.payment_id),
-                code,
-                message,
-            }],
-            result,
-        ),
+    }
+    let saved = (card.last_four.len() == 4).then(|| CardSummary {
+        brand: card.brand.clone(),
+        last4: card.last_four.clone(),
+    });
+    let facts = antom_facts::pay_outcome(&outcome, placed.order.total(), saved, Utc::now())
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let redirect_url = match &outcome {
+        Outcome::Unknown { response, .. } => response
+            .as_ref()
+            .and_then(|r| challenge(state, r, app))
+            .unwrap_or(result),
+        Outcome::Success(_) | Outcome::Failed { .. } => result,
     };
-    let report = apply_events(&state.store, &placed.order_id, &events, ACTOR, Utc::now())
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("order {} vanished", placed.order_id)))?;
+    let report = apply_facts(
+        &state.store,
+        &placed.order_id,
+        &facts,
+        ACTOR,
+        Utc::now(),
+        Schedule::Attempt,
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("order {} vanished", placed.order_id)))?;
     Ok(SavedCardPayment {
         status: report.status.as_str(),
         redirect_url,
@@ -147,31 +144,6 @@ pub async fn pay_with_saved_card(
         order_id: placed.order_id,
         order_token: placed.token,
         payment_request_id: placed.payment_request_id,
-    })
-}
-
-/// The authorisation `pay` answered with. The card comes from Antom's answer, else from the
-/// saved card itself.
-fn succeeded(response: &PayResponse, placed: &PlacedOrder, card: &SavedCard) -> Result<Event, ApiError> {
-    let now = Utc::now();
-    let amount = match &response.payment_amount {
-        Some(a) => Money::from_antom(&a.currency, &a.value).map_err(|e| ApiError::Internal(e.into()))?,
-        None => placed.order.total(),
-    };
-    let saved = (card.last_four.len() == 4).then(|| CardSummary {
-        brand: card.brand.clone(),
-        last4: card.last_four.clone(),
-    });
-    Ok(Event::PaymentSucceeded {
-        payment_id: response.payment_id.clone(),
-        amount,
-        paid_at: response
-            .payment_time
-            .as_deref()
-            .and_then(parse_time)
-            .unwrap_or(now),
-        auth_expires_at: response.auth_expiry_time.as_deref().and_then(parse_time),
-        card: card_summary(response.payment_result_info.as_ref()).or(saved),
     })
 }
 

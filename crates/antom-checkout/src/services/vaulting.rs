@@ -26,12 +26,13 @@ use antom_client::Outcome;
 use chrono::{Duration, Utc};
 use serde::Serialize;
 
+use super::antom_facts::VaultingFact;
 use super::buyer::{self, BuyerId};
 use super::buyer_env::BuyerEnv;
 use super::buyer_redirect::{self, AntomRedirect};
 use super::card_input::CardInput;
 use super::checkout::{buyer_retry, iso, sdk_config, SdkConfig};
-use super::vaulting_sync::{apply_result, VaultingResult};
+use super::vaulting_sync::apply_result;
 use crate::error::ApiError;
 use crate::persistence::{NewVaulting, SavedCard};
 use crate::state::AppState;
@@ -93,7 +94,7 @@ async fn record_failure(
     apply_result(
         state,
         request_id,
-        VaultingResult::Failed {
+        VaultingFact::Failed {
             code: code.to_owned(),
             message: message.to_owned(),
         },
@@ -231,7 +232,7 @@ async fn settle_card(
                 .as_ref()
                 .and_then(|d| d.card.as_ref());
             if let Some(detail) = detail {
-                apply_result(state, &request_id, VaultingResult::Vaulted(detail)).await?;
+                apply_result(state, &request_id, VaultingFact::Vaulted(detail)).await?;
             }
             // Saved now, or by the notification that raced us; else the result is still to come.
             match state.store.card_by_vaulting(&request_id).await? {

@@ -7,24 +7,15 @@
 //! opposite final result (a FAIL after a SUCCESS) changes nothing, so a card is never lost, and
 //! is logged for a human.
 
-use antom_client::codes;
-use antom_client::model::{CardDetail, InquireVaultingRequest, VaultingNotification, VaultingStatus};
-use antom_client::{Outcome, ResultStatus};
+use antom_client::model::{CardDetail, InquireVaultingRequest, VaultingNotification};
 use chrono::{DateTime, Duration, Utc};
 use domain::{NotApplied, RecordStatus, VaultingAttempt, VaultingRequestId};
 
+use super::antom_facts::{self, VaultingFact};
 use super::card_crypto::seal_token;
 use super::card_input::redact_card_numbers;
 use crate::persistence::{NewCard, StoreError, StoredVaulting, VaultingUpdate};
 use crate::state::AppState;
-
-/// A result Antom reported for a vaulting.
-#[derive(Debug)]
-pub enum VaultingResult<'a> {
-    Vaulted(&'a CardDetail),
-    Failed { code: String, message: String },
-    Processing,
-}
 
 /// What applying a result did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,30 +63,31 @@ fn attempt(stored: &StoredVaulting) -> Result<VaultingAttempt, StoreError> {
 pub async fn apply_result(
     state: &AppState,
     request_id: &str,
-    result: VaultingResult<'_>,
+    result: VaultingFact<'_>,
 ) -> Result<SyncOutcome, StoreError> {
+    let reported = match &result {
+        VaultingFact::Vaulted(_) => RecordStatus::Success,
+        VaultingFact::Failed { .. } => RecordStatus::Fail,
+        VaultingFact::Processing => RecordStatus::Processing,
+        VaultingFact::Invalid(reason) => return Ok(SyncOutcome::Invalid((*reason).to_owned())),
+    };
     let Some(locked) = state.store.lock_vaulting(request_id).await? else {
         return Ok(SyncOutcome::UnknownVaulting);
     };
-    let reported = match &result {
-        VaultingResult::Vaulted(_) => RecordStatus::Success,
-        VaultingResult::Failed { .. } => RecordStatus::Fail,
-        VaultingResult::Processing => RecordStatus::Processing,
-    };
     let update = match (attempt(&locked.stored)?.apply_result(reported), result) {
-        (Ok(_), VaultingResult::Vaulted(card)) => match new_card(state, &locked.stored, card) {
+        (Ok(_), VaultingFact::Vaulted(card)) => match new_card(state, &locked.stored, card) {
             Ok(card) => VaultingUpdate::Vaulted(card),
             Err(reason) => {
                 locked.rollback().await?;
                 return Ok(SyncOutcome::Invalid(reason.into()));
             }
         },
-        (Ok(_), VaultingResult::Failed { code, message }) => VaultingUpdate::Failed {
+        (Ok(_), VaultingFact::Failed { code, message }) => VaultingUpdate::Failed {
             code,
             message: redact_card_numbers(&message),
         },
         // PROCESSING is never a transition; the domain calls it a duplicate.
-        (Ok(_), VaultingResult::Processing) | (Err(NotApplied::Duplicate), _) => {
+        (Ok(_), VaultingFact::Processing | VaultingFact::Invalid(_)) | (Err(NotApplied::Duplicate), _) => {
             locked.rollback().await?;
             return Ok(match reported {
                 RecordStatus::Processing => SyncOutcome::NoChange,
@@ -205,22 +197,12 @@ pub async fn notification(
     state: &AppState,
     n: &VaultingNotification,
 ) -> Result<(String, Option<String>), StoreError> {
-    let card = n.payment_method_detail.as_ref().and_then(|d| d.card.as_ref());
-    let result = match (&n.result.result_status, card) {
-        (ResultStatus::Success, Some(card)) => VaultingResult::Vaulted(card),
-        (ResultStatus::Success, None) => {
-            return Ok((
-                SyncOutcome::Invalid(String::new()).code().to_owned(),
-                Some("a successful vaulting without paymentMethodDetail.card".into()),
-            ))
-        }
-        (ResultStatus::Failed, _) => VaultingResult::Failed {
-            code: n.result.result_code.clone(),
-            message: n.result.result_message.clone(),
-        },
-        (ResultStatus::Unknown | ResultStatus::Other(_), _) => VaultingResult::Processing,
-    };
-    let outcome = apply_result(state, &n.vaulting_request_id, result).await?;
+    let outcome = apply_result(
+        state,
+        &n.vaulting_request_id,
+        antom_facts::vaulting_notification(n),
+    )
+    .await?;
     let detail = match &outcome {
         SyncOutcome::Invalid(reason) => Some(reason.clone()),
         _ => None,
@@ -238,32 +220,7 @@ pub async fn inquire(state: &AppState, request_id: &str) -> Result<(), StoreErro
         return Ok(());
     }
     let answer = state.antom.send(&InquireVaultingRequest::new(request_id)).await;
-    let card = match &answer {
-        Outcome::Success(r) => r.payment_method_detail.as_ref().and_then(|d| d.card.as_ref()),
-        _ => None,
-    };
-    let result = match &answer {
-        Outcome::Success(r) => match (&r.vaulting_status, card) {
-            (Some(VaultingStatus::Success), Some(card)) => VaultingResult::Vaulted(card),
-            (Some(VaultingStatus::Fail), _) => VaultingResult::Failed {
-                code: r
-                    .vaulting_result_code
-                    .clone()
-                    .unwrap_or_else(|| codes::VERIFICATION_FAIL.into()),
-                message: r.vaulting_result_message.clone().unwrap_or_default(),
-            },
-            _ => VaultingResult::Processing,
-        },
-        // Antom never received it (our createVaultingSession was lost): nobody can bind it.
-        Outcome::Failed { code, message, .. } if code == codes::VAULTING_NOT_EXIST => {
-            VaultingResult::Failed {
-                code: code.clone(),
-                message: message.clone(),
-            }
-        }
-        _ => VaultingResult::Processing,
-    };
-    let outcome = apply_result(state, request_id, result).await?;
+    let outcome = apply_result(state, request_id, antom_facts::vaulting_inquiry(&answer)).await?;
     if matches!(
         outcome,
         SyncOutcome::Applied | SyncOutcome::Duplicate | SyncOutcome::Flagged

@@ -34,7 +34,7 @@ async fn dropped_notifications_are_recovered_by_the_worker(db: Db) {
         .await
         .unwrap();
     app.wait_for_status(&session, "CAPTURED", WAIT).await;
-    let amount = domain::Money::from_antom("SGD", "1000").unwrap();
+    let amount = domain::Money::from_minor_units("SGD", "1000").unwrap();
     ops::refund(
         state,
         order_id,
