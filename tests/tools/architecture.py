@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Architecture checks (issue 15), over the workspace's Rust sources as text:
 
-1. No import cycles between source files within a crate: every `crate::…`, `super::…` and
-   `self::…` path a file names (in `use` items and in code) is resolved to the module file it
-   lands in; the file graph must have no cycle (a file naming its own submodules' items and the
-   submodule naming the parent's is a cycle too).
+1. No import cycles between source files within a crate: every path a file names (in `use`
+   items and in code: `crate::…`, `super::…`, `self::…`, a child module's name, or a name a
+   `use` brought in) is resolved to the module file the item lives in, following `pub use`
+   re-exports to their source; the file graph must have no cycle (a file naming its own
+   submodules' items and the submodule naming the parent's is a cycle too). `mod` declarations
+   are not edges.
 2. Nothing points upwards in antom-checkout: each file belongs to a layer, and may only name
    files of its own layer or lower ones.
 3. No Antom result-code string literal in the server or the simulator outside antom-client:
@@ -50,8 +52,9 @@ RESULT_CODES = [
 ]
 CODE_CHECKED = ["antom-checkout", "antom-sim"]
 
-PATH_RE = re.compile(r"\b(crate|super|self)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
-USE_RE = re.compile(r"\buse\s+(crate|super|self)::([^;]*);", re.S)
+PATH_RE = re.compile(r"(?<![A-Za-z0-9_:])([A-Za-z_][A-Za-z0-9_]*)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
+USE_RE = re.compile(r"\b(pub(?:\([^)]*\))?\s+)?use\s+([A-Za-z_][A-Za-z0-9_]*)::([^;]*);", re.S)
+MOD_RE = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_][A-Za-z0-9_]*)\s*;", re.M)
 
 
 def module_files(src):
@@ -74,6 +77,7 @@ def module_files(src):
 def strip_tests_and_comments(text):
     """Drops `#[cfg(test)] mod … { … }` blocks, comments and string literals' contents."""
     text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
     out, i = [], 0
     marker = re.compile(r"#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?mod\s+\w+\s*\{")
     while True:
@@ -90,12 +94,12 @@ def strip_tests_and_comments(text):
     return "".join(out)
 
 
-def expand_use(prefix, tree):
-    """`use crate::{a::b, c::{d, e}}` → ['a::b', 'c::d', 'c::e'] (after the prefix)."""
-    tree = re.sub(r"\s+", "", tree)
+def expand_use(tree):
+    """`a::b, c::{d, e as f}` → [('b', ['a','b']), ('d', ['c','d']), ('f', ['c','e'])]."""
+    tree = re.sub(r"\s+", " ", tree).strip()
     results = []
 
-    def walk(base, t):
+    def split_top(t):
         depth, start, items = 0, 0, []
         for k, ch in enumerate(t):
             if ch == "{":
@@ -106,66 +110,109 @@ def expand_use(prefix, tree):
                 items.append(t[start:k])
                 start = k + 1
         items.append(t[start:])
-        for item in items:
-            if not item:
-                continue
+        return [i.strip() for i in items if i.strip()]
+
+    def walk(base, t):
+        for item in split_top(t):
             if "{" in item:
                 head, rest = item.split("{", 1)
-                walk(base + head, rest[:-1])
+                head = [x for x in head.strip().strip(":").split("::") if x]
+                walk(base + head, rest.rsplit("}", 1)[0])
             else:
-                results.append(base + item.split(" as ")[0])
+                alias = None
+                if " as " in item:
+                    item, alias = [x.strip() for x in item.split(" as ")]
+                segs = [x for x in item.split("::") if x]
+                if segs == ["*"]:
+                    continue
+                if segs and segs[-1] == "self":
+                    segs = segs[:-1]
+                path = base + segs
+                if path:
+                    results.append((alias or path[-1], path))
 
-    walk("", tree)
-    return [prefix + "::" + r for r in results]
-
-
-def resolve(current, kind, segments, modules):
-    """The module file a path lands in (the longest existing module prefix)."""
-    cur = list(current)
-    if kind == "crate":
-        base = []
-    elif kind == "self":
-        base = cur
-    else:  # super, possibly repeated
-        base = cur[:-1]
-        while segments and segments[0] == "super":
-            base = base[:-1]
-            segments = segments[1:]
-    path = base + [s for s in segments if s != "self"]
-    for n in range(len(path), -1, -1):
-        if tuple(path[:n]) in modules:
-            return tuple(path[:n])
-    return ()
+    walk([], tree)
+    return results
 
 
-def file_module(rel):
-    parts = rel[:-3].split(os.sep)
-    if parts[-1] in ("mod", "lib", "main"):
-        parts = parts[:-1]
-    return tuple(parts)
+class Crate:
+    """The crate's module files, each file's child modules, `use` aliases and re-exports."""
+
+    def __init__(self, src):
+        self.src = src
+        self.modules = module_files(src)
+        self.texts, self.children, self.aliases, self.reexports = {}, {}, {}, {}
+        for mod, rel in self.modules.items():
+            text = strip_tests_and_comments(open(os.path.join(src, rel), encoding="utf8").read())
+            self.texts[mod] = text
+            self.children[mod] = set(MOD_RE.findall(text))
+            aliases, reexports = {}, {}
+            for m in USE_RE.finditer(text):
+                for alias, path in expand_use(m.group(2) + "::" + m.group(3)):
+                    aliases[alias] = path
+                    if m.group(1):
+                        reexports[alias] = path
+            self.aliases[mod], self.reexports[mod] = aliases, reexports
+
+    def absolute(self, here, path):
+        """The absolute module path `path` (as written in module `here`) names, or None when it
+        leaves the crate (std, another crate)."""
+        head, rest = path[0], path[1:]
+        if head == "crate":
+            base = []
+        elif head == "self":
+            base = list(here)
+        elif head == "super":
+            base = list(here[:-1])
+            while rest and rest[0] == "super":
+                base, rest = base[:-1], rest[1:]
+        elif head in self.children.get(here, ()):
+            base, rest = list(here) + [head], rest
+        else:
+            return None
+        return base + [s for s in rest if s != "self"]
+
+    def resolve(self, here, path, depth=0):
+        """The module file the item named by `path` (written in `here`) lives in."""
+        absolute = self.absolute(here, path)
+        if absolute is None:
+            alias = self.aliases.get(here, {}).get(path[0])
+            if alias is None or depth > 8 or alias[0] == path[0] and len(path) == 1:
+                return None
+            return self.resolve(here, alias + path[1:], depth + 1)
+        for n in range(len(absolute), -1, -1):
+            module = tuple(absolute[:n])
+            if module in self.modules:
+                rest = absolute[n:]
+                target = self.reexports.get(module, {}).get(rest[0]) if rest else None
+                if target is not None and depth <= 8:
+                    followed = self.resolve(module, target + rest[1:], depth + 1)
+                    if followed is not None:
+                        return followed
+                return module
+        return None
+
+    def edges(self):
+        edges = {}
+        for mod, rel in self.modules.items():
+            text = self.texts[mod]
+            targets = set()
+            paths = []
+            for m in USE_RE.finditer(text):
+                paths += [p for _, p in expand_use(m.group(2) + "::" + m.group(3))]
+            code = USE_RE.sub("", text)
+            code = MOD_RE.sub("", code)
+            paths += [[m.group(1)] + m.group(2).split("::")[1:] for m in PATH_RE.finditer(code)]
+            for p in paths:
+                target = self.resolve(mod, p)
+                if target is not None and self.modules[target] != rel:
+                    targets.add(self.modules[target])
+            edges[rel] = targets
+        return edges
 
 
 def graph_of(src):
-    modules = module_files(src)
-    edges = {}
-    for mod, rel in modules.items():
-        text = strip_tests_and_comments(open(os.path.join(src, rel), encoding="utf8").read())
-        text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
-        targets = set()
-        paths = []
-        for m in USE_RE.finditer(text):
-            paths += expand_use(m.group(1), m.group(2))
-        text_wo_use = USE_RE.sub("", text)
-        paths += [m.group(1) + m.group(2) for m in PATH_RE.finditer(text_wo_use)]
-        here = file_module(rel)
-        for p in paths:
-            kind, *segments = p.split("::")
-            target = resolve(here, kind, segments, modules)
-            target_file = modules.get(target)
-            if target_file and target_file != rel:
-                targets.add(target_file)
-        edges[rel] = targets
-    return edges
+    return Crate(src).edges()
 
 
 def cycles(edges):

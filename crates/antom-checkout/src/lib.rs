@@ -4,9 +4,7 @@
 //! `persistence::orders` → `antom_client::Client`. Webhooks, inquiries and ops actions all
 //! change orders through one locked path, `services::order_sync`.
 
-pub mod auth;
 pub mod config;
-pub mod error;
 pub mod keys_store;
 pub mod metrics;
 pub mod persistence;

@@ -98,7 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Simulator => antom_checkout::simulator_cli::run(&settings).await,
+        Command::Simulator => Ok(antom_checkout::simulator_cli::run(&settings).await?),
         Command::Admin { command } => admin(settings, command).await,
         Command::Keys { .. } => unreachable!("handled above"),
     }

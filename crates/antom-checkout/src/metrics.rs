@@ -184,11 +184,6 @@ pub fn status_label(status: u16) -> &'static str {
     }
 }
 
-/// One of `known`, else `OTHER`: for label values that are the server's own words.
-pub fn known_label(value: &str, known: &[&'static str]) -> &'static str {
-    known.iter().copied().find(|k| *k == value).unwrap_or("OTHER")
-}
-
 impl Metrics {
     /// `route` must be a registered pattern (or `unmatched`): see `routes::route_label`.
     pub fn observe_http(&self, route: &'static str, method: &'static str, status: u16, elapsed: Duration) {
@@ -270,8 +265,6 @@ mod tests {
         assert_eq!(method_label(&actix_web::http::Method::POST), "POST");
         assert_eq!(status_label(404), "4xx");
         assert_eq!(status_label(999), "5xx");
-        assert_eq!(known_label("APPLIED", &["APPLIED"]), "APPLIED");
-        assert_eq!(known_label("<script>", &["APPLIED"]), "OTHER");
     }
 
     #[test]

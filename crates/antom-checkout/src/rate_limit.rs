@@ -268,6 +268,35 @@ impl RateLimits {
     }
 }
 
+/// A storage budget per minute for a few kinds of rows (security events): at most
+/// [`StorageBudget::PER_MINUTE`] of each kind per minute per process; the rest are only counted.
+#[derive(Debug, Default)]
+pub struct StorageBudget {
+    windows: Mutex<[(i64, u32); StorageBudget::KINDS]>,
+}
+
+impl StorageBudget {
+    /// Rows of one kind per minute.
+    pub const PER_MINUTE: u32 = 60;
+    /// How many kinds it keeps apart.
+    pub const KINDS: usize = 2;
+
+    /// Takes one unit of `kind`'s budget (0..KINDS) for the minute of `now`; false when spent.
+    pub fn admit(&self, kind: usize, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let minute = now.timestamp().div_euclid(60);
+        let mut windows = self.windows.lock().expect("storage budget");
+        let window = &mut windows[kind.min(Self::KINDS - 1)];
+        if window.0 != minute {
+            *window = (minute, 0);
+        }
+        if window.1 >= Self::PER_MINUTE {
+            return false;
+        }
+        window.1 += 1;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +338,20 @@ mod tests {
         limits.login_failed(ip);
         assert!(limits.login_blocked(ip).is_some());
         assert!(limits.login_blocked("198.51.100.2".parse().unwrap()).is_none());
+    }
+
+    #[test]
+    fn the_storage_budget_is_per_kind_and_per_minute() {
+        let budget = StorageBudget::default();
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-12-04T10:00:05Z")
+            .unwrap()
+            .to_utc();
+        for _ in 0..StorageBudget::PER_MINUTE {
+            assert!(budget.admit(0, t0));
+        }
+        assert!(!budget.admit(0, t0));
+        assert!(budget.admit(1, t0));
+        assert!(budget.admit(0, t0 + chrono::Duration::seconds(60)));
     }
 
     #[test]

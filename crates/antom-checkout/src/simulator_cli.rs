@@ -1,28 +1,37 @@
 //! `antom-checkout simulator`: the Antom simulator alone, configured from the contract's
 //! `SIMULATOR_*` variables (keys generated into the data directory when unset).
 
-use anyhow::Context;
-
 use crate::config::Settings;
-use crate::keys_store;
+use crate::keys_store::{self, KeysStoreError};
 
-pub async fn run(settings: &Settings) -> anyhow::Result<()> {
+/// Why the standalone simulator could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulatorCliError {
+    #[error("keys: {0}")]
+    Keys(#[from] KeysStoreError),
+    #[error("simulator: {0}")]
+    Simulator(#[from] antom_sim::SimError),
+    #[error("could not wait for Ctrl-C: {0}")]
+    Signal(#[from] std::io::Error),
+}
+
+pub async fn run(settings: &Settings) -> Result<(), SimulatorCliError> {
     let sim = &settings.simulator;
-    let dev = if sim.merchant_public_key.is_none() || sim.antom_private_key.is_none() {
-        Some(keys_store::load_or_generate(&settings.data_dir)?)
-    } else {
-        None
+    // Both keys come from the settings, else from the data directory's development keys.
+    let dev = match (&sim.merchant_public_key, &sim.antom_private_key) {
+        (Some(_), Some(_)) => None,
+        _ => Some(keys_store::load_or_generate(&settings.data_dir)?),
     };
-    let merchant_public_key = sim
-        .merchant_public_key
-        .clone()
-        .or_else(|| dev.as_ref().map(|d| d.merchant.public_key()))
-        .context("SIMULATOR_MERCHANT_PUBLIC_KEY")?;
-    let antom_private_key = sim
-        .antom_private_key
-        .clone()
-        .or_else(|| dev.as_ref().map(|d| d.antom.clone()))
-        .context("SIMULATOR_ANTOM_PRIVATE_KEY")?;
+    let merchant_public_key = match (&sim.merchant_public_key, &dev) {
+        (Some(key), _) => key.clone(),
+        (None, Some(dev)) => dev.merchant.public_key(),
+        (None, None) => unreachable!("development keys are loaded when a key is missing"),
+    };
+    let antom_private_key = match (&sim.antom_private_key, &dev) {
+        (Some(key), _) => key.clone(),
+        (None, Some(dev)) => dev.antom.clone(),
+        (None, None) => unreachable!("development keys are loaded when a key is missing"),
+    };
     let simulator = antom_sim::start(antom_sim::SimConfig {
         bind_addr: sim.bind_addr,
         client_id: sim.client_id.clone(),
@@ -31,8 +40,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
         time_scale: sim.time_scale,
         public_base_url: None,
     })
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .await?;
     println!("Antom simulator listening on {}", simulator.base_url());
     println!("client id: {}", sim.client_id);
     println!(

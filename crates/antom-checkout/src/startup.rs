@@ -14,9 +14,8 @@ use crate::config::{AntomSettings, DataKey, Settings};
 use crate::keys_store::{self, KeysStoreError};
 use crate::metrics::{method_label, Metrics};
 use crate::persistence::{Store, StoreError};
-use crate::rate_limit::RateLimits;
+use crate::rate_limit::{RateLimits, StorageBudget};
 use crate::routes;
-use crate::services::security_log::SecurityLog;
 use crate::state::{AppState, SdkInfo};
 
 #[derive(Debug, thiserror::Error)]
@@ -125,7 +124,7 @@ impl Application {
             data_key,
             capture_mode,
             limits,
-            security_log: Arc::new(SecurityLog::default()),
+            security_log: Arc::new(StorageBudget::default()),
         };
         let server = http_server(listener, state.clone())?;
         let metrics_server = metrics_addr
@@ -319,7 +318,7 @@ fn http_server(listener: TcpListener, state: AppState) -> Result<Server, Startup
             .app_data(data.clone())
             .wrap_fn(|req, srv| {
                 // Labels from fixed sets only: what a caller sends never becomes a label value.
-                let route = routes::route_label(req.match_pattern().as_deref());
+                let route = routes::labels::route_label(req.match_pattern().as_deref());
                 let method = method_label(req.method());
                 let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
                 let order_id = req.match_info().get("order_id").unwrap_or("").to_owned();

@@ -7,8 +7,7 @@ use antom_client::{Client, PublicKey};
 use crate::config::{CaptureMode, DataKey, Settings};
 use crate::metrics::Metrics;
 use crate::persistence::Store;
-use crate::rate_limit::RateLimits;
-use crate::services::security_log::SecurityLog;
+use crate::rate_limit::{RateLimits, StorageBudget};
 
 /// Where browsers load the Antom Web SDK from, and which environment it runs in.
 #[derive(Debug, Clone)]
@@ -33,7 +32,8 @@ pub struct AppState {
     pub data_key: DataKey,
     pub capture_mode: CaptureMode,
     pub limits: Arc<RateLimits>,
-    pub security_log: Arc<SecurityLog>,
+    /// How many security events may still be stored this minute.
+    pub security_log: Arc<StorageBudget>,
 }
 
 impl AppState {

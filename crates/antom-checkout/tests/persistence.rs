@@ -10,8 +10,8 @@ use std::time::Duration as StdDuration;
 
 use antom_checkout::persistence::entities::{captures, order_items, orders, payments, refunds};
 use antom_checkout::persistence::{
-    IdempotencyBegin, InboxDelivery, NewAdminToken, NewOrder, OrderCursor, OrderFilter, Store, StoreError,
-    TimelineEntry, IN_PROGRESS_TIMEOUT, KEY_TTL,
+    IdempotencyBegin, InboxDelivery, InboxOutcome, NewAdminToken, NewOrder, OrderCursor, OrderFilter, Store,
+    StoreError, TimelineEntry, IN_PROGRESS_TIMEOUT, KEY_TTL,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::{
@@ -776,7 +776,7 @@ async fn inbox_stores_a_verified_body_once_and_lists_the_flagged(store: Store) {
         .set_inbox_outcome(
             first.id,
             Some("order-1"),
-            "APPLIED",
+            InboxOutcome::Applied,
             Some("PENDING_PAYMENT → AUTHORIZED"),
         )
         .await
@@ -784,16 +784,18 @@ async fn inbox_stores_a_verified_body_once_and_lists_the_flagged(store: Store) {
     let third = store.record_delivery(delivery(body, t(9))).await.unwrap();
     assert!(!third.first_delivery);
     assert_eq!(third.delivery_count, 3);
-    assert_eq!(third.outcome.as_deref(), Some("APPLIED"));
+    assert_eq!(third.outcome, Some(InboxOutcome::Applied));
 
     let unknown = r#"{"notifyType":"PAYMENT_RESULT","paymentRequestId":"payreq-x"}"#;
     let flagged = store.record_delivery(delivery(unknown, t(2))).await.unwrap();
     store
-        .set_inbox_outcome(flagged.id, None, "UNKNOWN_PAYMENT", None)
+        .set_inbox_outcome(flagged.id, None, InboxOutcome::UnknownPayment, None)
         .await
         .unwrap();
     assert!(matches!(
-        store.set_inbox_outcome(999_999, None, "APPLIED", None).await,
+        store
+            .set_inbox_outcome(999_999, None, InboxOutcome::Applied, None)
+            .await,
         Err(StoreError::NotFound)
     ));
 
@@ -844,7 +846,7 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
         .expect("found by its paymentRequestId");
     assert_eq!(locked.order().id().as_str(), "order-1");
     locked.order_mut().apply(&paid(&order, t(1))).unwrap();
-    locked.set_inbox_outcome(record.id, "APPLIED", Some("AUTHORIZED"));
+    locked.set_inbox_outcome(record.id, InboxOutcome::Applied, Some("AUTHORIZED"));
     locked.rollback().await.unwrap();
     let again = store.record_delivery(delivery(body, t(2))).await.unwrap();
     assert_eq!(again.id, record.id);
@@ -859,10 +861,10 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
         .unwrap()
         .unwrap();
     locked.order_mut().apply(&paid(&order, t(3))).unwrap();
-    locked.set_inbox_outcome(record.id, "APPLIED", Some("AUTHORIZED"));
+    locked.set_inbox_outcome(record.id, InboxOutcome::Applied, Some("AUTHORIZED"));
     locked.commit(&[], None, None).await.unwrap();
     let third = store.record_delivery(delivery(body, t(4))).await.unwrap();
-    assert_eq!(third.outcome.as_deref(), Some("APPLIED"));
+    assert_eq!(third.outcome, Some(InboxOutcome::Applied));
     let stored = store.order("order-1").await.unwrap().unwrap();
     assert_eq!(stored.order.status(), OrderStatus::Authorized);
     assert_eq!(

@@ -20,133 +20,18 @@
 mod cancel;
 mod capture;
 mod expiry;
+mod outcome;
 mod payment;
+mod record;
 mod refund;
 
-use serde::{Deserialize, Serialize};
-
-use crate::currency::Currency;
 use crate::event::Event;
-use crate::invariants::InvariantViolation;
-use crate::money::Money;
 use crate::order::Order;
-use crate::records::{Failure, RecordKind};
-use crate::status::{OrderStatus, RecordStatus};
 
-/// What an accepted event did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Transition {
-    pub from: OrderStatus,
-    pub to: OrderStatus,
-    /// Empty only for `*StillUnknown` events, which are accepted without changing anything.
-    pub changes: Vec<Change>,
-}
+use outcome::Applied;
+use record::failure;
 
-/// One change to the order's records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "SCREAMING_SNAKE_CASE",
-    rename_all_fields = "camelCase"
-)]
-pub enum Change {
-    SessionCreated,
-    SessionExpired,
-    /// A payment success arrived after the session had been marked expired.
-    SessionExpiryCleared,
-    AuthorizationExpired,
-    /// A capture success arrived after the authorisation had been marked expired.
-    AuthorizationExpiryCleared,
-    Created {
-        record: RecordKind,
-        request_id: String,
-        status: RecordStatus,
-    },
-    StatusChanged {
-        record: RecordKind,
-        request_id: String,
-        from: RecordStatus,
-        to: RecordStatus,
-    },
-    /// Missing details (Antom's id, a time, an amount, a reason) were filled in.
-    DetailsLearned {
-        record: RecordKind,
-        request_id: String,
-    },
-}
-
-/// Why an event was not applied. The order is unchanged in every case.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NotApplied {
-    #[error("the fact is already applied")]
-    Duplicate,
-    #[error("{event} does not apply while the order is {current}: {reason} (applies in: {})", list(.allowed))]
-    IllegalInState {
-        current: OrderStatus,
-        allowed: Vec<OrderStatus>,
-        event: &'static str,
-        reason: &'static str,
-    },
-    #[error("reported amount {reported} differs from the expected {expected}")]
-    AmountMismatch { expected: Money, reported: Money },
-    #[error("reported currency {reported} differs from the order currency {expected}")]
-    CurrencyMismatch { expected: Currency, reported: Currency },
-    #[error("{record} is already {current}; {reported} was reported")]
-    ConflictsWithTerminal {
-        record: RecordKind,
-        current: RecordStatus,
-        reported: RecordStatus,
-    },
-    #[error("no {record} with request id {request_id} is known")]
-    UnknownRecord { record: RecordKind, request_id: String },
-    #[error("refused: {violation}")]
-    InvariantViolated { violation: InvariantViolation },
-}
-
-impl NotApplied {
-    /// Whether a person should look at the order: Antom reported something that contradicts
-    /// what we know. Duplicates, facts that arrive in a state where they do not apply, and
-    /// results for requests we do not know are routine and only logged.
-    pub fn needs_review(&self) -> bool {
-        match self {
-            NotApplied::AmountMismatch { .. }
-            | NotApplied::CurrencyMismatch { .. }
-            | NotApplied::ConflictsWithTerminal { .. }
-            | NotApplied::InvariantViolated { .. } => true,
-            NotApplied::Duplicate | NotApplied::IllegalInState { .. } | NotApplied::UnknownRecord { .. } => {
-                false
-            }
-        }
-    }
-
-    /// Stable code for the timeline and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            NotApplied::Duplicate => "DUPLICATE",
-            NotApplied::IllegalInState { .. } => "ILLEGAL_IN_STATE",
-            NotApplied::AmountMismatch { .. } => "AMOUNT_MISMATCH",
-            NotApplied::CurrencyMismatch { .. } => "CURRENCY_MISMATCH",
-            NotApplied::ConflictsWithTerminal { .. } => "CONFLICTS_WITH_TERMINAL",
-            NotApplied::UnknownRecord { .. } => "UNKNOWN_RECORD",
-            NotApplied::InvariantViolated { .. } => "INVARIANT_VIOLATED",
-        }
-    }
-}
-
-impl From<InvariantViolation> for NotApplied {
-    fn from(violation: InvariantViolation) -> Self {
-        NotApplied::InvariantViolated { violation }
-    }
-}
-
-fn list(statuses: &[OrderStatus]) -> String {
-    let names: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
-    names.join(", ")
-}
-
-/// What a handler returns: the changes it made to the scratch copy.
-type Applied = Result<Vec<Change>, NotApplied>;
+pub use outcome::{Change, NotApplied, Transition};
 
 impl Order {
     /// Applies one fact. On `Ok` the order has changed (except for `*StillUnknown`, see
@@ -230,106 +115,14 @@ impl Order {
             Event::SessionExpired { .. } => self.on_session_expired(kind),
         }
     }
-
-    /// A reported amount must be in the order currency.
-    fn expect_currency(&self, reported: Money) -> Result<(), NotApplied> {
-        if reported.currency() == self.currency() {
-            Ok(())
-        } else {
-            Err(NotApplied::CurrencyMismatch {
-                expected: self.currency(),
-                reported: reported.currency(),
-            })
-        }
-    }
-
-    /// A reported amount must equal the one we know (currency checked first).
-    fn expect_amount(&self, expected: Option<Money>, reported: Money) -> Result<(), NotApplied> {
-        self.expect_currency(reported)?;
-        match expected {
-            Some(expected) if expected != reported => Err(NotApplied::AmountMismatch { expected, reported }),
-            Some(_) | None => Ok(()),
-        }
-    }
-
-    fn illegal(&self, event: &'static str, allowed: &[OrderStatus], reason: &'static str) -> NotApplied {
-        NotApplied::IllegalInState {
-            current: self.status(),
-            allowed: allowed.to_vec(),
-            event,
-            reason,
-        }
-    }
-}
-
-fn failure(code: &str, message: &str) -> Failure {
-    Failure {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
-/// Fills `slot` if it is empty; returns whether it did.
-fn fill<T: Clone>(slot: &mut Option<T>, value: Option<&T>) -> bool {
-    match (slot.as_ref(), value) {
-        (None, Some(value)) => {
-            *slot = Some(value.clone());
-            true
-        }
-        (Some(_), _) | (None, None) => false,
-    }
-}
-
-/// Like [`fill`], but Antom's ids identify the record: a different one is refused.
-fn learn_external_id(
-    slot: &mut Option<String>,
-    reported: Option<&String>,
-    record: RecordKind,
-) -> Result<bool, NotApplied> {
-    match (slot.as_ref(), reported) {
-        (Some(known), Some(reported)) if known != reported => Err(InvariantViolation::ExternalIdChanged {
-            record,
-            known: known.clone(),
-            reported: reported.clone(),
-        }
-        .into()),
-        (Some(_), _) | (None, None) => Ok(false),
-        (None, Some(reported)) => {
-            *slot = Some(reported.clone());
-            Ok(true)
-        }
-    }
-}
-
-/// Moves a record's status to a reported terminal one. `Ok(true)` when it changed, `Ok(false)`
-/// when the record already had that status; the opposite terminal status is a conflict.
-fn settle(status: &mut RecordStatus, reported: RecordStatus, record: RecordKind) -> Result<bool, NotApplied> {
-    match *status {
-        RecordStatus::Processing => {
-            *status = reported;
-            Ok(true)
-        }
-        RecordStatus::Success | RecordStatus::Fail if *status == reported => Ok(false),
-        RecordStatus::Success | RecordStatus::Fail => Err(NotApplied::ConflictsWithTerminal {
-            record,
-            current: *status,
-            reported,
-        }),
-    }
-}
-
-/// A handler that changed nothing reports the fact as a duplicate.
-fn changed(changes: Vec<Change>) -> Applied {
-    if changes.is_empty() {
-        Err(NotApplied::Duplicate)
-    } else {
-        Ok(changes)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invariants::InvariantViolation;
+    use crate::records::RecordKind;
+    use crate::status::{OrderStatus, RecordStatus};
     use crate::testkit::*;
 
     #[test]

@@ -9,7 +9,10 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::money::MoneyError;
+/// A currency code that is not in the table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown currency {0:?}: expected an ISO 4217 code such as \"SGD\"")]
+pub struct UnknownCurrency(pub String);
 
 /// The table: Antom's card currencies (`antom_client::currency::TABLE`), the one copy in the
 /// workspace. A shop can only price in what Antom accepts.
@@ -26,13 +29,13 @@ impl Currency {
     /// Accepts exactly three uppercase ASCII letters that name a currency in the table.
     /// Lowercase is refused rather than normalised: Antom and the contract both use uppercase,
     /// and silently fixing input hides client bugs.
-    pub fn parse(code: &str) -> Result<Currency, MoneyError> {
+    pub fn parse(code: &str) -> Result<Currency, UnknownCurrency> {
         let well_formed = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
         TABLE
             .iter()
             .find(|(known, _)| well_formed && *known == code)
             .map(|&(code, exponent)| Currency { code, exponent })
-            .ok_or_else(|| MoneyError::UnknownCurrency(code.to_owned()))
+            .ok_or_else(|| UnknownCurrency(code.to_owned()))
     }
 
     /// The ISO 4217 code, e.g. `"SGD"`.
@@ -107,7 +110,7 @@ mod tests {
         ] {
             assert_eq!(
                 Currency::parse(bad),
-                Err(MoneyError::UnknownCurrency(bad.to_owned())),
+                Err(UnknownCurrency(bad.to_owned())),
                 "{bad:?}"
             );
         }

@@ -134,7 +134,7 @@ mod testkit;
 pub use apply::{Change, NotApplied, Transition};
 pub use cart::{price_cart, CartError, CartLine, CatalogEntry, LineItem, PricedCart, MAX_CART_LINES};
 pub use command::{CommandError, CANCEL_WINDOW_DAYS};
-pub use currency::Currency;
+pub use currency::{Currency, UnknownCurrency};
 pub use event::Event;
 pub use ids::{
     CancelRequestId, CaptureRequestId, IdError, OrderId, PaymentRequestId, RefundRequestId, Sku,

@@ -9,13 +9,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::currency::Currency;
+use crate::currency::{Currency, UnknownCurrency};
 
 /// Why a value is not acceptable money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("unknown currency {0:?}: expected an ISO 4217 code such as \"SGD\"")]
-    UnknownCurrency(String),
+    #[error(transparent)]
+    UnknownCurrency(#[from] UnknownCurrency),
     #[error("invalid amount value {value:?}: {reason}")]
     InvalidValue { value: String, reason: &'static str },
     #[error("amount {0} is negative")]
@@ -242,7 +242,7 @@ mod tests {
         }
         assert_eq!(
             Money::from_minor_units("sgd", "1"),
-            Err(MoneyError::UnknownCurrency("sgd".into()))
+            Err(MoneyError::UnknownCurrency(UnknownCurrency("sgd".into())))
         );
     }
 

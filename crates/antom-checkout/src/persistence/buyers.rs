@@ -7,7 +7,9 @@ use sea_orm::{EntityTrait, Set};
 
 use super::batch::Batch;
 use super::entities::buyers;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 impl Store {
     /// Inserts the buyer unless it exists (`INSERT … ON CONFLICT DO NOTHING`: safe to race).

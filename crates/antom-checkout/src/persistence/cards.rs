@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::saved_cards;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 /// A card as stored. `token_ciphertext` is `services::card_crypto`'s sealed token.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,8 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::products;
-use super::{Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Product {
@@ -97,6 +98,7 @@ impl Store {
 
 fn from_row(row: products::Model) -> Result<Product, StoreError> {
     let unit_price = Currency::parse(row.currency.trim())
+        .map_err(domain::MoneyError::from)
         .and_then(|currency| Money::new(row.unit_minor, currency))
         .map_err(|e| StoreError::CorruptSnapshot(format!("product {}: {e}", row.sku)))?;
     Ok(Product {

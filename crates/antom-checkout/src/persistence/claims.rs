@@ -14,7 +14,9 @@ use sea_orm::{
 };
 
 use super::entities::orders;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 impl Store {
     /// Claims up to `limit` orders whose check is due, for `lease`. Returns their ids.

@@ -17,7 +17,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::entities::idempotency_keys;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 /// How long a stored answer is replayed.
 pub const KEY_TTL: Duration = Duration::hours(24);

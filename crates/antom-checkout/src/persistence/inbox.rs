@@ -15,20 +15,101 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::entities::inbox;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 const VERIFIED: &str = "VERIFIED";
 
-/// Outcomes that need a person: a notification about a payment we do not know, of a type we
-/// do not handle, that does not parse, whose facts are invalid, or that flagged its order.
-pub const FLAGGED_OUTCOMES: [&str; 6] = [
-    "UNKNOWN_PAYMENT",
-    "UNKNOWN_VAULTING",
-    "UNKNOWN_TYPE",
-    "UNPARSEABLE",
-    "INVALID_FACT",
-    "FLAGGED_FOR_REVIEW",
-];
+/// What handling a verified delivery did: stored in `inbox.outcome`, shown to ops, and the
+/// `outcome` label of the notification metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InboxOutcome {
+    /// At least one fact changed the order or vaulting.
+    Applied,
+    /// Every fact was known already.
+    Duplicate,
+    /// Accepted, but nothing to change (Antom is still processing).
+    NoChange,
+    /// Refused by the state machine, and not worth a person's time (recorded in the timeline).
+    NotApplied,
+    /// Refused in a way a person must look at (e.g. a failure after a success).
+    FlaggedForReview,
+    /// About a payment, capture or refund this server does not know.
+    UnknownPayment,
+    /// About a vaulting this server does not know.
+    UnknownVaulting,
+    /// A `notifyType` this server does not handle.
+    UnknownType,
+    /// Not a notification body at all.
+    Unparseable,
+    /// Parsed, but its facts are invalid (e.g. a success without an amount).
+    InvalidFact,
+}
+
+impl InboxOutcome {
+    pub const ALL: [InboxOutcome; 10] = [
+        InboxOutcome::Applied,
+        InboxOutcome::Duplicate,
+        InboxOutcome::NoChange,
+        InboxOutcome::NotApplied,
+        InboxOutcome::FlaggedForReview,
+        InboxOutcome::UnknownPayment,
+        InboxOutcome::UnknownVaulting,
+        InboxOutcome::UnknownType,
+        InboxOutcome::Unparseable,
+        InboxOutcome::InvalidFact,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxOutcome::Applied => "APPLIED",
+            InboxOutcome::Duplicate => "DUPLICATE",
+            InboxOutcome::NoChange => "NO_CHANGE",
+            InboxOutcome::NotApplied => "NOT_APPLIED",
+            InboxOutcome::FlaggedForReview => "FLAGGED_FOR_REVIEW",
+            InboxOutcome::UnknownPayment => "UNKNOWN_PAYMENT",
+            InboxOutcome::UnknownVaulting => "UNKNOWN_VAULTING",
+            InboxOutcome::UnknownType => "UNKNOWN_TYPE",
+            InboxOutcome::Unparseable => "UNPARSEABLE",
+            InboxOutcome::InvalidFact => "INVALID_FACT",
+        }
+    }
+
+    /// The outcome stored as `value`; `None` for a word this version does not know (such a
+    /// delivery is handled again, which the state machine makes safe).
+    pub fn parse(value: &str) -> Option<InboxOutcome> {
+        InboxOutcome::ALL.into_iter().find(|o| o.as_str() == value)
+    }
+
+    /// Whether the delivery needs a person: a notification about something we do not know, of
+    /// a type we do not handle, that does not parse, whose facts are invalid, or that flagged
+    /// its order.
+    pub fn needs_review(self) -> bool {
+        matches!(
+            self,
+            InboxOutcome::UnknownPayment
+                | InboxOutcome::UnknownVaulting
+                | InboxOutcome::UnknownType
+                | InboxOutcome::Unparseable
+                | InboxOutcome::InvalidFact
+                | InboxOutcome::FlaggedForReview
+        )
+    }
+
+    /// Whether a redelivery of the same body can be acknowledged without handling it again:
+    /// the first delivery's facts are in. (An unknown payment may be known by now, and a refused
+    /// or unparseable delivery is worth another look, so those are handled again.)
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            InboxOutcome::Applied
+                | InboxOutcome::Duplicate
+                | InboxOutcome::NoChange
+                | InboxOutcome::FlaggedForReview
+        )
+    }
+}
 
 /// One verified HTTP delivery to a webhook route.
 #[derive(Debug, Clone)]
@@ -53,7 +134,7 @@ pub struct InboxRecord {
     pub first_delivery: bool,
     pub delivery_count: i32,
     /// The outcome recorded for an earlier delivery of the same body, if any.
-    pub outcome: Option<String>,
+    pub outcome: Option<InboxOutcome>,
 }
 
 /// A stored delivery, for ops.
@@ -116,11 +197,12 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let delivery_count: i32 = row.try_get("", "delivery_count")?;
+        let outcome: Option<String> = row.try_get("", "outcome")?;
         Ok(InboxRecord {
             id: row.try_get("", "id")?,
             first_delivery: delivery_count == 1,
             delivery_count,
-            outcome: row.try_get("", "outcome")?,
+            outcome: outcome.as_deref().and_then(InboxOutcome::parse),
         })
     }
 
@@ -130,7 +212,7 @@ impl Store {
         &self,
         id: i64,
         order_id: Option<&str>,
-        outcome: &str,
+        outcome: InboxOutcome,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
         let updated = outcome_update(id, order_id, outcome, detail)
@@ -142,15 +224,19 @@ impl Store {
         Ok(())
     }
 
-    /// Verified deliveries that need a person ([`FLAGGED_OUTCOMES`]), newest first;
+    /// Verified deliveries that need a person ([`InboxOutcome::needs_review`]), newest first;
     /// `before_id` continues a listing.
     pub async fn flagged_deliveries(
         &self,
         before_id: Option<i64>,
         limit: u64,
     ) -> Result<Vec<InboxEntry>, StoreError> {
+        let flagged = InboxOutcome::ALL
+            .into_iter()
+            .filter(|o| o.needs_review())
+            .map(InboxOutcome::as_str);
         let mut query = inbox::Entity::find()
-            .filter(inbox::Column::Outcome.is_in(FLAGGED_OUTCOMES))
+            .filter(inbox::Column::Outcome.is_in(flagged))
             .order_by_desc(inbox::Column::Id)
             .limit(limit);
         if let Some(before) = before_id {
@@ -187,11 +273,11 @@ impl Store {
 pub(super) fn outcome_update(
     id: i64,
     order_id: Option<&str>,
-    outcome: &str,
+    outcome: InboxOutcome,
     detail: Option<&str>,
 ) -> UpdateMany<inbox::Entity> {
     let mut row = inbox::ActiveModel {
-        outcome: Set(Some(outcome.to_owned())),
+        outcome: Set(Some(outcome.as_str().to_owned())),
         outcome_detail: Set(detail.map(str::to_owned)),
         ..Default::default()
     };

@@ -18,9 +18,10 @@
 //! The writes of a transaction are sent as one statement (`batch`): one round trip, or one
 //! hand-off to SQLite's single writer, instead of one per row.
 //!
-//! Files: `entities/` (one per table), `batch`, `catalog`, `orders` (insert, load, lock, list,
-//! projections), `timeline`, `inbox`, `idempotency`, `admin_tokens`, and for saved cards
-//! `buyers`, `cards`, `vaultings`.
+//! Files: `store` (the handle: connect, migrate, ready), `time`, `entities/` (one per table),
+//! `batch`, `catalog`, `orders` (insert, load, lock, list, projections), `timeline`, `inbox`,
+//! `idempotency`, `intents`, `claims`, `security_events`, `admin_tokens`, and for saved cards
+//! `buyers`, `cards`, `vaultings`. This file only declares and re-exports them.
 
 pub mod entities;
 
@@ -36,207 +37,20 @@ mod inbox;
 mod intents;
 mod orders;
 mod security_events;
+mod store;
+mod time;
 mod timeline;
 mod vaultings;
-
-use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
-
-use chrono::{DateTime, SubsecRound, Utc};
-use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait,
-};
 
 pub use admin_tokens::{AdminToken, NewAdminToken};
 pub use cards::{NewCard, SavedCard};
 pub use catalog::Product;
 pub use error::StoreError;
 pub use idempotency::{IdempotencyBegin, IN_PROGRESS_TIMEOUT, KEY_TTL};
-pub use inbox::{InboxDelivery, InboxEntry, InboxRecord, FLAGGED_OUTCOMES};
+pub use inbox::{InboxDelivery, InboxEntry, InboxOutcome, InboxRecord};
 pub use intents::Intent;
 pub use orders::{InvalidCursor, LockedOrder, NewOrder, OrderCursor, OrderFilter, OrderPage, StoredOrder};
 pub use security_events::{NewSecurityEvent, SecurityEvent, SecurityEventKind};
+pub use store::Store;
 pub use timeline::TimelineEntry;
 pub use vaultings::{LockedVaulting, NewVaulting, StoredVaulting, VaultingUpdate};
-
-// Both pools skip sqlx's default ping before every acquire: it is a round trip (a thread hop
-// on SQLite) in front of every statement and transaction, and a connection that has died is
-// found by the statement itself, which then fails and is answered as any database error
-// (webhooks are redelivered, the reconciler retries) while the pool replaces the connection.
-
-/// PostgreSQL pool size (reads and writes share it: PostgreSQL locks rows, not the database).
-const POSTGRES_POOL: u32 = 16;
-/// SQLite read pool size: WAL lets readers run beside the one writer.
-const SQLITE_READERS: u32 = 4;
-/// The PostgreSQL advisory lock taken while migrating (any constant unique to this app).
-const MIGRATION_LOCK_KEY: i64 = 0x616e_746f_6d00_0001;
-/// How long a SQLite writer waits for the write lock before failing with `SQLITE_BUSY`.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The database behind the server. Cheap to clone (pool handles).
-///
-/// Statements that write go through `write`, reads through `read`. On PostgreSQL both are the
-/// same pool. On a SQLite file, `write` is a pool of exactly one connection: SQLite admits one
-/// writer at a time anyway, and waiting for it in the pool's queue (woken the moment it is
-/// released, in arrival order) is far cheaper than several connections contending for the
-/// database lock in SQLite's busy handler, which sleeps and retries. `read` is a separate
-/// pool of WAL readers, so reads never queue behind writes. The rule that follows: code holding
-/// a write transaction must do all its writes on that transaction (a second write would wait
-/// for the only writer forever), which is how every transaction here is written.
-#[derive(Clone, Debug)]
-pub struct Store {
-    read: DatabaseConnection,
-    write: DatabaseConnection,
-}
-
-impl Store {
-    /// Connects to `sqlite:…` or `postgres://…` (`postgresql://…`). For a SQLite file, the
-    /// parent directory is created if missing (add `?mode=rwc` to create the file itself).
-    pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        if url.starts_with("sqlite:") {
-            // An in-memory database exists once per connection: it must keep to exactly one.
-            let in_memory = prepare_sqlite_file(url)?;
-            let write = Database::connect(sqlite_options(url, 1)).await?;
-            let read = if in_memory {
-                write.clone()
-            } else {
-                Database::connect(sqlite_options(url, SQLITE_READERS)).await?
-            };
-            Ok(Store { read, write })
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let mut options = ConnectOptions::new(url);
-            options
-                .sqlx_logging(false)
-                .max_connections(POSTGRES_POOL)
-                .test_before_acquire(false);
-            let db = Database::connect(options).await?;
-            Ok(Store {
-                read: db.clone(),
-                write: db,
-            })
-        } else {
-            // The URL may hold a password: do not echo it.
-            Err(StoreError::Db(DbErr::Custom(
-                "unsupported database URL: expected sqlite:… or postgres://…".into(),
-            )))
-        }
-    }
-
-    /// Applies pending migrations; a no-op when the schema is current.
-    ///
-    /// On PostgreSQL the migrations run in one transaction holding an advisory lock, so replicas
-    /// starting together take turns: the first migrates, the others then find nothing to do.
-    /// (A SQLite file has one server process.)
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self.backend() {
-            DbBackend::Postgres => {
-                let tx = self.write.begin().await?;
-                tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
-                    .await?;
-                Migrator::up(&tx, None).await?;
-                tx.commit().await?;
-            }
-            DbBackend::Sqlite | DbBackend::MySql => Migrator::up(&self.write, None).await?,
-        }
-        Ok(())
-    }
-
-    /// The database answers and every migration this binary knows has been applied.
-    pub async fn ready(&self) -> Result<(), StoreError> {
-        self.write.ping().await?;
-        let pending = Migrator::get_pending_migrations(&self.read).await?;
-        if pending.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::Db(DbErr::Custom(format!(
-                "{} database migration(s) pending",
-                pending.len()
-            ))))
-        }
-    }
-
-    pub fn backend(&self) -> DbBackend {
-        self.write.get_database_backend()
-    }
-
-    /// The connection that may write (tests and tools that need raw access).
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.write
-    }
-}
-
-fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
-    let mut options = ConnectOptions::new(url);
-    options
-        .sqlx_logging(false)
-        .max_connections(connections)
-        .test_before_acquire(false)
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                .foreign_keys(true)
-                .synchronous(SqliteSynchronous::Normal)
-        });
-    options
-}
-
-/// Creates the parent directory of a SQLite database file (owner-only, 0700, where new) and,
-/// with `mode=rwc`, the file itself (0600: SQLite gives its WAL and shared-memory files the
-/// database file's permissions). Returns whether the URL names an in-memory database (which
-/// must keep to one connection: each would get its own database).
-fn prepare_sqlite_file(url: &str) -> Result<bool, StoreError> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|e| StoreError::Db(DbErr::Custom(format!("invalid SQLite URL: {e}"))))?;
-    let file = options.get_filename();
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    if in_memory {
-        return Ok(true);
-    }
-    if let Some(dir) = file.parent().filter(|dir| *dir != Path::new("")) {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir).map_err(|e| {
-            StoreError::Db(DbErr::Custom(format!(
-                "cannot create the database directory {}: {e}",
-                dir.display()
-            )))
-        })?;
-    }
-    if url.contains("mode=rwc") && !file.exists() {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        match options.open(file) {
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => {
-                return Err(StoreError::Db(DbErr::Custom(format!(
-                    "cannot create the database file {}: {e}",
-                    file.display()
-                ))))
-            }
-        }
-    }
-    Ok(false)
-}
-
-/// A time as stored: microsecond precision, like PostgreSQL's `timestamptz`.
-fn db_time(at: DateTime<Utc>) -> DateTime<Utc> {
-    at.trunc_subsecs(6)
-}
-
-fn db_time_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    at.map(db_time)
-}

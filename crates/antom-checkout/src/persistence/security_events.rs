@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::entities::security_events;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 /// Kinds of security events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::batch::Batch;
 use super::entities::timeline;
-use super::{db_time, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::db_time;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineEntry {

@@ -15,7 +15,9 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, T
 
 use super::cards::NewCard;
 use super::entities::{saved_cards, vaultings};
-use super::{db_time, db_time_opt, Store, StoreError};
+use super::error::StoreError;
+use super::store::Store;
+use super::time::{db_time, db_time_opt};
 
 /// A vaulting to store before calling Antom.
 #[derive(Debug, Clone, Copy)]

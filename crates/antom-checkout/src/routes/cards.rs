@@ -12,12 +12,12 @@ use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::buyer::Buyer;
-use super::client::check_limit;
-use super::{read_body, require_json, MAX_BODY};
-use crate::error::{error_body, ApiError};
+use super::body::{read_body, require_json, MAX_BODY};
+use super::extractors::buyer::Buyer;
+use super::extractors::client::{buyer_env, check_limit};
 use crate::persistence::SavedCard;
 use crate::rate_limit::Limit;
+use crate::routes::error::{error_body, ApiError};
 use crate::services::card_input::CardInput;
 use crate::services::vaulting::{self, DirectVaulting};
 use crate::state::AppState;
@@ -120,7 +120,7 @@ fn device(
     Ok(vaulting::Device {
         terminal_type,
         os_type,
-        env: super::client::buyer_env(req, &state.settings.trusted_proxies),
+        env: buyer_env(req, &state.settings.trusted_proxies),
     })
 }
 

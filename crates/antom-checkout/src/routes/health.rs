@@ -24,7 +24,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// `/metrics` on the public listener, unless `METRICS_BIND_ADDR` moved it to its own.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     if state.settings.metrics_bind_addr.is_some() {
-        return HttpResponse::NotFound().json(crate::error::error_body("NOT_FOUND", "no such route"));
+        return HttpResponse::NotFound().json(crate::routes::error::error_body("NOT_FOUND", "no such route"));
     }
     metrics_only(state).await
 }

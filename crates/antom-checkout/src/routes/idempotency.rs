@@ -19,8 +19,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::Value;
 
-use crate::error::ApiError;
 use crate::persistence::IdempotencyBegin;
+use crate::routes::error::ApiError;
 use crate::services::card_crypto;
 use crate::state::AppState;
 use crate::tokens::sha256_hex;
@@ -164,9 +164,9 @@ fn open_fields(
             continue;
         };
         let plain = card_crypto::open(&state.data_key, SEAL_LABEL, &seal_aad(scope, key), ciphertext)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored idempotent answer: {e}")))?;
+            .map_err(|e| ApiError::internal(format!("stored idempotent answer: {e}")))?;
         let plain = String::from_utf8(plain)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored idempotent answer: {e}")))?;
+            .map_err(|e| ApiError::internal(format!("stored idempotent answer: {e}")))?;
         map.insert((*field).to_owned(), Value::String(plain));
     }
     Ok(Value::Object(map).to_string())
@@ -179,7 +179,7 @@ where
 {
     actix_web::rt::spawn(work)
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("request task failed: {e}")))?
+        .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
 }
 
 /// The answers a retry must get again: successes and refusals. Answers a retry could change

@@ -1,18 +1,19 @@
 //! HTTP routes, one module per resource. Handlers parse, call a service, shape the answer.
+//! What handlers take from the request lives in `extractors/`, body reading in `body`, the
+//! metrics' route labels in `labels`. This file declares them and registers the routes.
 
 use actix_web::{web, HttpResponse};
-use futures_util::StreamExt;
 
-use crate::error::{error_body, ApiError};
-use crate::rate_limit::RetryAfter;
-use crate::state::AppState;
+use error::error_body;
 
 pub mod admin;
-pub mod buyer;
+pub mod body;
 pub mod cards;
-pub mod client;
+pub mod error;
+pub mod extractors;
 pub mod health;
 pub mod idempotency;
+pub mod labels;
 pub mod orders;
 pub mod pages;
 pub mod products;
@@ -22,57 +23,6 @@ pub mod sessions;
 pub mod vaulting;
 pub mod views;
 pub mod webhooks;
-
-/// Largest JSON body any route accepts.
-pub const MAX_BODY: usize = 64 * 1024;
-
-/// Every route pattern the server registers (the metrics' `route` label; anything else is
-/// `unmatched`). `every_registered_route_has_a_label` keeps it in step with [`configure`].
-pub const PATTERNS: [&str; 28] = [
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/",
-    "/api/products",
-    "/account/cards",
-    "/sessions",
-    "/api/orders/{order_id}",
-    "/checkout/result",
-    "/checkout/result/status",
-    "/checkout/redirect",
-    "/webhooks/antom/payments",
-    "/webhooks/antom/refunds",
-    "/webhooks/antom/vaulting",
-    "/vaulting/sessions",
-    "/api/cards",
-    "/api/cards/{card_id}",
-    "/admin",
-    "/admin/api/orders",
-    "/admin/api/orders/{order_id}",
-    "/admin/api/orders/{order_id}/capture",
-    "/admin/api/orders/{order_id}/cancel",
-    "/admin/api/orders/{order_id}/refund",
-    "/admin/api/orders/{order_id}/sync",
-    "/admin/api/deliveries",
-    "/admin/api/security-events",
-    "/static/{file}",
-    "unmatched",
-];
-
-/// The metrics label of a matched pattern: one of [`PATTERNS`].
-pub fn route_label(pattern: Option<&str>) -> &'static str {
-    pattern
-        .and_then(|p| PATTERNS.iter().copied().find(|known| *known == p))
-        .unwrap_or("unmatched")
-}
-
-/// The 429 answer for `limit`, counted.
-pub fn rate_limited(state: &AppState, limit: &'static str, retry: RetryAfter) -> ApiError {
-    state.metrics.observe_rate_limited(limit);
-    ApiError::RateLimited {
-        retry_after_secs: retry.0,
-    }
-}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
@@ -130,47 +80,38 @@ async fn not_found() -> HttpResponse {
     HttpResponse::NotFound().json(error_body("NOT_FOUND", "no such route"))
 }
 
-/// Reads a request body up to `limit` bytes; larger bodies are refused before being read whole.
-pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("could not read the body: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge);
+#[cfg(test)]
+mod tests {
+    use super::labels::PATTERNS;
+
+    /// The paths `configure` registers, read from this file's source.
+    fn registered() -> Vec<String> {
+        let source = include_str!("mod.rs");
+        let body = &source[source.find("pub fn configure(").unwrap()..source.find("#[cfg(test)]").unwrap()];
+        let mut paths: Vec<String> = body
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| s.starts_with('/'))
+            .map(str::to_owned)
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    #[test]
+    fn every_registered_route_has_a_label() {
+        let registered = registered();
+        assert!(registered.len() > 20, "{registered:?}");
+        for path in &registered {
+            assert!(PATTERNS.contains(&path.as_str()), "{path} has no metrics label");
         }
-        body.extend_from_slice(&chunk);
+        for pattern in PATTERNS.iter().filter(|p| **p != "unmatched") {
+            assert!(
+                registered.iter().any(|r| r == pattern),
+                "{pattern} is labelled but not registered"
+            );
+        }
     }
-    Ok(body.freeze())
-}
-
-/// State-changing buyer and admin routes accept JSON bodies only (no cross-site form posts).
-pub fn require_json(req: &actix_web::HttpRequest) -> Result<(), ApiError> {
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    if media.eq_ignore_ascii_case("application/json") {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest {
-            code: "INVALID_REQUEST",
-            message: "the body must be application/json".into(),
-        })
-    }
-}
-
-/// The bearer token of an `Authorization` header, if any.
-pub fn bearer(req: &actix_web::HttpRequest) -> Option<&str> {
-    let value = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
-        .filter(|t| !t.is_empty())
 }

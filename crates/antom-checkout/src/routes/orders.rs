@@ -2,8 +2,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::{bearer, views};
-use crate::error::ApiError;
+use super::extractors::bearer::bearer;
+use super::views;
+use crate::routes::error::ApiError;
 use crate::state::AppState;
 use crate::tokens::token_matches;
 

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 
+use super::extractors::buyer::Buyer;
 use crate::state::AppState;
 
 /// `/static/{name}`: every file the pages load. A file missing here is a 404 in the browser.
@@ -90,7 +91,7 @@ fn checkout_csp(sdk_script_url: &str) -> String {
 
 /// `GET /`: the checkout page.
 /// A first visit also gets the buyer cookie (saved cards belong to it).
-pub async fn checkout(state: web::Data<AppState>, buyer: super::buyer::Buyer) -> HttpResponse {
+pub async fn checkout(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     let page = page_headers(HttpResponse::Ok())
         .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk.script_url)))
         // The SDK's pages may want to know which shop framed them: the origin, never the path.
@@ -101,7 +102,7 @@ pub async fn checkout(state: web::Data<AppState>, buyer: super::buyer::Buyer) ->
 
 /// `GET /account/cards`: the buyer's saved cards (list, remove, add through Antom's vaulting
 /// component, so the same SDK policy as checkout). A first visit gets the buyer cookie.
-pub async fn account_cards(state: web::Data<AppState>, buyer: super::buyer::Buyer) -> HttpResponse {
+pub async fn account_cards(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     let page = page_headers(HttpResponse::Ok())
         .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk.script_url)))
         .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
@@ -125,7 +126,7 @@ pub async fn asset(path: web::Path<String>) -> HttpResponse {
             .insert_header(("X-Content-Type-Options", "nosniff"))
             .insert_header(("Cache-Control", "no-cache"))
             .body(*body),
-        None => HttpResponse::NotFound().json(crate::error::error_body("NOT_FOUND", "no such asset")),
+        None => HttpResponse::NotFound().json(crate::routes::error::error_body("NOT_FOUND", "no such asset")),
     }
 }
 

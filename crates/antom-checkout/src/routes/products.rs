@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::state::AppState;
 
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

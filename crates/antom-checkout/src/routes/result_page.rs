@@ -22,13 +22,14 @@ use serde::Deserialize;
 
 use chrono::Utc;
 
-use super::buyer::{cookies, Buyer};
-use super::client::check_limit;
+use super::extractors::bearer::bearer;
+use super::extractors::buyer::{cookies, Buyer};
+use super::extractors::client::check_limit;
 use super::pages::{escape, page_headers};
-use crate::error::ApiError;
 use crate::persistence::StoredOrder;
 use crate::rate_limit::Limit;
-use crate::services::inquiry::inquire_payment;
+use crate::routes::error::ApiError;
+use crate::services::inquiry::{inquire_payment, InquiryResult};
 use crate::services::order_access;
 use crate::services::order_sync::Schedule;
 use crate::state::AppState;
@@ -185,12 +186,9 @@ pub async fn show(
         state.metrics.observe_buyer_inquiry(claimed);
     }
     if claimed {
-        match inquire_payment(&state, order_id, "buyer:result-page", Schedule::Keep).await {
-            Ok(_) => {
-                if let Some(fresh) = state.store.order(order_id).await? {
-                    stored = fresh;
-                }
-            }
+        match inquire_payment(&state, &stored, "buyer:result-page", Schedule::Keep).await {
+            Ok(InquiryResult::Applied(report)) => stored = report.order,
+            Ok(InquiryResult::NotAtAntom | InquiryResult::NoAnswer { .. } | InquiryResult::NoOrder) => {}
             Err(e) => tracing::warn!(order_id, error = %e, "inquiry from the result page failed"),
         }
     }
@@ -252,7 +250,7 @@ pub async fn status(
 ) -> Result<HttpResponse, ApiError> {
     check_limit(&state, &req, Limit::ResultPage, None)?;
     let order_id = query.order_id.as_deref().unwrap_or("");
-    let Some(stored) = visible_order(&state, &req, order_id, super::bearer(&req)).await? else {
+    let Some(stored) = visible_order(&state, &req, order_id, bearer(&req)).await? else {
         return Err(ApiError::NotFound {
             code: "ORDER_NOT_FOUND",
         });

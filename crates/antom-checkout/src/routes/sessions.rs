@@ -6,11 +6,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::buyer::Buyer;
-use super::client::check_limit;
-use super::{idempotency, read_body, require_json, MAX_BODY};
-use crate::error::ApiError;
+use super::body::{read_body, require_json, MAX_BODY};
+use super::extractors::buyer::Buyer;
+use super::extractors::client::{buyer_env, check_limit};
+use super::idempotency;
 use crate::rate_limit::Limit;
+use crate::routes::error::ApiError;
 use crate::services::checkout::{create_session, SessionRequest};
 use crate::state::AppState;
 
@@ -41,13 +42,13 @@ async fn handle(
     let request: SessionRequest = serde_json::from_value(value.clone())
         .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
 
-    let env = super::client::buyer_env(req, &state.settings.trusted_proxies);
+    let env = buyer_env(req, &state.settings.trusted_proxies);
     let work = {
         let state = state.clone();
         let buyer_id = buyer.id().as_str().to_owned();
         async move {
             let created = create_session(&state, request, Some(&buyer_id), &env).await?;
-            let body = serde_json::to_value(&created).map_err(|e| ApiError::Internal(e.into()))?;
+            let body = serde_json::to_value(&created).map_err(ApiError::internal)?;
             Ok((StatusCode::CREATED, body))
         }
     };

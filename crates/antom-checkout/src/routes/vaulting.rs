@@ -2,11 +2,11 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::buyer::Buyer;
-use super::client::check_limit;
-use super::{read_body, require_json, MAX_BODY};
-use crate::error::ApiError;
+use super::body::{read_body, require_json, MAX_BODY};
+use super::extractors::buyer::Buyer;
+use super::extractors::client::check_limit;
 use crate::rate_limit::Limit;
+use crate::routes::error::ApiError;
 use crate::services::vaulting;
 use crate::state::AppState;
 

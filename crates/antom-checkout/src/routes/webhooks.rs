@@ -2,8 +2,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::read_body;
-use crate::error::ApiError;
+use super::body::read_body;
+use super::extractors::client::client_ip;
+use crate::routes::error::ApiError;
 use crate::services::notifications::{receive, WebhookRoute};
 use crate::state::AppState;
 
@@ -23,7 +24,7 @@ async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(2048).collect::<String>())
     };
-    let client_ip = super::client::client_ip(&req, &state.settings.trusted_proxies).to_string();
+    let client_ip = client_ip(&req, &state.settings.trusted_proxies).to_string();
     let answer = receive(&state, route, header, &body, Some(&client_ip)).await?;
     Ok(
         HttpResponse::build(actix_web::http::StatusCode::from_u16(answer.status).unwrap_or_default())

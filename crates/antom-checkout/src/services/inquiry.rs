@@ -1,29 +1,25 @@
-//! Asking Antom about a payment (inquiryPayment) and applying the answer through the same path
-//! a notification takes. Used by the result page, the reconciler and ops' "sync".
+//! Asking Antom about a payment (inquiryPayment) and its refunds (inquiryRefund), and applying
+//! the answers through the same path a notification takes. Used by the result page, the
+//! reconciler and ops' "sync". Both take the order as the caller read it and return it as the
+//! answers left it.
 
-use antom_client::codes;
-use antom_client::model::InquiryPaymentRequest;
+use antom_client::model::{InquiryPaymentRequest, InquiryRefundRequest};
 use antom_client::Outcome;
 use chrono::Utc;
+use domain::Refund;
 
 use super::antom_facts;
-use super::order_sync::{apply_facts, Schedule, SyncReport};
-use crate::persistence::StoreError;
+use super::error::ServiceError;
+use super::ops::send::send_refund;
+use super::order_sync::{apply_events, apply_facts, Schedule, SyncReport};
+use crate::persistence::StoredOrder;
 use crate::state::AppState;
-
-#[derive(Debug, thiserror::Error)]
-pub enum InquiryError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("Antom's answer could not be read: {0}")]
-    Facts(#[from] antom_facts::FactError),
-}
 
 /// What the inquiry learned.
 #[derive(Debug)]
 pub enum InquiryResult {
     /// Antom answered and the answer was applied.
-    Applied(SyncReport),
+    Applied(Box<SyncReport>),
     /// Antom does not know the payment (yet): e.g. a session nobody has paid.
     NotAtAntom,
     /// No final answer (Unknown outcome or an error code); nothing changed.
@@ -35,28 +31,72 @@ pub enum InquiryResult {
 /// `schedule` says whether an answer that changes nothing counts as a reconciler attempt.
 pub async fn inquire_payment(
     state: &AppState,
-    order_id: &str,
+    stored: &StoredOrder,
     actor: &str,
     schedule: Schedule,
-) -> Result<InquiryResult, InquiryError> {
-    let Some(stored) = state.store.order(order_id).await? else {
-        return Ok(InquiryResult::NoOrder);
-    };
+) -> Result<InquiryResult, ServiceError> {
+    let order_id = stored.order.id().as_str();
     let payment = stored.order.payment();
     let request = match &payment.payment_id {
         Some(payment_id) => InquiryPaymentRequest::by_payment_id(payment_id.clone()),
         None => InquiryPaymentRequest::by_payment_request_id(payment.request_id.as_str().to_owned()),
     };
-    match state.antom.send(&request).await {
+    let outcome = state.antom.send(&request).await;
+    match &outcome {
         Outcome::Success(response) => {
             let now = Utc::now();
-            let facts = antom_facts::inquiry(&response, &stored.order, now)?;
+            let facts = antom_facts::inquiry(response, &stored.order, now)?;
             let report = apply_facts(&state.store, order_id, &facts, actor, now, schedule).await?;
-            Ok(report.map_or(InquiryResult::NoOrder, InquiryResult::Applied))
+            Ok(report.map_or(InquiryResult::NoOrder, |r| InquiryResult::Applied(Box::new(r))))
         }
-        Outcome::Failed { code, .. } if code == codes::ORDER_NOT_EXIST => Ok(InquiryResult::NotAtAntom),
+        _ if outcome.is_not_found() => Ok(InquiryResult::NotAtAntom),
         other => Ok(InquiryResult::NoAnswer {
             code: other.code().to_owned(),
         }),
     }
+}
+
+/// inquiryRefund for every refund still processing; resends the refunds Antom never received.
+/// Returns the order as the answers left it.
+pub async fn inquire_refunds(
+    state: &AppState,
+    stored: StoredOrder,
+    actor: &str,
+) -> Result<StoredOrder, ServiceError> {
+    let open: Vec<Refund> = stored
+        .order
+        .open_at_antom()
+        .refunds
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut latest = stored;
+    for refund in open {
+        let request = InquiryRefundRequest::by_refund_request_id(refund.request_id.as_str().to_owned());
+        let now = Utc::now();
+        let outcome = state.antom.send(&request).await;
+        match &outcome {
+            Outcome::Success(response) => {
+                let events = antom_facts::refund_inquiry(&refund.request_id, response, now)?;
+                let order_id = latest.order.id().as_str().to_owned();
+                if let Some(report) = apply_events(&state.store, &order_id, &events, actor, now).await? {
+                    latest = report.order;
+                }
+            }
+            _ if outcome.is_not_found() => {
+                if let Some(amount) = refund.amount {
+                    latest = send_refund(
+                        state,
+                        &latest,
+                        &refund.request_id,
+                        amount,
+                        refund.reason.as_deref(),
+                    )
+                    .await?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(latest)
 }

@@ -13,9 +13,8 @@ use serde_json::json;
 use super::antom_facts;
 use super::order_sync::{apply_locked, Schedule};
 use super::security_log;
-use crate::metrics::known_label;
 use crate::persistence::{
-    InboxDelivery, LockedOrder, NewSecurityEvent, SecurityEventKind, Store, StoreError,
+    InboxDelivery, InboxOutcome, LockedOrder, NewSecurityEvent, SecurityEventKind, Store, StoreError,
 };
 use crate::state::AppState;
 use crate::tokens::sha256_hex;
@@ -25,21 +24,8 @@ const PREVIEW_BYTES: usize = 1024;
 /// Characters of each stored header (a signature header is about 400).
 const HEADER_CHARS: usize = 512;
 
-/// Every outcome a delivery can have (the metrics' `outcome` label).
-const OUTCOMES: [&str; 12] = [
-    "APPLIED",
-    "DUPLICATE",
-    "NO_CHANGE",
-    "NOT_APPLIED",
-    "FLAGGED_FOR_REVIEW",
-    "UNKNOWN_PAYMENT",
-    "UNKNOWN_TYPE",
-    "UNPARSEABLE",
-    "INVALID_FACT",
-    "UNKNOWN_VAULTING",
-    "DUPLICATE_DELIVERY",
-    codes::INVALID_SIGNATURE,
-];
+/// The metrics' `outcome` of a verified redelivery acknowledged without handling it again.
+const DUPLICATE_DELIVERY: &str = "DUPLICATE_DELIVERY";
 
 /// The three webhook routes of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,19 +169,16 @@ pub async fn receive(
     // A redelivery of something already settled is acknowledged without touching the order.
     // Anything else (first delivery, unknown payment then, a crash mid-way) is applied again:
     // the domain treats repeated facts as duplicates, so this is safe.
-    let settled = matches!(
-        record.outcome.as_deref(),
-        Some("APPLIED" | "DUPLICATE" | "NO_CHANGE" | "FLAGGED_FOR_REVIEW")
-    );
+    let settled = record.outcome.is_some_and(InboxOutcome::is_settled);
     if !record.first_delivery && settled {
         state
             .metrics
-            .observe_notification(route.path(), "VERIFIED", "DUPLICATE_DELIVERY");
+            .observe_notification(route.path(), "VERIFIED", DUPLICATE_DELIVERY);
         return Ok(WebhookAnswer::ack());
     }
 
     let handled = match parsed {
-        Err(e) => Handled::unrecorded(None, "UNPARSEABLE", Some(e.to_string())),
+        Err(e) => Handled::unrecorded(None, InboxOutcome::Unparseable, Some(e.to_string())),
         Ok(notification) => apply_notification(state, &notification, record.id, now).await?,
     };
     let Handled {
@@ -207,30 +190,35 @@ pub async fn receive(
     if !recorded {
         state
             .store
-            .set_inbox_outcome(record.id, order_id.as_deref(), &outcome, detail.as_deref())
+            .set_inbox_outcome(record.id, order_id.as_deref(), outcome, detail.as_deref())
             .await?;
     }
     state
         .metrics
-        .observe_notification(route.path(), "VERIFIED", known_label(&outcome, &OUTCOMES));
-    tracing::info!(route = route.path(), order_id = order_id.as_deref().unwrap_or(""), %outcome, "notification applied");
+        .observe_notification(route.path(), "VERIFIED", outcome.as_str());
+    tracing::info!(
+        route = route.path(),
+        order_id = order_id.as_deref().unwrap_or(""),
+        outcome = outcome.as_str(),
+        "notification applied"
+    );
     Ok(WebhookAnswer::ack())
 }
 
 /// What handling a verified notification did, for the inbox and the metrics.
 struct Handled {
     order_id: Option<String>,
-    outcome: String,
+    outcome: InboxOutcome,
     detail: Option<String>,
     /// The outcome is already in the inbox (written with the order change it describes).
     recorded: bool,
 }
 
 impl Handled {
-    fn unrecorded(order_id: Option<String>, outcome: &str, detail: Option<String>) -> Handled {
+    fn unrecorded(order_id: Option<String>, outcome: InboxOutcome, detail: Option<String>) -> Handled {
         Handled {
             order_id,
-            outcome: outcome.to_owned(),
+            outcome,
             detail,
             recorded: false,
         }
@@ -285,15 +273,15 @@ async fn apply_notification(
             )
         }
         Notification::Vaulting(n) => {
-            let (outcome, detail) = super::vaulting_sync::notification(state, n).await?;
-            return Ok(Handled::unrecorded(None, &outcome, detail));
+            let synced = super::vaulting_sync::notification(state, n).await?;
+            return Ok(Handled::unrecorded(None, synced.outcome, synced.detail));
         }
-        Notification::Unknown(_) => return Ok(Handled::unrecorded(None, "UNKNOWN_TYPE", None)),
+        Notification::Unknown(_) => return Ok(Handled::unrecorded(None, InboxOutcome::UnknownType, None)),
     };
     let Some(locked) = locked else {
         return Ok(Handled::unrecorded(
             None,
-            "UNKNOWN_PAYMENT",
+            InboxOutcome::UnknownPayment,
             Some("no order matches this notification".into()),
         ));
     };
@@ -304,7 +292,7 @@ async fn apply_notification(
             locked.rollback().await?;
             return Ok(Handled::unrecorded(
                 Some(order_id),
-                "INVALID_FACT",
+                InboxOutcome::InvalidFact,
                 Some(e.to_string()),
             ));
         }
@@ -320,8 +308,8 @@ async fn apply_notification(
     .await?;
     Ok(Handled {
         order_id: Some(order_id),
-        outcome: report.outcome().to_owned(),
-        detail: Some(report.status.as_str().to_owned()),
+        outcome: report.outcome(),
+        detail: Some(report.status().as_str().to_owned()),
         recorded: true,
     })
 }

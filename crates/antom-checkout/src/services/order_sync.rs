@@ -8,32 +8,24 @@ use domain::{Event, NotApplied, OrderStatus, ReviewNote};
 use serde_json::json;
 
 use super::antom_facts::Facts;
-use crate::persistence::{LockedOrder, Store, StoreError, TimelineEntry};
+use crate::persistence::{InboxOutcome, LockedOrder, Store, StoreError, StoredOrder, TimelineEntry};
 
-/// What applying a batch of facts did.
+/// What applying a batch of facts did, and the order it left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncReport {
-    pub status: OrderStatus,
-    pub applied: usize,
-    pub duplicates: usize,
-    pub refused: usize,
-    pub flagged: bool,
+    /// The order as committed.
+    pub order: StoredOrder,
+    pub tally: Tally,
 }
 
 impl SyncReport {
-    /// A one-word outcome for the inbox and metrics.
-    pub fn outcome(&self) -> &'static str {
-        if self.flagged {
-            "FLAGGED_FOR_REVIEW"
-        } else if self.applied > 0 {
-            "APPLIED"
-        } else if self.refused == 0 && self.duplicates > 0 {
-            "DUPLICATE"
-        } else if self.refused == 0 {
-            "NO_CHANGE"
-        } else {
-            "NOT_APPLIED"
-        }
+    pub fn status(&self) -> OrderStatus {
+        self.order.order.status()
+    }
+
+    /// What the batch did, in the inbox's words.
+    pub fn outcome(&self) -> InboxOutcome {
+        self.tally.outcome()
     }
 }
 
@@ -107,13 +99,7 @@ pub async fn apply_locked(
     inbox: Option<i64>,
     schedule: Schedule,
 ) -> Result<SyncReport, StoreError> {
-    let mut report = SyncReport {
-        status: locked.order().status(),
-        applied: 0,
-        duplicates: 0,
-        refused: 0,
-        flagged: false,
-    };
+    let mut tally = Tally::default();
     let mut timeline = Vec::new();
     // Accepted facts that change nothing (Antom still has no answer) are kept in the timeline
     // but are not progress: they must not reset the reconciler's backoff.
@@ -122,7 +108,7 @@ pub async fn apply_locked(
         let result = locked.order_mut().apply(event);
         match result {
             Ok(transition) => {
-                report.applied += 1;
+                tally.applied += 1;
                 changed |= !transition.changes.is_empty();
                 timeline.push(TimelineEntry {
                     at: now,
@@ -136,10 +122,10 @@ pub async fn apply_locked(
                 });
             }
             Err(NotApplied::Duplicate) => {
-                report.duplicates += 1;
+                tally.duplicates += 1;
             }
             Err(refusal) => {
-                report.refused += 1;
+                tally.refused += 1;
                 timeline.push(TimelineEntry {
                     at: now,
                     event_type: "EVENT_NOT_APPLIED".into(),
@@ -151,7 +137,7 @@ pub async fn apply_locked(
                     }),
                 });
                 if refusal.needs_review() {
-                    report.flagged = true;
+                    tally.flagged = true;
                     let reason = format!("{} not applied: {refusal}", event.kind());
                     locked.order_mut().flag_for_review(ReviewNote {
                         at: now,
@@ -178,7 +164,7 @@ pub async fn apply_locked(
     if let Some(reason) = &facts.review {
         let known = locked.order().review().iter().any(|note| &note.reason == reason);
         if !known {
-            report.flagged = true;
+            tally.flagged = true;
             locked.order_mut().flag_for_review(ReviewNote {
                 at: now,
                 reason: reason.clone(),
@@ -191,8 +177,7 @@ pub async fn apply_locked(
             });
         }
     }
-    report.status = locked.order().status();
-    let changed = changed || report.flagged;
+    let changed = changed || tally.flagged;
     let (next, attempts) = match (changed, schedule) {
         (true, _) => (locked.order().next_check_at(now, 0), Some(0)),
         (false, Schedule::Attempt) => {
@@ -202,8 +187,35 @@ pub async fn apply_locked(
         (false, Schedule::Keep) => (locked.stored.next_check_at, None),
     };
     if let Some(inbox_id) = inbox {
-        locked.set_inbox_outcome(inbox_id, report.outcome(), Some(report.status.as_str()));
+        let status = locked.order().status();
+        locked.set_inbox_outcome(inbox_id, tally.outcome(), Some(status.as_str()));
     }
-    locked.commit(&timeline, next, attempts).await?;
-    Ok(report)
+    let order = locked.commit(&timeline, next, attempts).await?;
+    Ok(SyncReport { order, tally })
+}
+
+/// How the facts of one batch fared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub applied: usize,
+    pub duplicates: usize,
+    pub refused: usize,
+    /// The order was flagged for a person.
+    pub flagged: bool,
+}
+
+impl Tally {
+    pub fn outcome(&self) -> InboxOutcome {
+        if self.flagged {
+            InboxOutcome::FlaggedForReview
+        } else if self.applied > 0 {
+            InboxOutcome::Applied
+        } else if self.refused == 0 && self.duplicates > 0 {
+            InboxOutcome::Duplicate
+        } else if self.refused == 0 {
+            InboxOutcome::NoChange
+        } else {
+            InboxOutcome::NotApplied
+        }
+    }
 }

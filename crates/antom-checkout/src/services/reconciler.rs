@@ -15,18 +15,14 @@
 //! older than `INBOX_RETENTION_DAYS`, security events as old, idempotency keys and ops intents
 //! older than a day; and it drops stale rate-limiter keys.
 
-use antom_client::codes;
-use antom_client::model::InquiryRefundRequest;
-use antom_client::Outcome;
 use chrono::{Duration, Utc};
-use domain::{Event, SessionTimes};
+use domain::{CaptureRequestId, Event, Money, SessionTimes};
 
-use super::antom_facts;
-use super::inquiry::{inquire_payment, InquiryResult};
-use super::ops::{send_cancel, send_capture, send_refund};
+use super::error::ServiceError;
+use super::inquiry::{inquire_payment, inquire_refunds, InquiryResult};
+use super::ops::send::{send_cancel, send_capture};
 use super::order_sync::{apply_events, Schedule};
 use super::vaulting_sync;
-use crate::error::ApiError;
 use crate::state::AppState;
 
 const ACTOR: &str = "worker:reconciler";
@@ -70,7 +66,7 @@ pub struct Pruned {
 }
 
 /// Deletes what is past its retention at `now`, and drops stale rate-limiter keys.
-pub async fn housekeeping(state: &AppState, now: chrono::DateTime<Utc>) -> Result<Pruned, ApiError> {
+pub async fn housekeeping(state: &AppState, now: chrono::DateTime<Utc>) -> Result<Pruned, ServiceError> {
     let retention = Duration::from_std(state.settings.inbox_retention).unwrap_or(Duration::days(90));
     let pruned = Pruned {
         inbox: state.store.prune_inbox(now - retention).await?,
@@ -90,7 +86,7 @@ pub async fn housekeeping(state: &AppState, now: chrono::DateTime<Utc>) -> Resul
 
 /// One round: claim due orders and reconcile each, then the vaultings still processing past
 /// their grace (inquireVaulting). Returns how many orders and vaultings were looked at.
-pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
+pub async fn run_once(state: &AppState) -> Result<usize, ServiceError> {
     let now = Utc::now();
     let claimed = state
         .store
@@ -106,34 +102,36 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
 }
 
 /// Brings one order as far towards its final state as Antom's answers allow.
-pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), ApiError> {
-    let Some(stored) = state.store.order(order_id).await? else {
+pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), ServiceError> {
+    let Some(mut stored) = state.store.order(order_id).await? else {
         return Ok(());
     };
     // Until Antom says otherwise, it knows the payment: only its "no such payment" lets a
     // session be expired locally.
     let mut antom_knows_payment = true;
     if stored.order.open_at_antom().needs_payment_inquiry() {
-        let result = inquire_payment(state, order_id, ACTOR, Schedule::Attempt)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        antom_knows_payment = !matches!(result, InquiryResult::NotAtAntom);
-    }
-    inquire_refunds(state, order_id, ACTOR).await?;
-
-    // Whatever the inquiry could not settle is resent with the identical request id.
-    let Some(stored) = state.store.order(order_id).await? else {
-        return Ok(());
-    };
-    let now = Utc::now();
-    let open = stored.order.open_at_antom();
-    for capture in &open.captures {
-        if let Some(amount) = capture.amount {
-            send_capture(state, order_id, &stored, &capture.request_id, amount).await?;
+        match inquire_payment(state, &stored, ACTOR, Schedule::Attempt).await? {
+            InquiryResult::Applied(report) => stored = report.order,
+            InquiryResult::NotAtAntom => antom_knows_payment = false,
+            InquiryResult::NoAnswer { .. } | InquiryResult::NoOrder => {}
         }
     }
-    if let Some(cancel) = open.cancel {
-        send_cancel(state, order_id, &stored, &cancel.request_id).await?;
+    let mut stored = inquire_refunds(state, stored, ACTOR).await?;
+
+    // Whatever the inquiry could not settle is resent with the identical request id.
+    let now = Utc::now();
+    let open = stored.order.open_at_antom();
+    let captures: Vec<(CaptureRequestId, Money)> = open
+        .captures
+        .iter()
+        .filter_map(|c| c.amount.map(|amount| (c.request_id.clone(), amount)))
+        .collect();
+    let cancel = open.cancel.map(|c| c.request_id.clone());
+    for (request_id, amount) in captures {
+        stored = send_capture(state, &stored, &request_id, amount).await?;
+    }
+    if let Some(request_id) = cancel {
+        stored = send_cancel(state, &stored, &request_id).await?;
     }
 
     let mut events = Vec::new();
@@ -157,37 +155,4 @@ pub fn session_times(state: &AppState) -> SessionTimes {
         validity: Duration::from_std(state.settings.payment_session_expiry).unwrap_or(Duration::hours(1)),
         close_window: Duration::from_std(state.settings.antom_close_window).unwrap_or(Duration::minutes(20)),
     }
-}
-
-/// inquiryRefund for every refund still processing; resends the refunds Antom never received.
-pub async fn inquire_refunds(state: &AppState, order_id: &str, actor: &str) -> Result<(), ApiError> {
-    let Some(stored) = state.store.order(order_id).await? else {
-        return Ok(());
-    };
-    for refund in stored.order.open_at_antom().refunds {
-        let request = InquiryRefundRequest::by_refund_request_id(refund.request_id.as_str().to_owned());
-        let now = Utc::now();
-        match state.antom.send(&request).await {
-            Outcome::Success(response) => {
-                let events = antom_facts::refund_inquiry(&refund.request_id, &response, now)
-                    .map_err(|e| ApiError::Internal(e.into()))?;
-                apply_events(&state.store, order_id, &events, actor, now).await?;
-            }
-            Outcome::Failed { code, .. } if code == codes::ORDER_NOT_EXIST => {
-                if let Some(amount) = refund.amount {
-                    send_refund(
-                        state,
-                        order_id,
-                        &stored,
-                        &refund.request_id,
-                        amount,
-                        refund.reason.as_deref(),
-                    )
-                    .await?;
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }

@@ -1,24 +1,14 @@
 //! Security events (refused webhook deliveries, failed admin logins), stored at a bounded
-//! rate: at most [`PER_MINUTE`] of each kind per minute per process are written; the rest are
-//! only counted (`security_events_total{stored="suppressed"}`), so a flood of forged requests
-//! costs a counter increment, not a row.
-
-use std::sync::Mutex;
+//! rate: at most `rate_limit::StorageBudget::PER_MINUTE` of each kind per minute per process
+//! are written; the rest are only counted (`security_events_total{stored="suppressed"}`), so a
+//! flood of forged requests costs a counter increment, not a row.
 
 use chrono::{DateTime, Utc};
 
 use crate::persistence::{NewSecurityEvent, SecurityEventKind, StoreError};
 use crate::state::AppState;
 
-/// Events of one kind stored per minute, per process.
-pub const PER_MINUTE: u32 = 60;
-
-/// The storage budget of each kind for the current minute.
-#[derive(Debug, Default)]
-pub struct SecurityLog {
-    windows: Mutex<[(i64, u32); 2]>,
-}
-
+/// Each kind has its own budget.
 fn slot(kind: SecurityEventKind) -> usize {
     match kind {
         SecurityEventKind::WebhookRejected => 0,
@@ -26,27 +16,10 @@ fn slot(kind: SecurityEventKind) -> usize {
     }
 }
 
-impl SecurityLog {
-    /// Takes one unit of `kind`'s budget for the minute of `now`; false when it is spent.
-    fn admit(&self, kind: SecurityEventKind, now: DateTime<Utc>) -> bool {
-        let minute = now.timestamp().div_euclid(60);
-        let mut windows = self.windows.lock().expect("security log budget");
-        let window = &mut windows[slot(kind)];
-        if window.0 != minute {
-            *window = (minute, 0);
-        }
-        if window.1 >= PER_MINUTE {
-            return false;
-        }
-        window.1 += 1;
-        true
-    }
-}
-
 /// Whether an event of `kind` at `at` may be stored (this minute's budget allows); counts it
 /// either way. Callers build what they store only when admitted.
 pub fn admit(state: &AppState, kind: SecurityEventKind, at: DateTime<Utc>) -> bool {
-    let stored = state.security_log.admit(kind, at);
+    let stored = state.security_log.admit(slot(kind), at);
     state.metrics.observe_security_event(kind.as_str(), stored);
     stored
 }
@@ -80,22 +53,5 @@ mod tests {
         assert_eq!(preview(b"4111111111111111", 1024), "[redacted]");
         assert_eq!(preview(b"2026-11-22T10:00:00Z", 1024), "2026-11-22T10:00:00Z");
         assert_eq!(preview(&[b'a'; 5000], 1024).len(), 1024);
-    }
-
-    #[test]
-    fn the_budget_is_per_kind_and_per_minute() {
-        let log = SecurityLog::default();
-        let t0 = DateTime::parse_from_rfc3339("2026-12-04T10:00:05Z")
-            .unwrap()
-            .to_utc();
-        for _ in 0..PER_MINUTE {
-            assert!(log.admit(SecurityEventKind::WebhookRejected, t0));
-        }
-        assert!(!log.admit(SecurityEventKind::WebhookRejected, t0));
-        assert!(log.admit(SecurityEventKind::AdminLoginFailed, t0));
-        assert!(log.admit(
-            SecurityEventKind::WebhookRejected,
-            t0 + chrono::Duration::seconds(60)
-        ));
     }
 }

@@ -31,14 +31,11 @@ use super::buyer::{self, BuyerId};
 use super::buyer_env::BuyerEnv;
 use super::buyer_redirect::{self, AntomRedirect};
 use super::card_input::CardInput;
-use super::checkout::{buyer_retry, iso, sdk_config, SdkConfig};
+use super::checkout::antom_request::{buyer_retry, iso, sdk_config, SdkConfig};
+use super::error::ServiceError;
 use super::vaulting_sync::apply_result;
-use crate::error::ApiError;
 use crate::persistence::{NewVaulting, SavedCard};
 use crate::state::AppState;
-
-/// Antom's code for a card that failed verification (declined, 3-D Secure failed).
-const VERIFICATION_FAIL: &str = codes::VERIFICATION_FAIL;
 
 /// The 201 body of `POST /vaulting/sessions`.
 #[derive(Debug, Serialize)]
@@ -64,7 +61,7 @@ pub enum DirectVaulting {
 }
 
 /// Stores a new PROCESSING vaulting for the buyer and returns its id.
-async fn begin(state: &AppState, buyer_id: &BuyerId) -> Result<String, ApiError> {
+async fn begin(state: &AppState, buyer_id: &BuyerId) -> Result<String, ServiceError> {
     buyer::remember(state, buyer_id).await?;
     let request_id = uuid::Uuid::now_v7().to_string();
     let now = Utc::now();
@@ -90,7 +87,7 @@ async fn record_failure(
     request_id: &str,
     code: &str,
     message: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     apply_result(
         state,
         request_id,
@@ -106,7 +103,7 @@ async fn record_failure(
 pub async fn create_session(
     state: &AppState,
     buyer_id: &BuyerId,
-) -> Result<VaultingSessionCreated, ApiError> {
+) -> Result<VaultingSessionCreated, ServiceError> {
     let request_id = begin(state, buyer_id).await?;
     let request = CreateVaultingSessionRequest {
         vaulting_request_id: request_id.clone(),
@@ -130,11 +127,11 @@ pub async fn create_session(
         }
         Outcome::Failed { code, message, .. } => {
             record_failure(state, &request_id, &code, &message).await?;
-            Err(ApiError::AntomRejected { code, message })
+            Err(ServiceError::AntomRejected { code, message })
         }
         Outcome::Unknown { code, .. } => {
             tracing::warn!(vaulting_request_id = request_id, %code, "createVaultingSession unknown after retries; left to the reconciler");
-            Err(ApiError::AntomUnavailable)
+            Err(ServiceError::AntomUnavailable)
         }
     }
 }
@@ -159,7 +156,7 @@ pub async fn vault_card(
     buyer_id: &BuyerId,
     card: CardInput,
     device: &Device,
-) -> Result<DirectVaulting, ApiError> {
+) -> Result<DirectVaulting, ServiceError> {
     let mut request_id = begin(state, buyer_id).await?;
     let mut outcome = send_card(state, &request_id, &card, device).await;
     if needs_new_request_id(&outcome) {
@@ -223,7 +220,7 @@ async fn settle_card(
     request_id: &str,
     outcome: Outcome<VaultPaymentMethodResponse>,
     device: &Device,
-) -> Result<DirectVaulting, ApiError> {
+) -> Result<DirectVaulting, ServiceError> {
     let request_id = request_id.to_owned();
     match outcome {
         Outcome::Success(response) => {
@@ -265,17 +262,14 @@ async fn settle_card(
         }
         Outcome::Unknown { code, .. } => {
             tracing::warn!(vaulting_request_id = request_id, %code, "vaultPaymentMethod unknown after retries; left to the reconciler");
-            Err(ApiError::AntomUnavailable)
+            Err(ServiceError::AntomUnavailable)
         }
         Outcome::Failed { code, message, .. } => {
             record_failure(state, &request_id, &code, &message).await?;
-            if code == VERIFICATION_FAIL {
-                Err(ApiError::Unprocessable {
-                    code: VERIFICATION_FAIL,
-                    message: "the card could not be verified; try another card".into(),
-                })
+            if code == codes::VERIFICATION_FAIL {
+                Err(ServiceError::CardNotVerified)
             } else {
-                Err(ApiError::AntomRejected {
+                Err(ServiceError::AntomRejected {
                     code,
                     message: "Antom did not vault the card".into(),
                 })

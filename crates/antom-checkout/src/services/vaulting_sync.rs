@@ -14,35 +14,32 @@ use domain::{NotApplied, RecordStatus, VaultingAttempt, VaultingRequestId};
 use super::antom_facts::{self, VaultingFact};
 use super::card_crypto::seal_token;
 use super::card_input::redact_card_numbers;
-use crate::persistence::{NewCard, StoreError, StoredVaulting, VaultingUpdate};
+use crate::persistence::{InboxOutcome, NewCard, StoreError, StoredVaulting, VaultingUpdate};
 use crate::state::AppState;
 
-/// What applying a result did.
+/// What applying a result did, in the inbox's words (the same as orders use, so redeliveries
+/// are handled alike): `Applied`, `Duplicate`, `NoChange` (still processing), `FlaggedForReview`
+/// (the opposite of an earlier final result: ignored and logged), `UnknownVaulting`, or
+/// `InvalidFact` with the reason in `detail` (e.g. a success without a card token).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SyncOutcome {
-    Applied,
-    Duplicate,
-    /// Still processing: nothing to do.
-    NoChange,
-    /// The opposite of an earlier final result; ignored and logged.
-    Flagged,
-    /// No vaulting with this id here.
-    UnknownVaulting,
-    /// The result cannot be used (e.g. a success without a card token).
-    Invalid(String),
+pub struct VaultingSync {
+    pub outcome: InboxOutcome,
+    pub detail: Option<String>,
 }
 
-impl SyncOutcome {
-    /// The inbox outcome (the same words as orders use, so redeliveries are handled alike).
-    pub fn code(&self) -> &'static str {
-        match self {
-            SyncOutcome::Applied => "APPLIED",
-            SyncOutcome::Duplicate => "DUPLICATE",
-            SyncOutcome::NoChange => "NO_CHANGE",
-            SyncOutcome::Flagged => "FLAGGED_FOR_REVIEW",
-            SyncOutcome::UnknownVaulting => "UNKNOWN_VAULTING",
-            SyncOutcome::Invalid(_) => "INVALID_FACT",
+impl From<InboxOutcome> for VaultingSync {
+    fn from(outcome: InboxOutcome) -> Self {
+        VaultingSync {
+            outcome,
+            detail: None,
         }
+    }
+}
+
+fn invalid(reason: impl Into<String>) -> VaultingSync {
+    VaultingSync {
+        outcome: InboxOutcome::InvalidFact,
+        detail: Some(reason.into()),
     }
 }
 
@@ -64,22 +61,22 @@ pub async fn apply_result(
     state: &AppState,
     request_id: &str,
     result: VaultingFact<'_>,
-) -> Result<SyncOutcome, StoreError> {
+) -> Result<VaultingSync, StoreError> {
     let reported = match &result {
         VaultingFact::Vaulted(_) => RecordStatus::Success,
         VaultingFact::Failed { .. } => RecordStatus::Fail,
         VaultingFact::Processing => RecordStatus::Processing,
-        VaultingFact::Invalid(reason) => return Ok(SyncOutcome::Invalid((*reason).to_owned())),
+        VaultingFact::Invalid(reason) => return Ok(invalid(*reason)),
     };
     let Some(locked) = state.store.lock_vaulting(request_id).await? else {
-        return Ok(SyncOutcome::UnknownVaulting);
+        return Ok(InboxOutcome::UnknownVaulting.into());
     };
     let update = match (attempt(&locked.stored)?.apply_result(reported), result) {
         (Ok(_), VaultingFact::Vaulted(card)) => match new_card(state, &locked.stored, card) {
             Ok(card) => VaultingUpdate::Vaulted(card),
             Err(reason) => {
                 locked.rollback().await?;
-                return Ok(SyncOutcome::Invalid(reason.into()));
+                return Ok(invalid(reason));
             }
         },
         (Ok(_), VaultingFact::Failed { code, message }) => VaultingUpdate::Failed {
@@ -90,9 +87,10 @@ pub async fn apply_result(
         (Ok(_), VaultingFact::Processing | VaultingFact::Invalid(_)) | (Err(NotApplied::Duplicate), _) => {
             locked.rollback().await?;
             return Ok(match reported {
-                RecordStatus::Processing => SyncOutcome::NoChange,
-                RecordStatus::Success | RecordStatus::Fail => SyncOutcome::Duplicate,
-            });
+                RecordStatus::Processing => InboxOutcome::NoChange,
+                RecordStatus::Success | RecordStatus::Fail => InboxOutcome::Duplicate,
+            }
+            .into());
         }
         (Err(refusal), _) => {
             tracing::warn!(
@@ -101,13 +99,13 @@ pub async fn apply_result(
                 "vaulting result contradicts the final one; kept the first"
             );
             locked.rollback().await?;
-            return Ok(SyncOutcome::Flagged);
+            return Ok(InboxOutcome::FlaggedForReview.into());
         }
     };
     let vaulted = matches!(update, VaultingUpdate::Vaulted(_));
     locked.commit(update).await?;
     tracing::info!(vaulting_request_id = request_id, vaulted, "vaulting settled");
-    Ok(SyncOutcome::Applied)
+    Ok(InboxOutcome::Applied.into())
 }
 
 /// The card row for a successful vaulting: the token sealed to the row, the rest cut to what
@@ -192,22 +190,14 @@ fn masked_number(card: &CardDetail) -> String {
         .collect()
 }
 
-/// notifyVaulting → (inbox outcome, detail).
-pub async fn notification(
-    state: &AppState,
-    n: &VaultingNotification,
-) -> Result<(String, Option<String>), StoreError> {
-    let outcome = apply_result(
+/// Applies a notifyVaulting.
+pub async fn notification(state: &AppState, n: &VaultingNotification) -> Result<VaultingSync, StoreError> {
+    apply_result(
         state,
         &n.vaulting_request_id,
         antom_facts::vaulting_notification(n),
     )
-    .await?;
-    let detail = match &outcome {
-        SyncOutcome::Invalid(reason) => Some(reason.clone()),
-        _ => None,
-    };
-    Ok((outcome.code().to_owned(), detail))
+    .await
 }
 
 /// Asks Antom about a vaulting still PROCESSING (the worker) and applies the answer; what stays
@@ -220,10 +210,10 @@ pub async fn inquire(state: &AppState, request_id: &str) -> Result<(), StoreErro
         return Ok(());
     }
     let answer = state.antom.send(&InquireVaultingRequest::new(request_id)).await;
-    let outcome = apply_result(state, request_id, antom_facts::vaulting_inquiry(&answer)).await?;
+    let synced = apply_result(state, request_id, antom_facts::vaulting_inquiry(&answer)).await?;
     if matches!(
-        outcome,
-        SyncOutcome::Applied | SyncOutcome::Duplicate | SyncOutcome::Flagged
+        synced.outcome,
+        InboxOutcome::Applied | InboxOutcome::Duplicate | InboxOutcome::FlaggedForReview
     ) {
         return Ok(());
     }

@@ -6,7 +6,8 @@
 //! failed one) creates it, so a result that overtakes our request event is not lost. Whether a
 //! cancel success is compatible with captures is the invariants' call (never both).
 
-use super::{settle, Applied, Change, NotApplied};
+use super::outcome::{Applied, Change, NotApplied};
+use super::record::settle;
 use crate::ids::CancelRequestId;
 use crate::order::Order;
 use crate::records::{Cancel, Failure, RecordKind};

@@ -8,7 +8,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{changed, fill, learn_external_id, settle, Applied, Change, NotApplied};
+use super::outcome::{changed, Applied, Change, NotApplied};
+use super::record::{fill, learn_external_id, settle};
 use crate::ids::CaptureRequestId;
 use crate::invariants::InvariantViolation;
 use crate::money::Money;

@@ -6,7 +6,7 @@
 //! payment succeeded it is illegal (and a later success clears it). `AuthorizationExpired` applies
 //! only to a successful, uncanceled authorisation with nothing captured or capturing.
 
-use super::{Applied, Change, NotApplied};
+use super::outcome::{Applied, Change, NotApplied};
 use crate::order::Order;
 use crate::status::{OrderStatus, RecordStatus};
 

@@ -7,7 +7,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{changed, fill, learn_external_id, settle, Applied, Change, NotApplied};
+use super::outcome::{changed, Applied, Change, NotApplied};
+use super::record::{fill, learn_external_id, settle};
 use crate::money::Money;
 use crate::order::Order;
 use crate::records::{CardSummary, Failure, RecordKind};

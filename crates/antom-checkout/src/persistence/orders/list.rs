@@ -9,8 +9,10 @@ use domain::OrderStatus;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::super::entities::orders;
-use super::super::{db_time, Store, StoreError};
-use super::{stored_order, StoredOrder};
+use super::super::error::StoreError;
+use super::super::store::Store;
+use super::super::time::db_time;
+use super::stored::{stored_order, StoredOrder};
 
 /// Largest page [`Store::list_orders`] returns.
 pub const MAX_PAGE: u64 = 100;

@@ -19,9 +19,15 @@ use sea_orm::{
 
 use super::super::batch::Batch;
 use super::super::entities::{admin_intents, inbox as inbox_rows, orders};
+use super::super::error::StoreError;
+use super::super::inbox::InboxOutcome;
 use super::super::intents::{self, Intent};
-use super::super::{db_time, db_time_opt, inbox, timeline, Store, StoreError, TimelineEntry};
-use super::{projections, snapshot_json, stored_order, StoredOrder};
+use super::super::store::Store;
+use super::super::time::{db_time, db_time_opt};
+use super::super::timeline::TimelineEntry;
+use super::super::{inbox, timeline};
+use super::projections;
+use super::stored::{snapshot_json, stored_order, StoredOrder};
 
 /// An order read inside a transaction that holds its row lock.
 #[derive(Debug)]
@@ -89,16 +95,17 @@ impl LockedOrder {
     /// `review_required`, payment id, expiry times), the projections, and `timeline`.
     ///
     /// `next_check_at` is written as given (`None`: nothing for the reconciler to do);
-    /// `check_attempts` is kept when `None`.
+    /// `check_attempts` is kept when `None`. Returns the order as now stored, so callers
+    /// need not read it again.
     pub async fn commit(
         self,
         timeline: &[TimelineEntry],
         next_check_at: Option<DateTime<Utc>>,
         check_attempts: Option<i32>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<StoredOrder, StoreError> {
         let LockedOrder {
             tx,
-            stored,
+            mut stored,
             before,
             inbox_outcome,
             intent,
@@ -133,12 +140,16 @@ impl LockedOrder {
         }
         batch.execute(&tx).await?;
         tx.commit().await?;
-        Ok(())
+        stored.review_required = !stored.order.review().is_empty();
+        stored.next_check_at = next_check_at;
+        stored.check_attempts = check_attempts.unwrap_or(stored.check_attempts);
+        stored.updated_at = now;
+        Ok(stored)
     }
 
     /// Records what handling an inbox delivery did (see [`Store::set_inbox_outcome`]), written
     /// by [`LockedOrder::commit`] with the change: the outcome commits or rolls back with it.
-    pub fn set_inbox_outcome(&mut self, inbox_id: i64, outcome: &str, detail: Option<&str>) {
+    pub fn set_inbox_outcome(&mut self, inbox_id: i64, outcome: InboxOutcome, detail: Option<&str>) {
         let order_id = self.stored.order.id().as_str();
         self.inbox_outcome = Some(inbox::outcome_update(inbox_id, Some(order_id), outcome, detail));
     }

@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ActiveValue, EntityTrait, I
 
 use super::super::batch::Batch;
 use super::super::entities::{cancels, captures, payments, refunds};
-use super::super::{db_time, db_time_opt};
+use super::super::time::{db_time, db_time_opt};
 
 /// Adds to `batch` what changed between `before` (the stored snapshot; `None` for a new order)
 /// and `after`.

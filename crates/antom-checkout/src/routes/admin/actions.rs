@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{find_order, orders};
-use crate::auth::AdminUser;
-use crate::error::ApiError;
+use crate::routes::body::{read_body, require_json, MAX_BODY};
+use crate::routes::error::ApiError;
+use crate::routes::extractors::admin_user::AdminUser;
 use crate::routes::idempotency;
-use crate::routes::{read_body, require_json, MAX_BODY};
 use crate::services::ops;
 use crate::state::AppState;
 
@@ -183,8 +183,8 @@ pub async fn sync(
     let work = {
         let (state, order_id, actor) = (state.clone(), order_id.clone(), user.actor());
         async move {
-            ops::sync(&state, &order_id, &actor).await?;
-            Ok((StatusCode::OK, orders::detail(&state, &order_id).await?))
+            let stored = ops::sync(&state, &order_id, &actor).await?;
+            Ok((StatusCode::OK, orders::detail(&state, &stored).await?))
         }
     };
     idempotency::once(&state, &req, action.scope(), action.body, &[], work).await

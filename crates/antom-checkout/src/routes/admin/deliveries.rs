@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::api_response;
-use crate::auth::AdminUser;
-use crate::error::ApiError;
 use crate::persistence::{SecurityEvent, SecurityEventKind};
+use crate::routes::error::ApiError;
+use crate::routes::extractors::admin_user::AdminUser;
 use crate::routes::views;
 use crate::state::AppState;
 

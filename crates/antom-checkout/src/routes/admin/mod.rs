@@ -1,6 +1,6 @@
 //! The ops console: `GET /admin` (the page) and the JSON API under `/admin/api/` (contract §4).
 //!
-//! Every API handler takes an [`AdminUser`](crate::auth::AdminUser), which authenticates the
+//! Every API handler takes an [`AdminUser`](crate::routes::extractors::admin_user::AdminUser), which authenticates the
 //! bearer token and refuses a viewer's POST before the handler runs. Reads are in `orders`,
 //! actions (capture, cancel, refund, sync) in `actions`, and `Idempotency-Key` handling for the
 //! actions in `idempotency`. The actions themselves are `services::ops`; this module only parses,
@@ -9,8 +9,8 @@
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use domain::OrderId;
 
-use crate::error::ApiError;
 use crate::persistence::StoredOrder;
+use crate::routes::error::ApiError;
 use crate::state::AppState;
 
 pub mod actions;

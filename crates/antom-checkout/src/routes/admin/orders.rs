@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{api_response, find_order};
-use crate::auth::AdminUser;
-use crate::error::ApiError;
-use crate::persistence::{OrderCursor, OrderFilter};
+use crate::persistence::{OrderCursor, OrderFilter, StoredOrder};
+use crate::routes::error::ApiError;
+use crate::routes::extractors::admin_user::AdminUser;
 use crate::routes::views;
 use crate::state::AppState;
 
@@ -97,15 +97,15 @@ pub async fn show(
     _user: AdminUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = detail(&state, &path.into_inner()).await?;
+    let stored = find_order(&state, &path.into_inner()).await?;
+    let view = detail(&state, &stored).await?;
     Ok(api_response(HttpResponse::Ok()).json(view))
 }
 
 /// The admin view of an order, with its timeline and the notifications received about it.
-pub(super) async fn detail(state: &AppState, order_id: &str) -> Result<Value, ApiError> {
-    let stored = find_order(state, order_id).await?;
+pub(super) async fn detail(state: &AppState, stored: &StoredOrder) -> Result<Value, ApiError> {
     let id = stored.order.id().as_str();
     let timeline = state.store.timeline(id).await?;
     let notifications = state.store.notifications_for_order(id).await?;
-    Ok(views::admin_order(&stored, &timeline, &notifications))
+    Ok(views::admin_order(stored, &timeline, &notifications))
 }

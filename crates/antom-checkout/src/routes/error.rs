@@ -1,11 +1,18 @@
 //! The one error type of the HTTP layer: a stable code and status for every failure the
-//! contract names; internal details are logged, never returned.
+//! contract names; internal details are logged, never returned. Services' and the domain's
+//! errors are turned into it here, each variant by name (no catch-all arms), so a new error
+//! cannot silently become a wrong status.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use domain::{CartError, CommandError};
 use serde_json::json;
 
 use crate::persistence::StoreError;
+use crate::services::error::ServiceError;
+
+/// An internal failure: logged with its chain, answered as 500 `INTERNAL`.
+pub type Internal = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -32,7 +39,7 @@ pub enum ApiError {
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error")]
-    Internal(#[from] anyhow::Error),
+    Internal(#[source] Internal),
 }
 
 impl ApiError {
@@ -80,9 +87,98 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// An internal failure with this description.
+    pub fn internal(e: impl Into<Internal>) -> ApiError {
+        ApiError::Internal(e.into())
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::Internal(anyhow::Error::new(e))
+        ApiError::Internal(Box::new(e))
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(e: CommandError) -> Self {
+        let message = e.to_string();
+        match e {
+            CommandError::InvalidState { .. } => ApiError::Conflict {
+                code: "INVALID_STATE",
+                message,
+            },
+            CommandError::AmountExceedsAuthorized { .. } => ApiError::Unprocessable {
+                code: "AMOUNT_EXCEEDS_AUTHORIZED",
+                message,
+            },
+            CommandError::AmountExceedsCaptured { .. } => ApiError::Unprocessable {
+                code: "AMOUNT_EXCEEDS_CAPTURED",
+                message,
+            },
+            CommandError::CurrencyMismatch { .. } => ApiError::Unprocessable {
+                code: "CURRENCY_MISMATCH",
+                message,
+            },
+            CommandError::InvalidAmount => ApiError::Unprocessable {
+                code: "INVALID_AMOUNT",
+                message,
+            },
+        }
+    }
+}
+
+impl From<CartError> for ApiError {
+    fn from(e: CartError) -> Self {
+        let code = match e {
+            CartError::EmptyCart => "EMPTY_CART",
+            CartError::TooManyItems { .. } => "TOO_MANY_ITEMS",
+            CartError::UnknownSku { .. } => "UNKNOWN_SKU",
+            CartError::InvalidQuantity { .. } => "INVALID_QUANTITY",
+            CartError::MixedCurrency { .. } => "MIXED_CURRENCY",
+            CartError::AmountOverflow => "AMOUNT_OVERFLOW",
+            CartError::ZeroTotal => "ZERO_TOTAL",
+        };
+        ApiError::Unprocessable {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Cart(e) => e.into(),
+            ServiceError::Command(e) => e.into(),
+            ServiceError::Facts(e) => ApiError::Internal(Box::new(e)),
+            ServiceError::InvalidRequest(message) => ApiError::BadRequest {
+                code: "INVALID_REQUEST",
+                message,
+            },
+            ServiceError::InvalidState(message) => ApiError::Conflict {
+                code: "INVALID_STATE",
+                message,
+            },
+            ServiceError::OrderNotFound => ApiError::NotFound {
+                code: "ORDER_NOT_FOUND",
+            },
+            ServiceError::CardNotFound => ApiError::NotFound {
+                code: "CARD_NOT_FOUND",
+            },
+            ServiceError::KeyReused => ApiError::Conflict {
+                code: "IDEMPOTENCY_KEY_REUSED",
+                message: ServiceError::KeyReused.to_string(),
+            },
+            ServiceError::CardNotVerified => ApiError::Unprocessable {
+                code: antom_client::codes::VERIFICATION_FAIL,
+                message: ServiceError::CardNotVerified.to_string(),
+            },
+            ServiceError::AntomRejected { code, message } => ApiError::AntomRejected { code, message },
+            ServiceError::AntomUnavailable => ApiError::AntomUnavailable,
+            ServiceError::Inconsistent(message) => ApiError::Internal(message.into()),
+        }
     }
 }
 
@@ -106,7 +202,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if let ApiError::Internal(e) = self {
-            tracing::error!(error = ?e, "request failed");
+            tracing::error!(error = %e, source = ?std::error::Error::source(e.as_ref()), "request failed");
         }
         let mut response = HttpResponse::build(self.status_code());
         if let ApiError::RateLimited { retry_after_secs } = self {

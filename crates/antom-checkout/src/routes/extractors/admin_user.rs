@@ -25,10 +25,12 @@ use actix_web::{web, FromRequest, HttpRequest};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::LocalBoxFuture;
 
-use crate::error::ApiError;
 use crate::persistence::{AdminToken, NewSecurityEvent, SecurityEventKind, Store};
-use crate::routes::client::client_ip;
-use crate::routes::{bearer, rate_limited, route_label};
+use crate::routes::error::ApiError;
+use crate::routes::labels::route_label;
+
+use super::bearer::bearer;
+use super::client::{client_ip, rate_limited};
 use crate::services::security_log;
 use crate::state::AppState;
 use crate::tokens;
@@ -147,8 +149,7 @@ impl FromRequest for AdminUser {
             .as_ref()
             .map(|s| client_ip(req, &s.settings.trusted_proxies));
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not registered")))?;
+            let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
             let ip = ip.expect("known with the state");
             if let Some(retry) = state.limits.login_blocked(ip) {
                 return Err(rate_limited(&state, "admin_login", retry));

@@ -12,17 +12,19 @@
 //! replicas reach Antom once, and so does a retry after a replica died mid-request. Refused
 //! actions (409, 422) are written to the order's timeline too.
 
-use antom_client::model::{CancelRequest, CaptureRequest, RefundRequest};
 use chrono::Utc;
 use domain::{CancelRequestId, CaptureRequestId, CommandError, Event, Money, RecordStatus, RefundRequestId};
 use serde::Serialize;
 use serde_json::json;
 
-use super::antom_facts;
-use super::inquiry::inquire_payment;
+pub mod send;
+
+use send::{send_cancel, send_capture, send_refund};
+
+use super::error::ServiceError;
+use super::inquiry::{inquire_payment, inquire_refunds, InquiryResult};
 use super::intents::{self, Action, Wanted};
-use super::order_sync::{apply_facts, Schedule};
-use crate::error::ApiError;
+use super::order_sync::Schedule;
 use crate::persistence::{LockedOrder, StoredOrder, TimelineEntry};
 use crate::state::AppState;
 
@@ -54,56 +56,19 @@ pub struct RefundView {
     pub amount: Money,
 }
 
-fn order_not_found() -> ApiError {
-    ApiError::NotFound {
-        code: "ORDER_NOT_FOUND",
-    }
-}
-
-fn invalid_state(message: impl Into<String>) -> ApiError {
-    ApiError::Conflict {
-        code: "INVALID_STATE",
-        message: message.into(),
-    }
-}
-
-/// The contract's status and code for a refused command.
-fn command_error(e: CommandError) -> ApiError {
-    let message = e.to_string();
-    match e.code() {
-        "INVALID_STATE" => invalid_state(message),
-        "AMOUNT_EXCEEDS_AUTHORIZED" => ApiError::Unprocessable {
-            code: "AMOUNT_EXCEEDS_AUTHORIZED",
-            message,
-        },
-        "AMOUNT_EXCEEDS_CAPTURED" => ApiError::Unprocessable {
-            code: "AMOUNT_EXCEEDS_CAPTURED",
-            message,
-        },
-        "CURRENCY_MISMATCH" => ApiError::Unprocessable {
-            code: "CURRENCY_MISMATCH",
-            message,
-        },
-        _ => ApiError::Unprocessable {
-            code: "INVALID_AMOUNT",
-            message,
-        },
-    }
-}
-
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-async fn lock(state: &AppState, order_id: &str) -> Result<LockedOrder, ApiError> {
+async fn lock(state: &AppState, order_id: &str) -> Result<LockedOrder, ServiceError> {
     if order_id.len() > 64 {
-        return Err(order_not_found());
+        return Err(ServiceError::OrderNotFound);
     }
     state
         .store
         .lock_order(order_id)
         .await?
-        .ok_or_else(order_not_found)
+        .ok_or(ServiceError::OrderNotFound)
 }
 
 /// Refuses (rolling back) or records the request and its intent, and commits: step (1) above.
@@ -113,11 +78,14 @@ async fn record_request(
     actor: &str,
     details: serde_json::Value,
     intent: &crate::persistence::Intent,
-) -> Result<StoredOrder, ApiError> {
+) -> Result<StoredOrder, ServiceError> {
     let now = Utc::now();
     if let Err(e) = locked.order_mut().apply(&event) {
         locked.rollback().await?;
-        return Err(invalid_state(format!("{} was refused: {e}", event.kind())));
+        return Err(ServiceError::InvalidState(format!(
+            "{} was refused: {e}",
+            event.kind()
+        )));
     }
     locked.record_intent(intent);
     let entry = TimelineEntry {
@@ -127,23 +95,7 @@ async fn record_request(
         details,
     };
     let next = locked.order().next_check_at(now, 0);
-    let stored = locked.stored.clone();
-    let mut stored = StoredOrder {
-        order: locked.order().clone(),
-        ..stored
-    };
-    stored.next_check_at = next;
-    locked.commit(&[entry], next, Some(0)).await?;
-    Ok(stored)
-}
-
-fn payment_id(stored: &StoredOrder) -> Result<String, ApiError> {
-    stored
-        .order
-        .payment()
-        .payment_id
-        .clone()
-        .ok_or_else(|| invalid_state("Antom's paymentId is not known yet; sync the order first"))
+    Ok(locked.commit(&[entry], next, Some(0)).await?)
 }
 
 /// What the double-click rule decided for a request, under the order's lock.
@@ -160,7 +112,7 @@ async fn check_repeat(
     locked: LockedOrder,
     wanted: &Wanted,
     now: chrono::DateTime<Utc>,
-) -> Result<Step, ApiError> {
+) -> Result<Step, ServiceError> {
     let prior = locked
         .intents(
             wanted.action.as_str(),
@@ -177,10 +129,8 @@ async fn check_repeat(
         }
         Err(e) => {
             locked.rollback().await?;
-            Err(ApiError::Conflict {
-                code: "IDEMPOTENCY_KEY_REUSED",
-                message: e.to_string(),
-            })
+            let _: intents::KeyReused = e;
+            Err(ServiceError::KeyReused)
         }
     }
 }
@@ -191,9 +141,9 @@ async fn refuse(
     locked: LockedOrder,
     action: Action,
     actor: &str,
-    error: ApiError,
+    error: CommandError,
     details: serde_json::Value,
-) -> Result<ApiError, ApiError> {
+) -> Result<ServiceError, ServiceError> {
     let order_id = locked.order().id().as_str().to_owned();
     locked.rollback().await?;
     let mut details = details;
@@ -207,7 +157,7 @@ async fn refuse(
         details,
     };
     state.store.append_timeline(&order_id, &[entry]).await?;
-    Ok(error)
+    Ok(ServiceError::Command(error))
 }
 
 /// Waits (bounded) until `settled` says the record the earlier request made has an answer from
@@ -216,10 +166,14 @@ async fn await_settled(
     state: &AppState,
     order_id: &str,
     settled: impl Fn(&StoredOrder) -> bool,
-) -> Result<StoredOrder, ApiError> {
+) -> Result<StoredOrder, ServiceError> {
     let deadline = tokio::time::Instant::now() + REPEAT_WAIT;
     loop {
-        let stored = state.store.order(order_id).await?.ok_or_else(order_not_found)?;
+        let stored = state
+            .store
+            .order(order_id)
+            .await?
+            .ok_or(ServiceError::OrderNotFound)?;
         if settled(&stored) || tokio::time::Instant::now() >= deadline {
             return Ok(stored);
         }
@@ -233,17 +187,17 @@ pub async fn capture(
     amount: Option<Money>,
     actor: &str,
     idempotency_key: Option<&str>,
-) -> Result<CaptureView, ApiError> {
+) -> Result<CaptureView, ServiceError> {
     let now = Utc::now();
     let wanted = Wanted::new(Action::Capture, amount, idempotency_key);
     let locked = match check_repeat(lock(state, order_id).await?, &wanted, now).await? {
         Step::New(locked) => *locked,
         Step::Repeat(request_id) => {
-            let id = CaptureRequestId::parse(&request_id).map_err(|e| ApiError::Internal(e.into()))?;
+            let id = CaptureRequestId::parse(&request_id).map_err(ServiceError::inconsistent)?;
             return repeated_capture(state, order_id, &id).await;
         }
     };
-    let prepared = locked.order().prepare_capture(amount, now).map_err(command_error);
+    let prepared = locked.order().prepare_capture(amount, now);
     let amount = match prepared {
         Ok(amount) => amount,
         Err(e) => {
@@ -265,8 +219,8 @@ pub async fn capture(
         &wanted.intent(request_id.as_str(), actor, now),
     )
     .await?;
-    send_capture(state, order_id, &stored, &request_id, amount).await?;
-    capture_view(state, order_id, &request_id).await
+    let stored = send_capture(state, &stored, &request_id, amount).await?;
+    capture_view(&stored, &request_id)
 }
 
 /// The answer to a capture request that repeats an earlier one: that capture, once Antom
@@ -275,8 +229,8 @@ async fn repeated_capture(
     state: &AppState,
     order_id: &str,
     id: &CaptureRequestId,
-) -> Result<CaptureView, ApiError> {
-    await_settled(state, order_id, |stored| {
+) -> Result<CaptureView, ServiceError> {
+    let stored = await_settled(state, order_id, |stored| {
         stored
             .order
             .captures()
@@ -284,48 +238,16 @@ async fn repeated_capture(
             .any(|c| &c.request_id == id && c.status != RecordStatus::Processing)
     })
     .await?;
-    capture_view(state, order_id, id).await
+    capture_view(&stored, id)
 }
 
-/// Step (2) and (3) of a capture; also the reconciler's resend with the same id.
-pub async fn send_capture(
-    state: &AppState,
-    order_id: &str,
-    stored: &StoredOrder,
-    request_id: &CaptureRequestId,
-    amount: Money,
-) -> Result<(), ApiError> {
-    let request = CaptureRequest::new(
-        request_id.as_str().to_owned(),
-        payment_id(stored)?,
-        antom_facts::amount(amount),
-    );
-    let outcome = state.antom.send(&request).await;
-    let facts = antom_facts::capture_outcome(request_id, amount, &outcome, Utc::now());
-    apply_facts(
-        &state.store,
-        order_id,
-        &facts,
-        "antom:capture",
-        Utc::now(),
-        Schedule::Attempt,
-    )
-    .await?;
-    Ok(())
-}
-
-async fn capture_view(
-    state: &AppState,
-    order_id: &str,
-    id: &CaptureRequestId,
-) -> Result<CaptureView, ApiError> {
-    let stored = state.store.order(order_id).await?.ok_or_else(order_not_found)?;
+fn capture_view(stored: &StoredOrder, id: &CaptureRequestId) -> Result<CaptureView, ServiceError> {
     let capture = stored
         .order
         .captures()
         .iter()
         .find(|c| &c.request_id == id)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("capture record vanished")))?;
+        .ok_or_else(|| ServiceError::inconsistent("capture record vanished"))?;
     Ok(CaptureView {
         capture_request_id: id.as_str().to_owned(),
         status: capture.status.as_str(),
@@ -338,7 +260,7 @@ pub async fn cancel(
     order_id: &str,
     actor: &str,
     idempotency_key: Option<&str>,
-) -> Result<CancelView, ApiError> {
+) -> Result<CancelView, ServiceError> {
     let now = Utc::now();
     let wanted = Wanted::new(Action::Cancel, None, idempotency_key);
     let locked = match check_repeat(lock(state, order_id).await?, &wanted, now).await? {
@@ -353,7 +275,7 @@ pub async fn cancel(
             return Ok(cancel_view(&stored, &request_id));
         }
     };
-    if let Err(e) = locked.order().prepare_cancel(now).map_err(command_error) {
+    if let Err(e) = locked.order().prepare_cancel(now) {
         return Err(refuse(state, locked, Action::Cancel, actor, e, json!({})).await?);
     }
     let request_id = CancelRequestId::parse(&new_id()).expect("uuid is a valid id");
@@ -368,8 +290,7 @@ pub async fn cancel(
         &wanted.intent(request_id.as_str(), actor, now),
     )
     .await?;
-    send_cancel(state, order_id, &stored, &request_id).await?;
-    let stored = state.store.order(order_id).await?.ok_or_else(order_not_found)?;
+    let stored = send_cancel(state, &stored, &request_id).await?;
     Ok(cancel_view(&stored, request_id.as_str()))
 }
 
@@ -385,27 +306,6 @@ fn cancel_view(stored: &StoredOrder, request_id: &str) -> CancelView {
     }
 }
 
-/// Cancel carries no idempotency key at Antom; it is idempotent by nature, so resending is safe.
-pub async fn send_cancel(
-    state: &AppState,
-    order_id: &str,
-    stored: &StoredOrder,
-    request_id: &CancelRequestId,
-) -> Result<(), ApiError> {
-    let request = CancelRequest::by_payment_id(payment_id(stored)?);
-    let facts = antom_facts::cancel_outcome(request_id, &state.antom.send(&request).await);
-    apply_facts(
-        &state.store,
-        order_id,
-        &facts,
-        "antom:cancel",
-        Utc::now(),
-        Schedule::Attempt,
-    )
-    .await?;
-    Ok(())
-}
-
 pub async fn refund(
     state: &AppState,
     order_id: &str,
@@ -413,9 +313,9 @@ pub async fn refund(
     reason: Option<String>,
     actor: &str,
     idempotency_key: Option<&str>,
-) -> Result<RefundView, ApiError> {
+) -> Result<RefundView, ServiceError> {
     if reason.as_ref().is_some_and(|r| r.chars().count() > 256) {
-        return Err(ApiError::bad_request("reason is at most 256 characters"));
+        return Err(ServiceError::invalid("reason is at most 256 characters"));
     }
     let now = Utc::now();
     let wanted = Wanted::new(Action::Refund, Some(amount), idempotency_key);
@@ -433,7 +333,7 @@ pub async fn refund(
             return Ok(refund_view(&stored, &request_id, amount));
         }
     };
-    let amount = match locked.order().prepare_refund(amount, now).map_err(command_error) {
+    let amount = match locked.order().prepare_refund(amount, now) {
         Ok(amount) => amount,
         Err(e) => {
             let details = json!({ "amount": amount, "reason": reason });
@@ -450,8 +350,7 @@ pub async fn refund(
     let details = json!({"refundRequestId": request_id.as_str(), "amount": amount, "reason": reason});
     let intent = wanted.intent(request_id.as_str(), actor, now);
     let stored = record_request(locked, event, actor, details, &intent).await?;
-    send_refund(state, order_id, &stored, &request_id, amount, reason.as_deref()).await?;
-    let stored = state.store.order(order_id).await?.ok_or_else(order_not_found)?;
+    let stored = send_refund(state, &stored, &request_id, amount, reason.as_deref()).await?;
     Ok(refund_view(&stored, request_id.as_str(), amount))
 }
 
@@ -468,45 +367,17 @@ fn refund_view(stored: &StoredOrder, request_id: &str, requested: Money) -> Refu
     }
 }
 
-/// Sends a refund. Antom's REFUND_IN_PROCESS is never resent (the client's resend advice), it
-/// waits for the notification or inquiryRefund.
-pub async fn send_refund(
-    state: &AppState,
-    order_id: &str,
-    stored: &StoredOrder,
-    request_id: &RefundRequestId,
-    amount: Money,
-    reason: Option<&str>,
-) -> Result<(), ApiError> {
-    let mut request = RefundRequest::new(
-        request_id.as_str().to_owned(),
-        payment_id(stored)?,
-        antom_facts::amount(amount),
-    );
-    request.refund_reason = reason.map(str::to_owned);
-    request.refund_notify_url = Some(state.url("/webhooks/antom/refunds"));
-    let outcome = state.antom.send(&request).await;
-    let facts = antom_facts::refund_outcome(request_id, amount, &outcome, Utc::now());
-    apply_facts(
-        &state.store,
-        order_id,
-        &facts,
-        "antom:refund",
-        Utc::now(),
-        Schedule::Attempt,
-    )
-    .await?;
-    Ok(())
-}
-
 /// Inquires Antom now about the payment, its captures, cancel and refunds, and applies the answers.
-pub async fn sync(state: &AppState, order_id: &str, actor: &str) -> Result<(), ApiError> {
-    if state.store.order(order_id).await?.is_none() {
-        return Err(order_not_found());
-    }
-    inquire_payment(state, order_id, actor, Schedule::Keep)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    super::reconciler::inquire_refunds(state, order_id, actor).await?;
-    Ok(())
+/// Returns the order as the answers left it.
+pub async fn sync(state: &AppState, order_id: &str, actor: &str) -> Result<StoredOrder, ServiceError> {
+    let stored = state
+        .store
+        .order(order_id)
+        .await?
+        .ok_or(ServiceError::OrderNotFound)?;
+    let stored = match inquire_payment(state, &stored, actor, Schedule::Keep).await? {
+        InquiryResult::Applied(report) => report.order,
+        InquiryResult::NotAtAntom | InquiryResult::NoAnswer { .. } | InquiryResult::NoOrder => stored,
+    };
+    inquire_refunds(state, stored, actor).await
 }

@@ -1,4 +1,5 @@
-//! Who is calling, as far as the network tells: the client's IP address.
+//! Who is calling, as far as the network tells: the client's IP address, the browser
+//! environment it reports, and its request budgets (`check_limit`, 429 when over).
 //!
 //! The peer address is the client, unless the peer is one of `TRUSTED_PROXIES`: then
 //! `X-Forwarded-For` is read from the right (each proxy appends the address it saw), skipping
@@ -10,9 +11,8 @@ use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 
-use super::rate_limited;
-use crate::error::ApiError;
-use crate::rate_limit::Limit;
+use crate::rate_limit::{Limit, RetryAfter};
+use crate::routes::error::ApiError;
 use crate::state::AppState;
 
 /// At most this many bytes of `X-Forwarded-For` are read.
@@ -69,6 +69,14 @@ pub fn buyer_env(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> crate::services
         header("accept-language"),
         header("accept"),
     )
+}
+
+/// The 429 answer for `limit`, counted.
+pub fn rate_limited(state: &AppState, limit: &'static str, retry: RetryAfter) -> ApiError {
+    state.metrics.observe_rate_limited(limit);
+    ApiError::RateLimited {
+        retry_after_secs: retry.0,
+    }
 }
 
 /// Counts one request of `limit` from this client (and buyer); 429 when over budget.

@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderValue, CACHE_CONTROL, COOKIE, SET_COOKIE};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::services::buyer::{self, BuyerId, COOKIE_NAME};
 use crate::state::AppState;
 
@@ -93,7 +93,7 @@ impl FromRequest for Buyer {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.app_data::<web::Data<AppState>>() {
             Some(state) => Ok(Buyer::identify(state, req)),
-            None => Err(ApiError::Internal(anyhow::anyhow!("application state missing"))),
+            None => Err(ApiError::internal("application state missing")),
         })
     }
 }

@@ -21,17 +21,17 @@ use domain::{CardSummary, Money};
 use serde::Serialize;
 use serde_json::json;
 
-use super::antom_facts;
-use super::buyer_env::BuyerEnv;
-use super::buyer_redirect::{self, AntomRedirect};
-use super::card_crypto::open_token;
-use super::checkout::{
-    amount, antom_capture_mode, antom_order, buyer_retry, place_order, redirect_back, result_page,
-    settlement, SessionRequest,
+use super::antom_request::{
+    amount, antom_capture_mode, antom_order, buyer_retry, redirect_back, result_page, settlement,
 };
-use super::order_sync::{apply_facts, Schedule};
-use crate::error::ApiError;
+use super::place_order::{place_order, SessionRequest};
 use crate::persistence::TimelineEntry;
+use crate::services::antom_facts;
+use crate::services::buyer_env::BuyerEnv;
+use crate::services::buyer_redirect::{self, AntomRedirect};
+use crate::services::card_crypto::open_token;
+use crate::services::error::ServiceError;
+use crate::services::order_sync::{apply_facts, Schedule};
 use crate::state::AppState;
 
 const ACTOR: &str = "antom:pay";
@@ -51,41 +51,34 @@ pub struct SavedCardPayment {
     pub amount: Money,
 }
 
-fn card_not_found() -> ApiError {
-    ApiError::NotFound {
-        code: "CARD_NOT_FOUND",
-    }
-}
-
 pub async fn pay_with_saved_card(
     state: &AppState,
-    request: SessionRequest,
+    request: &SessionRequest,
     card_id: &str,
     buyer_id: Option<&str>,
     buyer_env: &BuyerEnv,
-) -> Result<SavedCardPayment, ApiError> {
-    let buyer_id = buyer_id.ok_or_else(card_not_found)?;
+) -> Result<SavedCardPayment, ServiceError> {
+    let buyer_id = buyer_id.ok_or(ServiceError::CardNotFound)?;
     if card_id.len() > 64 {
-        return Err(card_not_found());
+        return Err(ServiceError::CardNotFound);
     }
     let card = state
         .store
         .card_of_buyer(card_id, buyer_id)
         .await?
-        .ok_or_else(card_not_found)?;
+        .ok_or(ServiceError::CardNotFound)?;
     let token = open_token(&state.data_key, &card.id, &card.buyer_id, &card.token_ciphertext)
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("saved card {}", card.id))))?;
+        .map_err(|e| ServiceError::inconsistent(format!("saved card {}: {e}", card.id)))?;
 
-    let placed = place_order(state, &request, Some(buyer_id), json!({"savedCardId": card.id})).await?;
-    let (order, env) = antom_order(&placed.order, &request, Some(buyer_id), buyer_env);
-    let app = request.terminal_type.as_deref() == Some("APP");
+    let placed = place_order(state, request, Some(buyer_id), json!({"savedCardId": card.id})).await?;
+    let (order, env) = antom_order(&placed.order, request, Some(buyer_id), buyer_env);
     let pay = PayRequest {
         product_code: ProductCode::CashierPayment,
         payment_request_id: placed.payment_request_id.clone(),
         payment_amount: amount(placed.order.total()),
         order,
         payment_method: PaymentMethod::vaulted_card(token),
-        payment_redirect_url: redirect_back(state, &placed, &request),
+        payment_redirect_url: redirect_back(state, &placed, request),
         payment_notify_url: Some(state.url("/webhooks/antom/payments")),
         settlement_strategy: settlement(state),
         payment_factor: Some(PaymentFactor::card_authorization(antom_capture_mode(state))),
@@ -111,19 +104,18 @@ pub async fn pay_with_saved_card(
                     }],
                 )
                 .await?;
-            return Err(ApiError::AntomUnavailable);
+            return Err(ServiceError::AntomUnavailable);
         }
     }
     let saved = (card.last_four.len() == 4).then(|| CardSummary {
         brand: card.brand.clone(),
         last4: card.last_four.clone(),
     });
-    let facts = antom_facts::pay_outcome(&outcome, placed.order.total(), saved, Utc::now())
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let facts = antom_facts::pay_outcome(&outcome, placed.order.total(), saved, Utc::now())?;
     let redirect_url = match &outcome {
         Outcome::Unknown { response, .. } => response
             .as_ref()
-            .and_then(|r| challenge(state, r, app))
+            .and_then(|r| challenge(state, r, request.is_app()))
             .unwrap_or(result),
         Outcome::Success(_) | Outcome::Failed { .. } => result,
     };
@@ -136,9 +128,9 @@ pub async fn pay_with_saved_card(
         Schedule::Attempt,
     )
     .await?
-    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("order {} vanished", placed.order_id)))?;
+    .ok_or_else(|| ServiceError::inconsistent(format!("order {} vanished", placed.order_id)))?;
     Ok(SavedCardPayment {
-        status: report.status.as_str(),
+        status: report.status().as_str(),
         redirect_url,
         amount: placed.order.total(),
         order_id: placed.order_id,

@@ -1,0 +1,47 @@
+//! `POST /sessions`: price the cart from the catalog, store the order and a fresh
+//! paymentRequestId, then either ask Antom for a payment session for the Web SDK
+//! ([`session`]) or, with `savedCardId`, pay server-to-server with the buyer's vaulted card
+//! ([`saved_card`]).
+//!
+//! * [`place_order`]: request checks, pricing and the stored order both paths share.
+//! * [`antom_request`]: what every Antom request made for a buyer shares.
+
+pub mod antom_request;
+pub mod place_order;
+pub mod saved_card;
+pub mod session;
+
+use serde::Serialize;
+
+pub use place_order::SessionRequest;
+use saved_card::{pay_with_saved_card, SavedCardPayment};
+use session::{create_sdk_session, SessionCreated};
+
+use super::buyer_env::BuyerEnv;
+use super::error::ServiceError;
+use crate::state::AppState;
+
+/// What `POST /sessions` created: an SDK session, or a payment with a saved card.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Created {
+    Session(SessionCreated),
+    SavedCard(SavedCardPayment),
+}
+
+pub async fn create_session(
+    state: &AppState,
+    request: SessionRequest,
+    buyer_id: Option<&str>,
+    env: &BuyerEnv,
+) -> Result<Created, ServiceError> {
+    place_order::validate(&request)?;
+    match request.saved_card_id.as_deref() {
+        Some(card_id) => pay_with_saved_card(state, &request, card_id, buyer_id, env)
+            .await
+            .map(Created::SavedCard),
+        None => create_sdk_session(state, &request, buyer_id, env)
+            .await
+            .map(Created::Session),
+    }
+}
