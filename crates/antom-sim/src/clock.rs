@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::lock;
+use crate::sync::lock;
 
 /// Antom's durations before scaling.
 pub mod nominal {

@@ -26,10 +26,10 @@ use serde_json::json;
 use crate::buyer::{self, BuyerError, CardEntry};
 use crate::faults::FaultsInput;
 use crate::lifecycle::ThreeDs;
-use crate::lock;
 use crate::merchant::MerchantInput;
 use crate::sim::Sim;
 use crate::state::VaultStage;
+use crate::sync::lock;
 use crate::views;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

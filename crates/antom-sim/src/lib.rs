@@ -147,15 +147,9 @@ mod notifier;
 mod server;
 mod sim;
 mod state;
+mod sync;
 mod validation;
 mod views;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
 pub use config::{ConfigError, SimConfig, DEFAULT_BIND_ADDR};
 pub use server::{start, SimError, Simulator};
-
-/// Locks a mutex; a panic while it was held leaves plain data behind, which is still usable.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}

@@ -25,7 +25,7 @@ use serde_json::json;
 use crate::clock::{nominal, SimClock};
 use crate::faults::NotificationFault;
 use crate::lifecycle::Outgoing;
-use crate::lock;
+use crate::sync::lock;
 
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_RECORDED_BODY: usize = 1024;

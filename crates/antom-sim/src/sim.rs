@@ -13,10 +13,10 @@ use tokio::sync::{watch, Notify};
 use crate::clock::SimClock;
 use crate::faults::Faults;
 use crate::lifecycle::{self, Tx};
-use crate::lock;
 use crate::merchant::Merchant;
 use crate::notifier::Notifier;
 use crate::state::State;
+use crate::sync::lock;
 
 /// The scheduler re-checks at least this often, whatever the deadlines say.
 const IDLE_CHECK: Duration = Duration::from_secs(30);

@@ -6,7 +6,7 @@ use antom_client::codes;
 use antom_client::model::{CancelRequest, CancelResponse};
 use antom_client::ResultInfo;
 
-use super::{Checks, Operation, Shape};
+use super::operation::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::lifecycle::{payment, Tx};
 use crate::state::{Payment, Stage, State};

@@ -9,8 +9,8 @@ use antom_client::model::{Amount, CaptureRequest, CaptureResponse};
 use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
+use super::operation::{Checks, Operation, Shape};
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::{Checks, Operation, Shape};
 use crate::lifecycle::capture::{self, NewCapture};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Capture, Fingerprint, Scope, Stage, State};

@@ -14,7 +14,7 @@ use antom_client::codes;
 use antom_client::model::{InquireVaultingRequest, InquireVaultingResponse, VaultingStatus};
 use antom_client::ResultInfo;
 
-use super::{Checks, Operation, Shape};
+use super::operation::{Checks, Operation, Shape};
 use crate::lifecycle::Tx;
 use crate::state::VaultStage;
 use crate::validation::{self as v, Checked};

@@ -4,7 +4,7 @@ use antom_client::codes;
 use antom_client::model::{InquiryRefundRequest, InquiryRefundResponse};
 use antom_client::ResultInfo;
 
-use super::{Checks, Operation, Shape};
+use super::operation::{Checks, Operation, Shape};
 use crate::lifecycle::Tx;
 use crate::validation::{self as v, Checked, Invalid};
 use crate::views::{self, time};

@@ -23,8 +23,8 @@ use antom_client::limits;
 use antom_client::model::{PayRequest, PayResponse, Sensitive};
 use antom_client::ResultInfo;
 
+use super::operation::{Checks, Operation, Shape};
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::ids;
 use crate::lifecycle::{payment, ThreeDs, Tx};

@@ -6,8 +6,8 @@ use antom_client::codes;
 use antom_client::model::{Amount, RefundRequest, RefundResponse};
 use antom_client::ResultInfo;
 
+use super::operation::{Checks, Operation, Shape};
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::{Checks, Operation, Shape};
 use crate::lifecycle::refund::{self, NewRefund};
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, Fingerprint, Refund, Scope, Stage, State};

@@ -11,7 +11,7 @@ use antom_client::model::{
 use antom_client::AntomResponse;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{Operation, Shape};
+use super::operation::{Operation, Shape};
 use crate::buyer::{self, CardEntry};
 use crate::clock::SimClock;
 use crate::lifecycle::{self, Outgoing, ThreeDs, Tx};

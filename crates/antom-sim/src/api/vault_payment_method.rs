@@ -26,8 +26,8 @@ use antom_client::limits;
 use antom_client::model::{CardDetail, VaultPaymentMethodRequest, VaultPaymentMethodResponse};
 use antom_client::ResultInfo;
 
+use super::operation::{Checks, Operation, Shape};
 use super::replay::{inconsistent, refuse, rejected_before};
-use super::{Checks, Operation, Shape};
 use crate::cards::{check_cvv, CardError, Expiry, Pan};
 use crate::clock::nominal;
 use crate::ids;

@@ -4,8 +4,8 @@ use antom_client::limits;
 use antom_client::model::{CreateVaultingSessionRequest, CreateVaultingSessionResponse};
 use antom_client::ResultInfo;
 
+use super::operation::{Checks, Operation, Shape};
 use super::replay::inconsistent;
-use super::{Checks, Operation, Shape};
 use crate::clock::nominal;
 use crate::hosted::{self, Kind};
 use crate::ids;

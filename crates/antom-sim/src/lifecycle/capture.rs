@@ -10,7 +10,7 @@ use crate::ids;
 use crate::notices;
 use crate::state::{Capture, Settlement, TxStatus};
 
-use super::Tx;
+use super::tx::Tx;
 
 const CAPTURE_FAILED: Settlement = Settlement::Fail {
     code: codes::PROCESS_FAIL,

@@ -10,7 +10,9 @@ use crate::ids;
 use crate::notices;
 use crate::state::{Settlement, Stage, UsedCard};
 
-use super::{capture, ThreeDs, Tx};
+use super::capture;
+use super::three_ds::ThreeDs;
+use super::tx::Tx;
 
 /// The buyer's card is presented for payment `payment_id` (hosted form, control API, or a
 /// vaulted card in `pay`): the payment attempt starts, and with it the 14-minute (scaled)

@@ -8,7 +8,7 @@ use crate::ids;
 use crate::notices;
 use crate::state::{Refund, Settlement, TxStatus};
 
-use super::Tx;
+use super::tx::Tx;
 
 #[derive(Debug, Clone)]
 pub struct NewRefund {

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::state::{Stage, State, Timer, VaultStage};
 
-use super::{capture, payment, refund, vaulting, Tx};
+use super::tx::Tx;
+use super::{capture, payment, refund, vaulting};
 
 /// The earliest pending deadline, for the scheduler.
 pub fn next_deadline(st: &State) -> Option<DateTime<Utc>> {

@@ -11,7 +11,8 @@ use crate::ids;
 use crate::notices;
 use crate::state::{PendingCard, VaultStage, VaultedCard};
 
-use super::{ThreeDs, Tx};
+use super::three_ds::ThreeDs;
+use super::tx::Tx;
 
 /// Presents a card for vaulting `request_id` (the caller checked the vaulting awaits one).
 /// Cards that authorize (and the "processing" and "capture fails" cards, whose behaviour only

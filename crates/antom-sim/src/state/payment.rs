@@ -4,9 +4,9 @@
 use antom_client::model::{Amount, CaptureMode, PaymentStatus, Sensitive};
 use chrono::{DateTime, Utc};
 
+use super::fingerprint::Fingerprint;
 use super::ledger::Settlement;
 use super::timers::Timed;
-use super::Fingerprint;
 use crate::cards::{CardProfile, Expiry};
 
 /// Where a payment is in Antom's card state machine (protocol §4.2).

@@ -4,9 +4,9 @@
 use antom_client::model::Sensitive;
 use chrono::{DateTime, Utc};
 
+use super::fingerprint::Fingerprint;
 use super::payment::BuyerSession;
 use super::timers::Timed;
-use super::Fingerprint;
 use crate::cards::{CardProfile, Expiry};
 
 /// A card on its way into the vault (3-D Secure open, or settling). No card number: the
