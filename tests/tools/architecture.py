@@ -78,6 +78,7 @@ def strip_tests_and_comments(text):
     """Drops `#[cfg(test)] mod … { … }` blocks, comments and string literals' contents."""
     text = re.sub(r"//[^\n]*", "", text)
     text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    text = re.sub(r"pub\(in [^)]*\)", "pub", text)  # a visibility names a module, not an import
     out, i = [], 0
     marker = re.compile(r"#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?mod\s+\w+\s*\{")
     while True:

@@ -64,7 +64,7 @@ impl Rule {
 /// Antom's limit for request ids: String(64), printable ASCII, and no whitespace because ids are
 /// compared byte for byte and copied around by people.
 const ANTOM_ID: Rule = Rule {
-    max_len: 64,
+    max_len: antom_client::limits::MAX_ID,
     allowed: |c| c.is_ascii_graphic(),
     describe: "printable ASCII without whitespace",
 };
@@ -136,6 +136,10 @@ checked_id!(
 checked_id!(
     /// `vaultingRequestId`: Antom's idempotency key for one card-vaulting session.
     VaultingRequestId, "vaulting request id", ANTOM_ID
+);
+checked_id!(
+    /// Our id of a saved card (what buyers' pages and `savedCardId` name; never Antom's token).
+    CardId, "card id", ANTOM_ID
 );
 checked_id!(
     /// A catalog SKU: 1 to 64 ASCII letters, digits, `-` or `_`, kept as given (not case-folded).

@@ -137,7 +137,7 @@ pub use command::{CommandError, CANCEL_WINDOW_DAYS};
 pub use currency::{Currency, UnknownCurrency};
 pub use event::Event;
 pub use ids::{
-    CancelRequestId, CaptureRequestId, IdError, OrderId, PaymentRequestId, RefundRequestId, Sku,
+    CancelRequestId, CaptureRequestId, CardId, IdError, OrderId, PaymentRequestId, RefundRequestId, Sku,
     VaultingRequestId,
 };
 pub use invariants::InvariantViolation;

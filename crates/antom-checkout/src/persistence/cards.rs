@@ -4,6 +4,7 @@
 //! keeps a late duplicate result from bringing the card back) but the sealed token is erased.
 
 use chrono::{DateTime, Utc};
+use domain::{CardId, VaultingRequestId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::saved_cards;
@@ -14,7 +15,7 @@ use super::time::db_time;
 /// A card as stored. `token_ciphertext` is `services::card_crypto`'s sealed token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedCard {
-    pub id: String,
+    pub id: CardId,
     pub buyer_id: String,
     pub vaulting_request_id: Option<String>,
     pub brand: String,
@@ -29,7 +30,7 @@ pub struct SavedCard {
 /// A card to insert (with the vaulting result that produced it).
 #[derive(Debug, Clone)]
 pub struct NewCard {
-    pub id: String,
+    pub id: CardId,
     pub brand: String,
     /// At most 32 characters.
     pub masked_card_no: String,
@@ -46,13 +47,13 @@ impl NewCard {
     pub(super) fn row(
         self,
         buyer_id: &str,
-        vaulting_request_id: &str,
+        vaulting_request_id: &VaultingRequestId,
         now: DateTime<Utc>,
     ) -> saved_cards::ActiveModel {
         saved_cards::ActiveModel {
-            id: Set(self.id),
+            id: Set(self.id.as_str().to_owned()),
             buyer_id: Set(buyer_id.to_owned()),
-            vaulting_request_id: Set(Some(vaulting_request_id.to_owned())),
+            vaulting_request_id: Set(Some(vaulting_request_id.as_str().to_owned())),
             brand: Set(self.brand),
             masked_card_no: Set(self.masked_card_no),
             last_four: Set(self.last_four),
@@ -65,9 +66,11 @@ impl NewCard {
     }
 }
 
-fn from_row(row: saved_cards::Model) -> SavedCard {
-    SavedCard {
-        id: row.id,
+fn from_row(row: saved_cards::Model) -> Result<SavedCard, StoreError> {
+    let id = CardId::parse(&row.id)
+        .map_err(|e| StoreError::CorruptSnapshot(format!("card id {:?}: {e}", row.id)))?;
+    Ok(SavedCard {
+        id,
         buyer_id: row.buyer_id,
         vaulting_request_id: row.vaulting_request_id,
         brand: row.brand,
@@ -77,13 +80,13 @@ fn from_row(row: saved_cards::Model) -> SavedCard {
         expiry_year: row.expiry_year,
         token_ciphertext: row.token_ciphertext,
         created_at: row.created_at,
-    }
+    })
 }
 
 impl Store {
     /// The buyer's cards that are not deleted, newest first.
     pub async fn cards_of_buyer(&self, buyer_id: &str) -> Result<Vec<SavedCard>, StoreError> {
-        Ok(saved_cards::Entity::find()
+        saved_cards::Entity::find()
             .filter(saved_cards::Column::BuyerId.eq(buyer_id))
             .filter(saved_cards::Column::DeletedAt.is_null())
             .order_by_desc(saved_cards::Column::CreatedAt)
@@ -92,37 +95,42 @@ impl Store {
             .await?
             .into_iter()
             .map(from_row)
-            .collect())
+            .collect()
     }
 
     /// One card of the buyer, unless deleted.
     pub async fn card_of_buyer(
         &self,
-        card_id: &str,
+        card_id: &CardId,
         buyer_id: &str,
     ) -> Result<Option<SavedCard>, StoreError> {
-        Ok(saved_cards::Entity::find_by_id(card_id)
+        saved_cards::Entity::find_by_id(card_id.as_str())
             .filter(saved_cards::Column::BuyerId.eq(buyer_id))
             .filter(saved_cards::Column::DeletedAt.is_null())
             .one(&self.read)
             .await?
-            .map(from_row))
+            .map(from_row)
+            .transpose()
     }
 
     /// The card produced by a vaulting, deleted or not.
-    pub async fn card_by_vaulting(&self, vaulting_request_id: &str) -> Result<Option<SavedCard>, StoreError> {
-        Ok(saved_cards::Entity::find()
-            .filter(saved_cards::Column::VaultingRequestId.eq(vaulting_request_id))
+    pub async fn card_by_vaulting(
+        &self,
+        vaulting_request_id: &VaultingRequestId,
+    ) -> Result<Option<SavedCard>, StoreError> {
+        saved_cards::Entity::find()
+            .filter(saved_cards::Column::VaultingRequestId.eq(vaulting_request_id.as_str()))
             .one(&self.read)
             .await?
-            .map(from_row))
+            .map(from_row)
+            .transpose()
     }
 
     /// Soft-deletes the buyer's card and erases its token. False when the buyer has no such
     /// card (any more).
     pub async fn delete_card(
         &self,
-        card_id: &str,
+        card_id: &CardId,
         buyer_id: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
@@ -133,7 +141,7 @@ impl Store {
         };
         let result = saved_cards::Entity::update_many()
             .set(deleted)
-            .filter(saved_cards::Column::Id.eq(card_id))
+            .filter(saved_cards::Column::Id.eq(card_id.as_str()))
             .filter(saved_cards::Column::BuyerId.eq(buyer_id))
             .filter(saved_cards::Column::DeletedAt.is_null())
             .exec(&self.write)

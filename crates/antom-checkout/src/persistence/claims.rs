@@ -8,6 +8,7 @@
 //! the lease expires and another replica picks the order up.
 
 use chrono::{DateTime, Duration, Utc};
+use domain::OrderId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -15,6 +16,7 @@ use sea_orm::{
 
 use super::entities::orders;
 use super::error::StoreError;
+use super::orders::stored_id;
 use super::store::Store;
 use super::time::db_time;
 
@@ -25,8 +27,8 @@ impl Store {
         now: DateTime<Utc>,
         lease: Duration,
         limit: u64,
-    ) -> Result<Vec<String>, StoreError> {
-        claim_due::<orders::Entity>(
+    ) -> Result<Vec<OrderId>, StoreError> {
+        let claimed = claim_due::<orders::Entity>(
             &self.write,
             orders::Column::Id,
             orders::Column::NextCheckAt,
@@ -34,20 +36,21 @@ impl Store {
             lease,
             limit,
         )
-        .await
+        .await?;
+        claimed.into_iter().map(stored_id).collect()
     }
 
     /// Claims the right to inquire Antom about an order on a buyer's behalf: true for at most
     /// one caller per `interval` per order, whichever replica they reach.
     pub async fn claim_buyer_inquiry(
         &self,
-        order_id: &str,
+        order_id: &OrderId,
         now: DateTime<Utc>,
         interval: Duration,
     ) -> Result<bool, StoreError> {
         let claimed = orders::Entity::update_many()
             .col_expr(orders::Column::BuyerInquiryAt, Expr::value(db_time(now)))
-            .filter(orders::Column::Id.eq(order_id))
+            .filter(orders::Column::Id.eq(order_id.as_str()))
             .filter(
                 Condition::any()
                     .add(orders::Column::BuyerInquiryAt.is_null())
@@ -64,13 +67,13 @@ impl Store {
     /// right token (hex SHA-256 `token_hash`) while it is unspent.
     pub async fn spend_return_token(
         &self,
-        order_id: &str,
+        order_id: &OrderId,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let spent = orders::Entity::update_many()
             .col_expr(orders::Column::ReturnTokenUsedAt, Expr::value(db_time(now)))
-            .filter(orders::Column::Id.eq(order_id))
+            .filter(orders::Column::Id.eq(order_id.as_str()))
             .filter(orders::Column::ReturnTokenHash.eq(token_hash))
             .filter(orders::Column::ReturnTokenUsedAt.is_null())
             .exec(&self.write)

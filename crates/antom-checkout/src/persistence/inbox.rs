@@ -7,6 +7,7 @@
 //! rate-limited (`security_events`). Rows older than the retention are pruned by the worker.
 
 use chrono::{DateTime, Utc};
+use domain::OrderId;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
@@ -211,7 +212,7 @@ impl Store {
     pub async fn set_inbox_outcome(
         &self,
         id: i64,
-        order_id: Option<&str>,
+        order_id: Option<&OrderId>,
         outcome: InboxOutcome,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
@@ -256,9 +257,9 @@ impl Store {
     }
 
     /// Deliveries linked to the order, oldest first.
-    pub async fn notifications_for_order(&self, order_id: &str) -> Result<Vec<InboxEntry>, StoreError> {
+    pub async fn notifications_for_order(&self, order_id: &OrderId) -> Result<Vec<InboxEntry>, StoreError> {
         inbox::Entity::find()
-            .filter(inbox::Column::OrderId.eq(order_id))
+            .filter(inbox::Column::OrderId.eq(order_id.as_str()))
             .order_by_asc(inbox::Column::ReceivedAt)
             .order_by_asc(inbox::Column::Id)
             .all(&self.read)
@@ -272,7 +273,7 @@ impl Store {
 /// The update of [`Store::set_inbox_outcome`].
 pub(super) fn outcome_update(
     id: i64,
-    order_id: Option<&str>,
+    order_id: Option<&OrderId>,
     outcome: InboxOutcome,
     detail: Option<&str>,
 ) -> UpdateMany<inbox::Entity> {
@@ -282,7 +283,7 @@ pub(super) fn outcome_update(
         ..Default::default()
     };
     if let Some(order_id) = order_id {
-        row.order_id = Set(Some(order_id.to_owned()));
+        row.order_id = Set(Some(order_id.as_str().to_owned()));
     }
     inbox::Entity::update_many()
         .set(row)

@@ -5,6 +5,7 @@
 //! stores rows and reads them back.
 
 use chrono::{DateTime, Utc};
+use domain::OrderId;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::admin_intents;
@@ -31,7 +32,7 @@ pub struct Intent {
 /// (whatever their age), newest first. Run on the order's locking transaction.
 pub(super) async fn find(
     db: &impl ConnectionTrait,
-    order_id: &str,
+    order_id: &OrderId,
     action: &str,
     since: DateTime<Utc>,
     key_hash: Option<&str>,
@@ -41,7 +42,7 @@ pub(super) async fn find(
         recent_or_keyed = recent_or_keyed.add(admin_intents::Column::KeyHash.eq(key_hash));
     }
     Ok(admin_intents::Entity::find()
-        .filter(admin_intents::Column::OrderId.eq(order_id))
+        .filter(admin_intents::Column::OrderId.eq(order_id.as_str()))
         .filter(admin_intents::Column::Action.eq(action))
         .filter(recent_or_keyed)
         .order_by_desc(admin_intents::Column::CreatedAt)
@@ -61,9 +62,9 @@ pub(super) async fn find(
 }
 
 /// The row for an intent of `order_id`.
-pub(super) fn row(order_id: &str, intent: &Intent) -> admin_intents::ActiveModel {
+pub(super) fn row(order_id: &OrderId, intent: &Intent) -> admin_intents::ActiveModel {
     admin_intents::ActiveModel {
-        order_id: Set(order_id.to_owned()),
+        order_id: Set(order_id.as_str().to_owned()),
         action: Set(intent.action.clone()),
         fingerprint: Set(intent.fingerprint.clone()),
         key_hash: Set(intent.key_hash.clone()),

@@ -5,7 +5,7 @@
 //! what happens outside a lock (a rejected request, an unknown outcome).
 
 use chrono::{DateTime, Utc};
-use domain::Event;
+use domain::{Event, OrderId};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::batch::Batch;
@@ -39,9 +39,9 @@ impl TimelineEntry {
 
 impl Store {
     /// Oldest first (by time, then by the order they were written).
-    pub async fn timeline(&self, order_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
+    pub async fn timeline(&self, order_id: &OrderId) -> Result<Vec<TimelineEntry>, StoreError> {
         timeline::Entity::find()
-            .filter(timeline::Column::OrderId.eq(order_id))
+            .filter(timeline::Column::OrderId.eq(order_id.as_str()))
             .order_by_asc(timeline::Column::At)
             .order_by_asc(timeline::Column::Id)
             .all(&self.read)
@@ -52,7 +52,11 @@ impl Store {
     }
 
     /// Appends entries outside any order lock.
-    pub async fn append_timeline(&self, order_id: &str, entries: &[TimelineEntry]) -> Result<(), StoreError> {
+    pub async fn append_timeline(
+        &self,
+        order_id: &OrderId,
+        entries: &[TimelineEntry],
+    ) -> Result<(), StoreError> {
         insert(&self.write, order_id, entries).await
     }
 }
@@ -60,7 +64,7 @@ impl Store {
 /// Writes `entries` with `db` (a transaction or the pool).
 pub(super) async fn insert(
     db: &impl ConnectionTrait,
-    order_id: &str,
+    order_id: &OrderId,
     entries: &[TimelineEntry],
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new(db.get_database_backend());
@@ -70,12 +74,12 @@ pub(super) async fn insert(
 }
 
 /// Adds the insert of `entries` (if any) to `batch`.
-pub(super) fn stage(batch: &mut Batch, order_id: &str, entries: &[TimelineEntry]) {
+pub(super) fn stage(batch: &mut Batch, order_id: &OrderId, entries: &[TimelineEntry]) {
     if entries.is_empty() {
         return;
     }
     let rows = entries.iter().map(|entry| timeline::ActiveModel {
-        order_id: Set(order_id.to_owned()),
+        order_id: Set(order_id.as_str().to_owned()),
         at: Set(db_time(entry.at)),
         event_type: Set(entry.event_type.clone()),
         actor: Set(entry.actor.clone()),

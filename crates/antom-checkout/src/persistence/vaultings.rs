@@ -9,7 +9,7 @@
 //! `next_check_at` that exactly one replica wins.
 
 use chrono::{DateTime, Duration, Utc};
-use domain::RecordStatus;
+use domain::{CardId, RecordStatus, VaultingRequestId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 
@@ -22,7 +22,7 @@ use super::time::{db_time, db_time_opt};
 /// A vaulting to store before calling Antom.
 #[derive(Debug, Clone, Copy)]
 pub struct NewVaulting<'a> {
-    pub request_id: &'a str,
+    pub request_id: &'a VaultingRequestId,
     pub buyer_id: &'a str,
     pub now: DateTime<Utc>,
     /// When the worker should first inquire, should no result arrive.
@@ -31,10 +31,10 @@ pub struct NewVaulting<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredVaulting {
-    pub request_id: String,
+    pub request_id: VaultingRequestId,
     pub buyer_id: String,
     pub status: RecordStatus,
-    pub card_id: Option<String>,
+    pub card_id: Option<CardId>,
     pub failure_code: Option<String>,
     pub failure_message: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -72,12 +72,21 @@ fn parse_status(raw: &str) -> Result<RecordStatus, StoreError> {
     }
 }
 
+/// An id read from the database (written from a checked id, so it parses).
+fn parse_id<T, E: std::fmt::Display>(parse: fn(&str) -> Result<T, E>, raw: &str) -> Result<T, StoreError> {
+    parse(raw).map_err(|e| StoreError::CorruptSnapshot(format!("id {raw:?}: {e}")))
+}
+
 fn from_row(row: vaultings::Model) -> Result<StoredVaulting, StoreError> {
     Ok(StoredVaulting {
         status: parse_status(&row.status)?,
-        request_id: row.vaulting_request_id,
+        request_id: parse_id(VaultingRequestId::parse, &row.vaulting_request_id)?,
         buyer_id: row.buyer_id,
-        card_id: row.card_id,
+        card_id: row
+            .card_id
+            .as_deref()
+            .map(|id| parse_id(CardId::parse, id))
+            .transpose()?,
         failure_code: row.failure_code,
         failure_message: row.failure_message,
         created_at: row.created_at,
@@ -91,7 +100,7 @@ impl Store {
     pub async fn insert_vaulting(&self, new: NewVaulting<'_>) -> Result<(), StoreError> {
         let now = db_time(new.now);
         let row = vaultings::ActiveModel {
-            vaulting_request_id: Set(new.request_id.to_owned()),
+            vaulting_request_id: Set(new.request_id.as_str().to_owned()),
             buyer_id: Set(new.buyer_id.to_owned()),
             status: Set(RecordStatus::Processing.as_str().to_owned()),
             card_id: Set(None),
@@ -108,8 +117,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn vaulting(&self, request_id: &str) -> Result<Option<StoredVaulting>, StoreError> {
-        vaultings::Entity::find_by_id(request_id)
+    pub async fn vaulting(
+        &self,
+        request_id: &VaultingRequestId,
+    ) -> Result<Option<StoredVaulting>, StoreError> {
+        vaultings::Entity::find_by_id(request_id.as_str())
             .one(&self.read)
             .await?
             .map(from_row)
@@ -118,11 +130,14 @@ impl Store {
 
     /// Locks the vaulting row and reads it, in one `UPDATE … RETURNING *` as orders are locked;
     /// `None` (nothing held) when there is none.
-    pub async fn lock_vaulting(&self, request_id: &str) -> Result<Option<LockedVaulting>, StoreError> {
+    pub async fn lock_vaulting(
+        &self,
+        request_id: &VaultingRequestId,
+    ) -> Result<Option<LockedVaulting>, StoreError> {
         let tx = self.write.begin().await?;
         let mut rows = vaultings::Entity::update_many()
             .col_expr(vaultings::Column::UpdatedAt, Expr::value(db_time(Utc::now())))
-            .filter(vaultings::Column::VaultingRequestId.eq(request_id))
+            .filter(vaultings::Column::VaultingRequestId.eq(request_id.as_str()))
             .exec_with_returning(&tx)
             .await?;
         let Some(row) = rows.pop() else {
@@ -141,8 +156,8 @@ impl Store {
         now: DateTime<Utc>,
         lease: Duration,
         limit: u64,
-    ) -> Result<Vec<String>, StoreError> {
-        super::claims::claim_due::<vaultings::Entity>(
+    ) -> Result<Vec<VaultingRequestId>, StoreError> {
+        let claimed = super::claims::claim_due::<vaultings::Entity>(
             &self.write,
             vaultings::Column::VaultingRequestId,
             vaultings::Column::NextCheckAt,
@@ -150,7 +165,11 @@ impl Store {
             lease,
             limit,
         )
-        .await
+        .await?;
+        claimed
+            .iter()
+            .map(|id| parse_id(VaultingRequestId::parse, id))
+            .collect()
     }
 }
 
@@ -166,7 +185,7 @@ impl LockedVaulting {
         match update {
             VaultingUpdate::Vaulted(card) => {
                 row.status = Set(RecordStatus::Success.as_str().to_owned());
-                row.card_id = Set(Some(card.id.clone()));
+                row.card_id = Set(Some(card.id.as_str().to_owned()));
                 row.next_check_at = Set(None);
                 saved_cards::Entity::insert(card.row(&stored.buyer_id, &stored.request_id, now))
                     .exec_without_returning(&tx)

@@ -9,6 +9,7 @@ use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{web, HttpRequest, HttpResponse};
 use antom_client::codes;
 use chrono::{SecondsFormat, Utc};
+use domain::CardId;
 use serde::Serialize;
 use serde_json::json;
 
@@ -38,7 +39,7 @@ pub struct CardView<'a> {
 impl<'a> From<&'a SavedCard> for CardView<'a> {
     fn from(card: &'a SavedCard) -> Self {
         CardView {
-            card_id: &card.id,
+            card_id: card.id.as_str(),
             brand: &card.brand,
             masked_card_no: &card.masked_card_no,
             last_four: &card.last_four,
@@ -76,10 +77,7 @@ pub async fn delete(
 ) -> HttpResponse {
     let result = async {
         check_limit(&state, &req, Limit::Cards, Some(buyer.id().as_str()))?;
-        let card_id = path.into_inner();
-        if card_id.len() > 64 {
-            return Err(card_not_found());
-        }
+        let card_id = CardId::parse(&path.into_inner()).map_err(|_| card_not_found())?;
         if state
             .store
             .delete_card(&card_id, buyer.id().as_str(), Utc::now())

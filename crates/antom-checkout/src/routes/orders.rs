@@ -1,6 +1,7 @@
 //! `GET /api/orders/{orderId}`, protected by the order token (404 for anyone else).
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use domain::OrderId;
 
 use super::extractors::bearer::bearer;
 use super::views;
@@ -19,10 +20,9 @@ pub async fn get(
     let Some(token) = bearer(&req) else {
         return Err(not_found);
     };
-    let order_id = path.into_inner();
-    if order_id.len() > 64 {
+    let Ok(order_id) = OrderId::parse(&path.into_inner()) else {
         return Err(not_found);
-    }
+    };
     let Some(stored) = state.store.order(&order_id).await? else {
         return Err(not_found);
     };

@@ -17,7 +17,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use antom_client::codes;
-use domain::{Order, OrderStatus};
+use domain::{Order, OrderId, OrderStatus};
 use serde::Deserialize;
 
 use chrono::Utc;
@@ -143,12 +143,9 @@ fn failure_reason(code: &str) -> &'static str {
 async fn visible_order(
     state: &AppState,
     req: &HttpRequest,
-    order_id: &str,
+    order_id: &OrderId,
     token: Option<&str>,
 ) -> Result<Option<StoredOrder>, ApiError> {
-    if order_id.is_empty() || order_id.len() > 64 {
-        return Ok(None);
-    }
     let Some(stored) = state.store.order(order_id).await? else {
         return Ok(None);
     };
@@ -166,9 +163,10 @@ pub async fn show(
     query: web::Query<ResultQuery>,
 ) -> Result<HttpResponse, ApiError> {
     check_limit(&state, &req, Limit::ResultPage, None)?;
-    let Some(order_id) = query.order_id.as_deref() else {
+    let Some(order_id) = query.order_id.as_deref().and_then(|raw| OrderId::parse(raw).ok()) else {
         return Ok(not_found());
     };
+    let order_id = &order_id;
     let token = query.token.as_deref();
     let Some(mut stored) = visible_order(&state, &req, order_id, token).await? else {
         return Ok(match query.rt.as_deref() {
@@ -189,10 +187,12 @@ pub async fn show(
         match inquire_payment(&state, &stored, "buyer:result-page", Schedule::Keep).await {
             Ok(InquiryResult::Applied(report)) => stored = report.order,
             Ok(InquiryResult::NotAtAntom | InquiryResult::NoAnswer { .. } | InquiryResult::NoOrder) => {}
-            Err(e) => tracing::warn!(order_id, error = %e, "inquiry from the result page failed"),
+            Err(e) => {
+                tracing::warn!(order_id = order_id.as_str(), error = %e, "inquiry from the result page failed")
+            }
         }
     }
-    let html = render(&stored, order_id, token);
+    let html = render(&stored, order_id.as_str(), token);
     Ok(page_headers(HttpResponse::Ok())
         .insert_header(("Cache-Control", "no-store"))
         .body(html))
@@ -200,8 +200,12 @@ pub async fn show(
 
 /// A browser back from Antom with the return token: spend it (once, while the order can still
 /// be paid), give the browser an access cookie, and send it to the page without the token.
-async fn spend_return_token(state: &AppState, order_id: &str, rt: &str) -> Result<HttpResponse, ApiError> {
-    if order_id.len() > 64 || rt.len() > 128 {
+async fn spend_return_token(
+    state: &AppState,
+    order_id: &OrderId,
+    rt: &str,
+) -> Result<HttpResponse, ApiError> {
+    if rt.len() > 128 {
         return Ok(not_found());
     }
     let Some(stored) = state.store.order(order_id).await? else {
@@ -232,7 +236,7 @@ async fn spend_return_token(state: &AppState, order_id: &str, rt: &str) -> Resul
     Ok(HttpResponse::SeeOther()
         .insert_header((
             "Location",
-            format!("/checkout/result?orderId={}", encode(order_id)),
+            format!("/checkout/result?orderId={}", encode(order_id.as_str())),
         ))
         .insert_header(("Set-Cookie", cookie))
         .insert_header(("Cache-Control", "no-store"))
@@ -249,11 +253,16 @@ pub async fn status(
     query: web::Query<ResultQuery>,
 ) -> Result<HttpResponse, ApiError> {
     check_limit(&state, &req, Limit::ResultPage, None)?;
-    let order_id = query.order_id.as_deref().unwrap_or("");
-    let Some(stored) = visible_order(&state, &req, order_id, bearer(&req)).await? else {
-        return Err(ApiError::NotFound {
-            code: "ORDER_NOT_FOUND",
-        });
+    let not_found = || ApiError::NotFound {
+        code: "ORDER_NOT_FOUND",
+    };
+    let order_id = query
+        .order_id
+        .as_deref()
+        .and_then(|raw| OrderId::parse(raw).ok())
+        .ok_or_else(not_found)?;
+    let Some(stored) = visible_order(&state, &req, &order_id, bearer(&req)).await? else {
+        return Err(not_found());
     };
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -35,7 +35,7 @@ pub async fn inquire_payment(
     actor: &str,
     schedule: Schedule,
 ) -> Result<InquiryResult, ServiceError> {
-    let order_id = stored.order.id().as_str();
+    let order_id = stored.order.id();
     let payment = stored.order.payment();
     let request = match &payment.payment_id {
         Some(payment_id) => InquiryPaymentRequest::by_payment_id(payment_id.clone()),
@@ -78,7 +78,7 @@ pub async fn inquire_refunds(
         match &outcome {
             Outcome::Success(response) => {
                 let events = antom_facts::refund_inquiry(&refund.request_id, response, now)?;
-                let order_id = latest.order.id().as_str().to_owned();
+                let order_id = latest.order.id().clone();
                 if let Some(report) = apply_events(&state.store, &order_id, &events, actor, now).await? {
                     latest = report.order;
                 }

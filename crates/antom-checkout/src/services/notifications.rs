@@ -8,6 +8,7 @@ use antom_client::codes;
 use antom_client::model::Notification;
 use antom_client::{verify_notification, SignedHeaders, ACK_BODY};
 use chrono::Utc;
+use domain::{CaptureRequestId, OrderId, PaymentRequestId, RefundRequestId};
 use serde_json::json;
 
 use super::antom_facts;
@@ -190,7 +191,7 @@ pub async fn receive(
     if !recorded {
         state
             .store
-            .set_inbox_outcome(record.id, order_id.as_deref(), outcome, detail.as_deref())
+            .set_inbox_outcome(record.id, order_id.as_ref(), outcome, detail.as_deref())
             .await?;
     }
     state
@@ -198,7 +199,7 @@ pub async fn receive(
         .observe_notification(route.path(), "VERIFIED", outcome.as_str());
     tracing::info!(
         route = route.path(),
-        order_id = order_id.as_deref().unwrap_or(""),
+        order_id = order_id.as_ref().map_or("", OrderId::as_str),
         outcome = outcome.as_str(),
         "notification applied"
     );
@@ -207,7 +208,7 @@ pub async fn receive(
 
 /// What handling a verified notification did, for the inbox and the metrics.
 struct Handled {
-    order_id: Option<String>,
+    order_id: Option<OrderId>,
     outcome: InboxOutcome,
     detail: Option<String>,
     /// The outcome is already in the inbox (written with the order change it describes).
@@ -215,7 +216,7 @@ struct Handled {
 }
 
 impl Handled {
-    fn unrecorded(order_id: Option<String>, outcome: InboxOutcome, detail: Option<String>) -> Handled {
+    fn unrecorded(order_id: Option<OrderId>, outcome: InboxOutcome, detail: Option<String>) -> Handled {
         Handled {
             order_id,
             outcome,
@@ -236,21 +237,24 @@ async fn apply_notification(
     let store = &state.store;
     let (locked, events) = match notification {
         Notification::Payment(n) => {
-            // The hot path: lock by paymentRequestId directly, no lookup first.
-            let locked = match store
-                .lock_order_by_payment_request_id(&n.payment_request_id)
-                .await?
-            {
+            // The hot path: lock by paymentRequestId directly, no lookup first. An id that is
+            // not one we could have sent finds nothing.
+            let by_request_id = match PaymentRequestId::parse(&n.payment_request_id) {
+                Ok(id) => store.lock_order_by_payment_request_id(&id).await?,
+                Err(_) => None,
+            };
+            let locked = match by_request_id {
                 Some(locked) => Some(locked),
                 None => lock_found(store, store.order_id_by_payment_id(&n.payment_id).await?).await?,
             };
             (locked, antom_facts::payment_notification(n, now))
         }
         Notification::Capture(n) => {
-            let id = match store
-                .order_id_by_capture_request_id(&n.capture_request_id)
-                .await?
-            {
+            let by_request_id = match CaptureRequestId::parse(&n.capture_request_id) {
+                Ok(id) => store.order_id_by_capture_request_id(&id).await?,
+                Err(_) => None,
+            };
+            let id = match by_request_id {
                 Some(id) => Some(id),
                 None => store.order_id_by_payment_id(&n.payment_id).await?,
             };
@@ -260,7 +264,11 @@ async fn apply_notification(
             )
         }
         Notification::Refund(n) => {
-            let id = match store.order_id_by_refund_request_id(&n.refund_request_id).await? {
+            let by_request_id = match RefundRequestId::parse(&n.refund_request_id) {
+                Ok(id) => store.order_id_by_refund_request_id(&id).await?,
+                Err(_) => None,
+            };
+            let id = match by_request_id {
                 Some(id) => Some(id),
                 None => match &n.payment_id {
                     Some(p) => store.order_id_by_payment_id(p).await?,
@@ -285,7 +293,7 @@ async fn apply_notification(
             Some("no order matches this notification".into()),
         ));
     };
-    let order_id = locked.order().id().as_str().to_owned();
+    let order_id = locked.order().id().clone();
     let events = match events {
         Ok(events) => events,
         Err(e) => {
@@ -315,7 +323,7 @@ async fn apply_notification(
 }
 
 /// Locks the order a lookup found, if it found one.
-async fn lock_found(store: &Store, order_id: Option<String>) -> Result<Option<LockedOrder>, StoreError> {
+async fn lock_found(store: &Store, order_id: Option<OrderId>) -> Result<Option<LockedOrder>, StoreError> {
     match order_id {
         Some(id) => store.lock_order(&id).await,
         None => Ok(None),

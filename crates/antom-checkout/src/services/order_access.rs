@@ -13,6 +13,7 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use domain::OrderId;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -32,7 +33,8 @@ fn mac(data_key: &DataKey, order_id: &str, expires: i64) -> Hmac<Sha256> {
 }
 
 /// The access cookie's value for `order_id`, valid until `now + VALIDITY`.
-pub fn cookie_value(data_key: &DataKey, order_id: &str, now: DateTime<Utc>) -> String {
+pub fn cookie_value(data_key: &DataKey, order_id: &OrderId, now: DateTime<Utc>) -> String {
+    let order_id = order_id.as_str();
     let expires = (now + VALIDITY).timestamp();
     let tag = mac(data_key, order_id, expires).finalize().into_bytes();
     format!(
@@ -42,7 +44,7 @@ pub fn cookie_value(data_key: &DataKey, order_id: &str, now: DateTime<Utc>) -> S
 }
 
 /// Whether `value` grants access to `order_id` at `now`.
-pub fn grants(data_key: &DataKey, value: &str, order_id: &str, now: DateTime<Utc>) -> bool {
+pub fn grants(data_key: &DataKey, value: &str, order_id: &OrderId, now: DateTime<Utc>) -> bool {
     let mut parts = value.rsplitn(3, '.');
     let (Some(tag), Some(expires), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
@@ -53,7 +55,9 @@ pub fn grants(data_key: &DataKey, value: &str, order_id: &str, now: DateTime<Utc
     let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(tag) else {
         return false;
     };
-    id == order_id && expires > now.timestamp() && mac(data_key, id, expires).verify_slice(&tag).is_ok()
+    id == order_id.as_str()
+        && expires > now.timestamp()
+        && mac(data_key, id, expires).verify_slice(&tag).is_ok()
 }
 
 #[cfg(test)]
@@ -64,12 +68,16 @@ mod tests {
     fn the_cookie_opens_its_order_until_it_expires() {
         let key = DataKey([3; 32]);
         let now = Utc::now();
-        let value = cookie_value(&key, "order-1", now);
-        assert!(grants(&key, &value, "order-1", now));
-        assert!(!grants(&key, &value, "order-2", now), "another order");
-        assert!(!grants(&key, &value, "order-1", now + VALIDITY), "expired");
-        assert!(!grants(&DataKey([4; 32]), &value, "order-1", now), "another key");
+        let (one, two) = (
+            OrderId::parse("order-1").unwrap(),
+            OrderId::parse("order-2").unwrap(),
+        );
+        let value = cookie_value(&key, &one, now);
+        assert!(grants(&key, &value, &one, now));
+        assert!(!grants(&key, &value, &two, now), "another order");
+        assert!(!grants(&key, &value, &one, now + VALIDITY), "expired");
+        assert!(!grants(&DataKey([4; 32]), &value, &one, now), "another key");
         let forged = value.replace(".", "x.");
-        assert!(!grants(&key, &forged, "order-1", now));
+        assert!(!grants(&key, &forged, &one, now));
     }
 }

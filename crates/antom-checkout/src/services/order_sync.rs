@@ -4,7 +4,7 @@
 //! reconciler, ops sync) and ops actions all come through here, so they cannot disagree.
 
 use chrono::{DateTime, Utc};
-use domain::{Event, NotApplied, OrderStatus, ReviewNote};
+use domain::{Event, NotApplied, OrderId, OrderStatus, ReviewNote};
 use serde_json::json;
 
 use super::antom_facts::Facts;
@@ -43,7 +43,7 @@ pub enum Schedule {
 /// Applies `events` to the order under its lock. `None` when the order does not exist.
 pub async fn apply_events(
     store: &Store,
-    order_id: &str,
+    order_id: &OrderId,
     events: &[Event],
     actor: &str,
     now: DateTime<Utc>,
@@ -54,7 +54,7 @@ pub async fn apply_events(
 /// [`apply_events`] with an explicit effect on the reconciler's schedule.
 pub async fn apply_events_with(
     store: &Store,
-    order_id: &str,
+    order_id: &OrderId,
     events: &[Event],
     actor: &str,
     now: DateTime<Utc>,
@@ -74,7 +74,7 @@ pub async fn apply_events_with(
 /// Applies what an Antom answer told us (events, notes for the timeline, a reason to flag).
 pub async fn apply_facts(
     store: &Store,
-    order_id: &str,
+    order_id: &OrderId,
     facts: &Facts,
     actor: &str,
     now: DateTime<Utc>,

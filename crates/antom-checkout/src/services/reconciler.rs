@@ -16,7 +16,7 @@
 //! older than a day; and it drops stale rate-limiter keys.
 
 use chrono::{Duration, Utc};
-use domain::{CaptureRequestId, Event, Money, SessionTimes};
+use domain::{CaptureRequestId, Event, Money, OrderId, SessionTimes};
 
 use super::error::ServiceError;
 use super::inquiry::{inquire_payment, inquire_refunds, InquiryResult};
@@ -102,7 +102,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ServiceError> {
 }
 
 /// Brings one order as far towards its final state as Antom's answers allow.
-pub async fn reconcile_order(state: &AppState, order_id: &str) -> Result<(), ServiceError> {
+pub async fn reconcile_order(state: &AppState, order_id: &OrderId) -> Result<(), ServiceError> {
     let Some(mut stored) = state.store.order(order_id).await? else {
         return Ok(());
     };

@@ -24,6 +24,7 @@ use antom_client::model::{
 use antom_client::time::parse_time;
 use antom_client::Outcome;
 use chrono::{Duration, Utc};
+use domain::VaultingRequestId;
 use serde::Serialize;
 
 use super::antom_facts::VaultingFact;
@@ -41,7 +42,7 @@ use crate::state::AppState;
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VaultingSessionCreated {
-    pub vaulting_request_id: String,
+    pub vaulting_request_id: VaultingRequestId,
     pub vaulting_session_data: String,
     pub vaulting_session_expiry_time: String,
     pub sdk: SdkConfig,
@@ -55,15 +56,15 @@ pub enum DirectVaulting {
     /// Antom is verifying the card: send the buyer to `redirect_url` (3-D Secure) when there is
     /// one; the card appears in the list once the result arrives.
     Verifying {
-        vaulting_request_id: String,
+        vaulting_request_id: VaultingRequestId,
         redirect_url: Option<String>,
     },
 }
 
 /// Stores a new PROCESSING vaulting for the buyer and returns its id.
-async fn begin(state: &AppState, buyer_id: &BuyerId) -> Result<String, ServiceError> {
+async fn begin(state: &AppState, buyer_id: &BuyerId) -> Result<VaultingRequestId, ServiceError> {
     buyer::remember(state, buyer_id).await?;
-    let request_id = uuid::Uuid::now_v7().to_string();
+    let request_id = VaultingRequestId::parse(&uuid::Uuid::now_v7().to_string()).expect("uuid is a valid id");
     let now = Utc::now();
     // As for orders: first look after the buyer-facing retries are surely over.
     let next_check_at = now
@@ -84,7 +85,7 @@ async fn begin(state: &AppState, buyer_id: &BuyerId) -> Result<String, ServiceEr
 /// A final failure from our own call: recorded on the vaulting (so the worker stops).
 async fn record_failure(
     state: &AppState,
-    request_id: &str,
+    request_id: &VaultingRequestId,
     code: &str,
     message: &str,
 ) -> Result<(), ServiceError> {
@@ -106,7 +107,7 @@ pub async fn create_session(
 ) -> Result<VaultingSessionCreated, ServiceError> {
     let request_id = begin(state, buyer_id).await?;
     let request = CreateVaultingSessionRequest {
-        vaulting_request_id: request_id.clone(),
+        vaulting_request_id: request_id.as_str().to_owned(),
         vaulting_notification_url: state.url("/webhooks/antom/vaulting"),
         redirect_url: Some(state.url("/")),
         ..CreateVaultingSessionRequest::default()
@@ -130,7 +131,7 @@ pub async fn create_session(
             Err(ServiceError::AntomRejected { code, message })
         }
         Outcome::Unknown { code, .. } => {
-            tracing::warn!(vaulting_request_id = request_id, %code, "createVaultingSession unknown after retries; left to the reconciler");
+            tracing::warn!(vaulting_request_id = request_id.as_str(), %code, "createVaultingSession unknown after retries; left to the reconciler");
             Err(ServiceError::AntomUnavailable)
         }
     }
@@ -161,7 +162,7 @@ pub async fn vault_card(
     let mut outcome = send_card(state, &request_id, &card, device).await;
     if needs_new_request_id(&outcome) {
         tracing::warn!(
-            vaulting_request_id = request_id,
+            vaulting_request_id = request_id.as_str(),
             code = outcome.code(),
             "vaultPaymentMethod answered U without a way on: trying once more with a new vaultingRequestId"
         );
@@ -186,12 +187,12 @@ fn needs_new_request_id(outcome: &Outcome<VaultPaymentMethodResponse>) -> bool {
 
 async fn send_card(
     state: &AppState,
-    request_id: &str,
+    request_id: &VaultingRequestId,
     card: &CardInput,
     device: &Device,
 ) -> Outcome<VaultPaymentMethodResponse> {
     let request = VaultPaymentMethodRequest {
-        vaulting_request_id: request_id.to_owned(),
+        vaulting_request_id: request_id.as_str().to_owned(),
         vaulting_notification_url: state.url("/webhooks/antom/vaulting"),
         redirect_url: state.url("/"),
         payment_method_detail: PaymentMethodDetail::card(CardDetail {
@@ -217,11 +218,11 @@ async fn send_card(
 /// What vaultPaymentMethod's answer means for the buyer.
 async fn settle_card(
     state: &AppState,
-    request_id: &str,
+    request_id: &VaultingRequestId,
     outcome: Outcome<VaultPaymentMethodResponse>,
     device: &Device,
 ) -> Result<DirectVaulting, ServiceError> {
-    let request_id = request_id.to_owned();
+    let request_id = request_id.clone();
     match outcome {
         Outcome::Success(response) => {
             let detail = response
@@ -261,7 +262,7 @@ async fn settle_card(
             })
         }
         Outcome::Unknown { code, .. } => {
-            tracing::warn!(vaulting_request_id = request_id, %code, "vaultPaymentMethod unknown after retries; left to the reconciler");
+            tracing::warn!(vaulting_request_id = request_id.as_str(), %code, "vaultPaymentMethod unknown after retries; left to the reconciler");
             Err(ServiceError::AntomUnavailable)
         }
         Outcome::Failed { code, message, .. } => {

@@ -9,7 +9,7 @@
 
 use antom_client::model::{CardDetail, InquireVaultingRequest, VaultingNotification};
 use chrono::{DateTime, Duration, Utc};
-use domain::{NotApplied, RecordStatus, VaultingAttempt, VaultingRequestId};
+use domain::{CardId, NotApplied, RecordStatus, VaultingAttempt, VaultingRequestId};
 
 use super::antom_facts::{self, VaultingFact};
 use super::card_crypto::seal_token;
@@ -45,9 +45,7 @@ fn invalid(reason: impl Into<String>) -> VaultingSync {
 
 /// The stored vaulting as a domain value.
 fn attempt(stored: &StoredVaulting) -> Result<VaultingAttempt, StoreError> {
-    let id = VaultingRequestId::parse(&stored.request_id)
-        .map_err(|e| StoreError::CorruptSnapshot(format!("vaulting {}: {e}", stored.request_id)))?;
-    let mut attempt = VaultingAttempt::new(id);
+    let mut attempt = VaultingAttempt::new(stored.request_id.clone());
     if stored.status != RecordStatus::Processing {
         attempt
             .apply_result(stored.status)
@@ -59,7 +57,7 @@ fn attempt(stored: &StoredVaulting) -> Result<VaultingAttempt, StoreError> {
 /// Applies one result under the vaulting's lock.
 pub async fn apply_result(
     state: &AppState,
-    request_id: &str,
+    request_id: &VaultingRequestId,
     result: VaultingFact<'_>,
 ) -> Result<VaultingSync, StoreError> {
     let reported = match &result {
@@ -94,7 +92,7 @@ pub async fn apply_result(
         }
         (Err(refusal), _) => {
             tracing::warn!(
-                vaulting_request_id = request_id,
+                vaulting_request_id = request_id.as_str(),
                 reason = refusal.code(),
                 "vaulting result contradicts the final one; kept the first"
             );
@@ -104,7 +102,11 @@ pub async fn apply_result(
     };
     let vaulted = matches!(update, VaultingUpdate::Vaulted(_));
     locked.commit(update).await?;
-    tracing::info!(vaulting_request_id = request_id, vaulted, "vaulting settled");
+    tracing::info!(
+        vaulting_request_id = request_id.as_str(),
+        vaulted,
+        "vaulting settled"
+    );
     Ok(InboxOutcome::Applied.into())
 }
 
@@ -116,7 +118,7 @@ fn new_card(state: &AppState, vaulting: &StoredVaulting, card: &CardDetail) -> R
         .as_ref()
         .filter(|t| !t.expose().is_empty())
         .ok_or("the successful vaulting has no cardToken")?;
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = CardId::parse(&uuid::Uuid::now_v7().to_string()).expect("uuid is a valid id");
     let masked = masked_number(card);
     let last_four = card
         .last_four
@@ -139,7 +141,7 @@ fn new_card(state: &AppState, vaulting: &StoredVaulting, card: &CardDetail) -> R
         .filter(|y| matches!(y.len(), 2 | 4) && y.bytes().all(|b| b.is_ascii_digit()))
         .unwrap_or_default();
     Ok(NewCard {
-        token_ciphertext: seal_token(&state.data_key, &id, &vaulting.buyer_id, token),
+        token_ciphertext: seal_token(&state.data_key, id.as_str(), &vaulting.buyer_id, token),
         id,
         brand: card
             .brand
@@ -192,24 +194,26 @@ fn masked_number(card: &CardDetail) -> String {
 
 /// Applies a notifyVaulting.
 pub async fn notification(state: &AppState, n: &VaultingNotification) -> Result<VaultingSync, StoreError> {
-    apply_result(
-        state,
-        &n.vaulting_request_id,
-        antom_facts::vaulting_notification(n),
-    )
-    .await
+    // An id that is not one we could have sent names no vaulting of ours.
+    let Ok(request_id) = VaultingRequestId::parse(&n.vaulting_request_id) else {
+        return Ok(InboxOutcome::UnknownVaulting.into());
+    };
+    apply_result(state, &request_id, antom_facts::vaulting_notification(n)).await
 }
 
 /// Asks Antom about a vaulting still PROCESSING (the worker) and applies the answer; what stays
 /// open is looked at again later, with backoff.
-pub async fn inquire(state: &AppState, request_id: &str) -> Result<(), StoreError> {
+pub async fn inquire(state: &AppState, request_id: &VaultingRequestId) -> Result<(), StoreError> {
     let Some(stored) = state.store.vaulting(request_id).await? else {
         return Ok(());
     };
     if stored.status != RecordStatus::Processing {
         return Ok(());
     }
-    let answer = state.antom.send(&InquireVaultingRequest::new(request_id)).await;
+    let answer = state
+        .antom
+        .send(&InquireVaultingRequest::new(request_id.as_str()))
+        .await;
     let synced = apply_result(state, request_id, antom_facts::vaulting_inquiry(&answer)).await?;
     if matches!(
         synced.outcome,
@@ -222,7 +226,11 @@ pub async fn inquire(state: &AppState, request_id: &str) -> Result<(), StoreErro
 
 /// Sets the next check of a vaulting still PROCESSING: 5 s doubling per unanswered check, at
 /// most 10 minutes (as for orders).
-async fn reschedule(state: &AppState, request_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+async fn reschedule(
+    state: &AppState,
+    request_id: &VaultingRequestId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let Some(locked) = state.store.lock_vaulting(request_id).await? else {
         return Ok(());
     };

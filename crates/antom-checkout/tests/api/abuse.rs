@@ -9,7 +9,7 @@ use antom_checkout::tokens;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_with, Db, TestApp};
+use crate::helpers::{oid, spawn_app, Db, TestApp};
 
 const WEBHOOK: &str = "/webhooks/antom/payments";
 
@@ -228,11 +228,14 @@ async fn a_key_reused_by_another_buyer_never_gets_the_first_buyers_order(db: Db)
 
 async fn result_page_loads_inquire_antom_at_most_once_per_interval(db: Db) {
     // The worker is kept out of the way: only page loads inquire here.
-    let app = spawn_app_with(db, &[("RECONCILE_INTERVAL_SECS", "3600")]).await;
+    let app = TestApp::builder(db)
+        .reconcile_every(Duration::from_secs(3600))
+        .spawn()
+        .await;
     let session = app.default_session().await;
     let order_id = session["orderId"].as_str().unwrap();
     let store = &app.app().state().store;
-    let before = store.order(order_id).await.unwrap().unwrap();
+    let before = store.order(&oid(order_id)).await.unwrap().unwrap();
     let url = format!(
         "{}/checkout/result?orderId={order_id}&token={}",
         app.base,
@@ -249,7 +252,7 @@ async fn result_page_loads_inquire_antom_at_most_once_per_interval(db: Db) {
     assert_eq!(inquiries.len(), 1, "{inquiries:?}");
     // A buyer's page load is not a reconciler attempt: no attempt is counted and the next
     // check is not backed off.
-    let after = store.order(order_id).await.unwrap().unwrap();
+    let after = store.order(&oid(order_id)).await.unwrap().unwrap();
     let timeline = app.timeline_types(order_id).await;
     assert_eq!(after.check_attempts, before.check_attempts, "{timeline:?}");
     assert_eq!(after.check_attempts, 0);
@@ -262,7 +265,7 @@ async fn result_page_loads_inquire_antom_at_most_once_per_interval(db: Db) {
 }
 
 async fn requests_over_budget_get_429_with_retry_after(db: Db) {
-    let app = spawn_app_with(db, &[("RATE_LIMITS", "on")]).await;
+    let app = TestApp::builder(db).rate_limits(true).spawn().await;
     let body = json!({"items": [{"sku": "CAP-NVY", "quantity": 1}]});
     let buyer = buyer_cookie(&app).await;
     let mut statuses = Vec::new();
@@ -356,7 +359,7 @@ async fn requests_over_budget_get_429_with_retry_after(db: Db) {
 }
 
 async fn rate_limits_off_lets_a_load_test_through(db: Db) {
-    let app = spawn_app_with(db, &[("RATE_LIMITS", "off")]).await;
+    let app = TestApp::builder(db).rate_limits(false).spawn().await;
     let body = json!({"items": [{"sku": "CAP-NVY", "quantity": 1}]});
     let buyer = buyer_cookie(&app).await;
     for _ in 0..15 {
@@ -372,7 +375,10 @@ async fn metrics_can_leave_the_public_listener(db: Db) {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let app = spawn_app_with(db, &[("METRICS_BIND_ADDR", &addr)]).await;
+    let app = TestApp::builder(db)
+        .metrics_on(addr.parse().unwrap())
+        .spawn()
+        .await;
     let public = app
         .http
         .get(format!("{}/metrics", app.base))
@@ -392,7 +398,10 @@ async fn metrics_can_leave_the_public_listener(db: Db) {
 }
 
 async fn housekeeping_prunes_what_is_past_retention(db: Db) {
-    let app = spawn_app_with(db, &[("INBOX_RETENTION_DAYS", "1")]).await;
+    let app = TestApp::builder(db)
+        .inbox_retention(Duration::from_secs(86_400))
+        .spawn()
+        .await;
     let session = app.default_session().await;
     app.sim_pay(
         session["paymentRequestId"].as_str().unwrap(),
@@ -407,7 +416,7 @@ async fn housekeeping_prunes_what_is_past_retention(db: Db) {
     let wait = tokio::time::Instant::now() + Duration::from_secs(15);
     while state
         .store
-        .notifications_for_order(order_id)
+        .notifications_for_order(&oid(order_id))
         .await
         .unwrap()
         .is_empty()
@@ -429,7 +438,7 @@ async fn housekeeping_prunes_what_is_past_retention(db: Db) {
     assert!(pruned.inbox >= 1, "{pruned:?}");
     assert!(state
         .store
-        .notifications_for_order(order_id)
+        .notifications_for_order(&oid(order_id))
         .await
         .unwrap()
         .is_empty());

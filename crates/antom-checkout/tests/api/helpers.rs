@@ -2,15 +2,21 @@
 //! tests can sign notifications as Antom would.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use antom_checkout::config::Settings;
+use antom_checkout::config::{CaptureMode, Settings};
 use antom_checkout::startup::{Application, RunningApplication};
 use antom_client::{Message, PrivateKey};
 use serde_json::{json, Value};
 
 pub const CLIENT_ID: &str = "SANDBOX_TEST_MERCHANT";
+
+/// An order id as the server's services and store take it.
+pub fn oid(raw: &str) -> domain::OrderId {
+    domain::OrderId::parse(raw).expect("an order id")
+}
 
 #[derive(Debug, Clone, Copy)]
 pub enum Db {
@@ -233,7 +239,7 @@ impl TestApp {
     pub async fn timeline_types(&self, order_id: &str) -> Vec<String> {
         let store = &self.app().state().store;
         store
-            .timeline(order_id)
+            .timeline(&oid(order_id))
             .await
             .unwrap()
             .into_iter()
@@ -268,14 +274,120 @@ async fn database_url(db: Db, dir: &std::path::Path) -> (String, Option<String>)
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
-    spawn_app_with(db, &[]).await
+    TestApp::builder(db).spawn().await
 }
 
-pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
+/// A test application with changes to the shared test settings, typed (as crates.io's
+/// `TestApp::init().with_config(…)`): `TestApp::builder(db).rate_limits(true).spawn()`.
+pub struct TestAppBuilder {
+    db: Db,
+    changes: Vec<SettingsChange>,
+}
+
+type SettingsChange = Box<dyn FnOnce(&mut Settings)>;
+
+impl TestApp {
+    pub fn builder(db: Db) -> TestAppBuilder {
+        TestAppBuilder {
+            db,
+            changes: Vec::new(),
+        }
+    }
+}
+
+impl TestAppBuilder {
+    /// Any change to the settings the other methods do not name.
+    pub fn with_settings(mut self, change: impl FnOnce(&mut Settings) + 'static) -> Self {
+        self.changes.push(Box::new(change));
+        self
+    }
+
+    /// Per-IP and per-buyer request limits (off in tests unless asked for).
+    pub fn rate_limits(self, on: bool) -> Self {
+        self.with_settings(move |s| s.rate_limits = on)
+    }
+
+    pub fn reconcile_every(self, interval: Duration) -> Self {
+        self.with_settings(move |s| s.reconcile_interval = interval)
+    }
+
+    /// Simulated seconds per real second, inverted: 0.01 makes Antom's minutes pass in
+    /// hundredths (the tests' default).
+    pub fn simulator_time_scale(self, scale: f64) -> Self {
+        self.with_settings(move |s| s.simulator.time_scale = scale)
+    }
+
+    pub fn capture_mode(self, mode: CaptureMode) -> Self {
+        self.with_settings(move |s| s.capture_mode = mode)
+    }
+
+    pub fn payment_session_expiry(self, expiry: Duration) -> Self {
+        self.with_settings(move |s| s.payment_session_expiry = expiry)
+    }
+
+    pub fn antom_close_window(self, window: Duration) -> Self {
+        self.with_settings(move |s| s.antom_close_window = window)
+    }
+
+    pub fn session_retry_budget(self, budget: Duration) -> Self {
+        self.with_settings(move |s| s.session_retry_budget = budget)
+    }
+
+    /// Serve `/metrics` on this listener only.
+    pub fn metrics_on(self, addr: SocketAddr) -> Self {
+        self.with_settings(move |s| s.metrics_bind_addr = Some(addr))
+    }
+
+    pub fn inbox_retention(self, retention: Duration) -> Self {
+        self.with_settings(move |s| s.inbox_retention = retention)
+    }
+
+    pub fn public_base_url(self, url: &str) -> Self {
+        let url = url.to_owned();
+        self.with_settings(move |s| s.public_base_url = Some(url))
+    }
+
+    pub fn pci_direct_vaulting(self) -> Self {
+        self.with_settings(|s| s.pci_direct_vaulting = true)
+    }
+
+    /// `paymentRedirectUrl` for apps, `{orderId}` replaced.
+    pub fn app_redirect_url(self, template: &str) -> Self {
+        let template = template.to_owned();
+        self.with_settings(move |s| s.app_redirect_url = Some(template))
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("antom-checkout-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (url, pg_name) = database_url(self.db, &dir).await;
+        let mut settings = test_settings(&dir, url);
+        for change in self.changes {
+            change(&mut settings);
+        }
+        let app = Application::build(settings).await.expect("app starts");
+        let base = app.base_url().to_owned();
+        let sim = app.simulator_url().expect("simulator mode");
+        TestApp {
+            running: Some(app.spawn()),
+            base,
+            sim,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            data_dir: dir,
+            postgres: pg_name.map(|name| (postgres_admin_url(), name)),
+        }
+    }
+}
+
+/// What every test starts from: the embedded simulator with the fixture keys, fast simulated
+/// time, a short buyer retry budget, a busy reconciler, limits off (every test's requests come
+/// from 127.0.0.1; the abuse tests turn them on), loaded the way the product loads its settings.
+fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     let keys = test_keys();
-    let dir = std::env::temp_dir().join(format!("antom-checkout-test-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut env: HashMap<String, String> = [
+    let env: HashMap<String, String> = [
         ("BIND_ADDR", "127.0.0.1:0"),
         ("SIMULATOR_BIND_ADDR", "127.0.0.1:0"),
         ("ANTOM_MODE", "simulator"),
@@ -296,31 +408,14 @@ pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
         ("SESSION_RETRY_BUDGET_MS", "1500"),
         ("RECONCILE_INTERVAL_SECS", "0.2"),
         ("RUST_LOG", "warn"),
-        // Every test's requests come from 127.0.0.1; the abuse tests turn the limits on.
         ("RATE_LIMITS", "off"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .chain([
+        ("DATA_DIR".to_owned(), dir.display().to_string()),
+        ("DATABASE_URL".to_owned(), database_url),
+    ])
     .collect();
-    env.insert("DATA_DIR".into(), dir.display().to_string());
-    let (url, pg_name) = database_url(db, &dir).await;
-    env.insert("DATABASE_URL".into(), url);
-    for (k, v) in extra {
-        env.insert((*k).to_owned(), (*v).to_owned());
-    }
-    let settings = Settings::load_from(std::path::Path::new("/nonexistent"), env).unwrap();
-    let app = Application::build(settings).await.expect("app starts");
-    let base = app.base_url().to_owned();
-    let sim = app.simulator_url().expect("simulator mode");
-    TestApp {
-        running: Some(app.spawn()),
-        base,
-        sim,
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap(),
-        data_dir: dir,
-        postgres: pg_name.map(|name| (postgres_admin_url(), name)),
-    }
+    Settings::load_from(std::path::Path::new("/nonexistent"), env).unwrap()
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use antom_checkout::services::ops;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, Db, TestApp};
+use crate::helpers::{oid, Db, TestApp};
+use antom_checkout::config::CaptureMode;
+use domain::OrderId;
 
 const VISA: &str = "4111111111111111";
 /// Authorizes; every capture fails.
@@ -15,8 +17,8 @@ const CAPTURE_FAILS: &str = "4000000000000341";
 /// Stays processing 30 s (times the time scale), then authorizes.
 const SLOW: &str = "4000000000000259";
 
-fn order_id(session: &Value) -> &str {
-    session["orderId"].as_str().unwrap()
+fn order_id(session: &Value) -> OrderId {
+    oid(session["orderId"].as_str().unwrap())
 }
 
 async fn authorized(app: &TestApp, card: &str) -> Value {
@@ -48,7 +50,7 @@ async fn settles_to(app: &TestApp, session: &Value, want: &str, never: &str, tim
 /// A failed capture that inquiryPayment reports as `transactionStatus: SUCCESS` with result F
 /// (the shape of Antom's own guide) ends FAIL, never CAPTURED.
 async fn a_failed_capture_reported_as_success_with_result_f_ends_failed(db: Db) {
-    let app = spawn_app_with(db, &[]).await;
+    let app = TestApp::builder(db).spawn().await;
     let session = authorized(&app, CAPTURE_FAILS).await;
     app.sim_faults(json!({
         "answers": {"transactionStatusAlwaysSuccess": true},
@@ -56,7 +58,7 @@ async fn a_failed_capture_reported_as_success_with_result_f_ends_failed(db: Db) 
         "endpoints": {"capture": {"mode": "processing"}}
     }))
     .await;
-    let view = ops::capture(app.app().state(), order_id(&session), None, "admin:test", None)
+    let view = ops::capture(app.app().state(), &order_id(&session), None, "admin:test", None)
         .await
         .unwrap();
     assert_eq!(view.status, "PROCESSING");
@@ -74,7 +76,7 @@ async fn a_failed_capture_reported_as_success_with_result_f_ends_failed(db: Db) 
         .app()
         .state()
         .store
-        .timeline(order_id(&session))
+        .timeline(&order_id(&session))
         .await
         .unwrap();
     let read = timeline
@@ -89,7 +91,10 @@ async fn a_failed_capture_reported_as_success_with_result_f_ends_failed(db: Db) 
 /// With automatic capture, a lost CAPTURE_RESULT does not leave the order AUTHORIZED: the
 /// worker watches the authorization until it sees the capture.
 async fn automatic_capture_without_its_notification_ends_captured(db: Db) {
-    let app = spawn_app_with(db, &[("CAPTURE_MODE", "automatic")]).await;
+    let app = TestApp::builder(db)
+        .capture_mode(CaptureMode::Automatic)
+        .spawn()
+        .await;
     app.sim_faults(json!({"notifications": {"drop": true, "notifyType": "CAPTURE_RESULT"}}))
         .await;
     let session = app.default_session().await;
@@ -106,15 +111,12 @@ async fn automatic_capture_without_its_notification_ends_captured(db: Db) {
 /// payment, so it is inquired until it settles, and the order ends AUTHORIZED, not EXPIRED.
 async fn a_payment_settling_after_the_session_expiry_ends_authorized(db: Db) {
     // The slow card settles 9 s after payment (30 s × 0.3); the session lasts 2 s.
-    let app = spawn_app_with(
-        db,
-        &[
-            ("PAYMENT_SESSION_EXPIRY_SECS", "2"),
-            ("ANTOM_CLOSE_WINDOW_SECS", "1"),
-            ("SIMULATOR_TIME_SCALE", "0.3"),
-        ],
-    )
-    .await;
+    let app = TestApp::builder(db)
+        .payment_session_expiry(Duration::from_secs(2))
+        .antom_close_window(Duration::from_secs(1))
+        .simulator_time_scale(0.3)
+        .spawn()
+        .await;
     app.sim_faults(json!({"notifications": {"drop": true}})).await;
     let session = app.default_session().await;
     app.sim_pay(session["paymentRequestId"].as_str().unwrap(), SLOW, None)
@@ -127,14 +129,11 @@ async fn a_payment_settling_after_the_session_expiry_ends_authorized(db: Db) {
 /// A session that never reached Antom expires once its deadline and the close window have
 /// passed with Antom not knowing the payment, and is not inquired any more.
 async fn a_session_that_never_reached_antom_expires_and_stops_being_inquired(db: Db) {
-    let app = spawn_app_with(
-        db,
-        &[
-            ("PAYMENT_SESSION_EXPIRY_SECS", "2"),
-            ("ANTOM_CLOSE_WINDOW_SECS", "1"),
-        ],
-    )
-    .await;
+    let app = TestApp::builder(db)
+        .payment_session_expiry(Duration::from_secs(2))
+        .antom_close_window(Duration::from_secs(1))
+        .spawn()
+        .await;
     app.sim_faults(json!({"endpoints": {"createPaymentSession": {"mode": "unknown"}}}))
         .await;
     let answer = app
@@ -156,7 +155,7 @@ async fn a_session_that_never_reached_antom_expires_and_stops_being_inquired(db:
             .iter()
             .find(|o| o.order.status().as_str() == "EXPIRED")
         {
-            break row.order.id().as_str().to_owned();
+            break row.order.id().clone();
         }
         assert!(tokio::time::Instant::now() < wait, "the order never expired");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -177,11 +176,11 @@ async fn a_session_that_never_reached_antom_expires_and_stops_being_inquired(db:
 /// REPEAT_REQ_INCONSISTENT says the request id was used before, not that the capture failed:
 /// the capture stays processing, the order is flagged, and the worker finishes it.
 async fn repeat_req_inconsistent_never_marks_a_capture_failed(db: Db) {
-    let app = spawn_app_with(db, &[]).await;
+    let app = TestApp::builder(db).spawn().await;
     let session = authorized(&app, VISA).await;
     app.sim_faults(json!({"endpoints": {"capture": {"mode": "fail", "resultCode": "REPEAT_REQ_INCONSISTENT", "times": 1}}}))
         .await;
-    let view = ops::capture(app.app().state(), order_id(&session), None, "admin:test", None)
+    let view = ops::capture(app.app().state(), &order_id(&session), None, "admin:test", None)
         .await
         .unwrap();
     assert_eq!(view.status, "PROCESSING");
@@ -198,7 +197,7 @@ async fn repeat_req_inconsistent_never_marks_a_capture_failed(db: Db) {
         .app()
         .state()
         .store
-        .order(order_id(&session))
+        .order(&order_id(&session))
         .await
         .unwrap()
         .unwrap();
@@ -226,7 +225,7 @@ crate::on_both_databases!(
 /// its single-use return token opens the result page once, through an access cookie.
 async fn the_url_antom_keeps_has_no_order_token_and_its_return_token_is_single_use(db: Db) {
     use antom_client::model::InquiryPaymentRequest;
-    let app = spawn_app_with(db, &[]).await;
+    let app = TestApp::builder(db).spawn().await;
     let session = app.default_session().await;
     let request_id = session["paymentRequestId"].as_str().unwrap();
     app.sim_pay(request_id, VISA, None).await;
@@ -282,7 +281,10 @@ async fn the_url_antom_keeps_has_no_order_token_and_its_return_token_is_single_u
 /// An app's session: osType required, and Antom gets APP_REDIRECT_URL for the app's order.
 async fn an_app_gets_its_redirect_url_and_must_say_its_os(db: Db) {
     use antom_client::model::InquiryPaymentRequest;
-    let app = spawn_app_with(db, &[("APP_REDIRECT_URL", "myshop://checkout/{orderId}")]).await;
+    let app = TestApp::builder(db)
+        .app_redirect_url("myshop://checkout/{orderId}")
+        .spawn()
+        .await;
     let items = json!([{"sku": "CAP-NVY", "quantity": 1}]);
     let no_os = app
         .post_json("/sessions", &json!({"items": items, "terminalType": "APP"}))

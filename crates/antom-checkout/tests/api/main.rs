@@ -9,6 +9,7 @@ mod health;
 mod live;
 mod orders;
 mod reconciler;
+mod refund_webhooks;
 mod sessions;
 mod vaulting;
 mod webhooks;

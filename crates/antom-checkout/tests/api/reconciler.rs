@@ -6,7 +6,7 @@ use std::time::Duration;
 use antom_checkout::services::ops;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_with, Db, TestApp};
+use crate::helpers::{oid, spawn_app, Db, TestApp};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -30,14 +30,14 @@ async fn dropped_notifications_are_recovered_by_the_worker(db: Db) {
     let order_id = session["orderId"].as_str().unwrap();
     // Capture and refund, both of whose notifications are dropped too.
     let state = app.app().state();
-    ops::capture(state, order_id, None, "admin:test", None)
+    ops::capture(state, &oid(order_id), None, "admin:test", None)
         .await
         .unwrap();
     app.wait_for_status(&session, "CAPTURED", WAIT).await;
     let amount = domain::Money::from_minor_units("SGD", "1000").unwrap();
     ops::refund(
         state,
-        order_id,
+        &oid(order_id),
         amount,
         Some("damaged".into()),
         "admin:test",
@@ -70,7 +70,7 @@ async fn capture_timeout_and_unknown_finish_with_one_capture_request_id(db: Db) 
             json!({"endpoints": {"capture": {"mode": "unknown", "times": 4}}})
         };
         app.sim_faults(fault).await;
-        let view = ops::capture(app.app().state(), order_id, None, "admin:test", None)
+        let view = ops::capture(app.app().state(), &oid(order_id), None, "admin:test", None)
             .await
             .unwrap();
         let order = app
@@ -119,7 +119,7 @@ async fn capture_timeout_and_unknown_finish_with_one_capture_request_id(db: Db) 
 /// (PAYMENT_RESULT F ORDER_IS_CLOSED, about 14 minutes later): the order ends EXPIRED.
 async fn an_abandoned_payment_closed_by_antom_ends_expired(db: Db) {
     // 14 minutes × 0.001 ≈ 0.8 s until the simulator closes the abandoned payment.
-    let app = spawn_app_with(db, &[("SIMULATOR_TIME_SCALE", "0.001")]).await;
+    let app = TestApp::builder(db).simulator_time_scale(0.001).spawn().await;
     let session = app.default_session().await;
     // The 3-D Secure card, with the challenge never answered.
     app.sim_pay(
@@ -136,14 +136,11 @@ async fn an_abandoned_payment_closed_by_antom_ends_expired(db: Db) {
 /// A session nobody tried to pay is not a payment at Antom (ORDER_NOT_EXIST, and no
 /// notification ever): it is expired locally once its deadline and the close window passed.
 async fn an_untried_session_expires_after_its_deadline_and_the_close_window(db: Db) {
-    let app = spawn_app_with(
-        db,
-        &[
-            ("PAYMENT_SESSION_EXPIRY_SECS", "2"),
-            ("ANTOM_CLOSE_WINDOW_SECS", "1"),
-        ],
-    )
-    .await;
+    let app = TestApp::builder(db)
+        .payment_session_expiry(Duration::from_secs(2))
+        .antom_close_window(Duration::from_secs(1))
+        .spawn()
+        .await;
     let session = app.default_session().await;
     let order = app.wait_for_status(&session, "EXPIRED", WAIT).await;
     assert_eq!(order["payment"]["status"], "PROCESSING");

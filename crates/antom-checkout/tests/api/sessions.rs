@@ -1,8 +1,10 @@
 //! `POST /sessions`: pricing, validation codes, idempotency, Antom failures.
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_with, Db};
+use crate::helpers::{spawn_app, Db, TestApp};
 
 async fn prices_the_cart_on_the_server_and_ignores_client_prices(db: Db) {
     let app = spawn_app(db).await;
@@ -179,7 +181,10 @@ async fn idempotency_key_replays_and_detects_reuse(db: Db) {
 }
 
 async fn antom_failure_is_502_and_unknown_is_504_with_the_same_request_id(db: Db) {
-    let app = spawn_app_with(db, &[("SESSION_RETRY_BUDGET_MS", "1200")]).await;
+    let app = TestApp::builder(db)
+        .session_retry_budget(Duration::from_millis(1200))
+        .spawn()
+        .await;
     app.sim_faults(json!({"endpoints": {"createPaymentSession": {"mode": "fail", "times": 1}}}))
         .await;
     let rejected = app

@@ -12,8 +12,12 @@ use antom_checkout::services::card_crypto::open_token;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use crate::helpers::{antom_key, merchant_key, spawn_app, spawn_app_with, Db, CLIENT_ID};
+use crate::helpers::{antom_key, merchant_key, spawn_app, Db, TestApp, CLIENT_ID};
 use support::{capture_logs, captured_logs, database_dump, sim_clear_faults, sim_post, Browser, WAIT};
+
+fn vid(raw: &str) -> domain::VaultingRequestId {
+    domain::VaultingRequestId::parse(raw).unwrap()
+}
 
 const MASTERCARD: &str = "5555555555554444";
 const THREE_DS: &str = "4000000000003220";
@@ -76,7 +80,7 @@ async fn a_saved_card_belongs_to_its_buyer_pays_and_can_be_deleted(db: Db) {
     let state = app.app().state();
     let stored = state
         .store
-        .card_of_buyer(&card_id, &ada.buyer_id())
+        .card_of_buyer(&domain::CardId::parse(&card_id).unwrap(), &ada.buyer_id())
         .await
         .unwrap()
         .unwrap();
@@ -121,7 +125,7 @@ async fn a_saved_card_belongs_to_its_buyer_pays_and_can_be_deleted(db: Db) {
     assert_eq!(order["payment"]["cardLast4"], "4444");
     let stored_order = state
         .store
-        .order(paid.body["orderId"].as_str().unwrap())
+        .order(&crate::helpers::oid(paid.body["orderId"].as_str().unwrap()))
         .await
         .unwrap()
         .unwrap();
@@ -138,7 +142,12 @@ async fn a_saved_card_belongs_to_its_buyer_pays_and_can_be_deleted(db: Db) {
     assert_eq!(refused.status, 404);
     assert_eq!(refused.body["error"]["code"], "CARD_NOT_FOUND");
     assert_eq!(ada.delete(&format!("/api/cards/{card_id}")).await.status, 404);
-    let deleted = state.store.card_by_vaulting(vaulting_id).await.unwrap().unwrap();
+    let deleted = state
+        .store
+        .card_by_vaulting(&vid(vaulting_id))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(deleted.token_ciphertext.is_empty());
     app.stop().await;
 }
@@ -249,7 +258,7 @@ async fn a_dropped_vaulting_notification_is_recovered_by_the_worker(db: Db) {
         .app()
         .state()
         .store
-        .vaulting(&vaulting_id)
+        .vaulting(&vid(&vaulting_id))
         .await
         .unwrap()
         .unwrap();
@@ -321,7 +330,10 @@ async fn vaulting_notifications_are_verified_deduplicated_and_never_undo_a_card(
 }
 
 async fn the_cookie_is_secure_behind_https(db: Db) {
-    let app = spawn_app_with(db, &[("PUBLIC_BASE_URL", "https://shop.example")]).await;
+    let app = TestApp::builder(db)
+        .public_base_url("https://shop.example")
+        .spawn()
+        .await;
     let page = Browser::new(&app).get("/").await;
     let set_cookie = page.set_cookie.expect("a buyer cookie");
     assert!(
@@ -364,13 +376,13 @@ async fn vaulting_session_failures_are_502_and_504_and_the_worker_closes_them(db
         .as_str()
         .unwrap()
         .to_owned();
-    let failed = store.vaulting(&rejected_id).await.unwrap().unwrap();
+    let failed = store.vaulting(&vid(&rejected_id)).await.unwrap().unwrap();
     assert_eq!(failed.status.as_str(), "FAIL");
     assert_eq!(failed.failure_code.as_deref(), Some("PROCESS_FAIL"));
     let unknown_id = unknown_ids[0].as_str().unwrap();
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let vaulting = store.vaulting(unknown_id).await.unwrap().unwrap();
+        let vaulting = store.vaulting(&vid(unknown_id)).await.unwrap().unwrap();
         if vaulting.status.as_str() == "FAIL" {
             assert_eq!(vaulting.failure_code.as_deref(), Some("VAULTING_NOT_EXIST"));
             assert_eq!(vaulting.buyer_id, ada.buyer_id());
@@ -392,7 +404,7 @@ const DIRECT_DECLINED: &str = "4000000000000002";
 
 async fn direct_vaulting_saves_valid_cards_and_never_keeps_the_number(db: Db) {
     capture_logs();
-    let app = spawn_app_with(db, &[("PCI_DIRECT_VAULTING", "true")]).await;
+    let app = TestApp::builder(db).pci_direct_vaulting().spawn().await;
     let mut ada = Browser::new(&app);
     let card = |number: &str| json!({"cardNo": number, "expiryMonth": "08", "expiryYear": "2031", "cvv": "737", "holderName": "Ada Lovelace"});
 

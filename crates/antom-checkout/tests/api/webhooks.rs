@@ -93,7 +93,7 @@ async fn rejected_notifications_leave_the_order_untouched(db: Db) {
         .app()
         .state()
         .store
-        .notifications_for_order(order_id)
+        .notifications_for_order(&crate::helpers::oid(order_id))
         .await
         .unwrap();
     assert!(
@@ -127,7 +127,7 @@ async fn duplicate_deliveries_change_state_once(db: Db) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let deliveries: i64 = store
-            .notifications_for_order(order_id)
+            .notifications_for_order(&crate::helpers::oid(order_id))
             .await
             .unwrap()
             .iter()
@@ -210,7 +210,14 @@ async fn amount_mismatch_is_flagged_not_applied(db: Db) {
     assert_eq!(response.status(), 200, "accepted and stored, not applied");
     assert_eq!(app.order(&session).await["status"], "PENDING_PAYMENT");
     let order_id = session["orderId"].as_str().unwrap();
-    let stored = app.app().state().store.order(order_id).await.unwrap().unwrap();
+    let stored = app
+        .app()
+        .state()
+        .store
+        .order(&crate::helpers::oid(order_id))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored.review_required);
     let types = app.timeline_types(order_id).await;
     assert!(types.iter().any(|t| t == "FLAGGED_FOR_REVIEW"), "{types:?}");

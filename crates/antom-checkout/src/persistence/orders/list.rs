@@ -5,14 +5,14 @@ use std::fmt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::OrderStatus;
+use domain::{OrderId, OrderStatus};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::super::entities::orders;
 use super::super::error::StoreError;
 use super::super::store::Store;
 use super::super::time::db_time;
-use super::stored::{stored_order, StoredOrder};
+use super::stored::{stored_id, stored_order, StoredOrder};
 
 /// Largest page [`Store::list_orders`] returns.
 pub const MAX_PAGE: u64 = 100;
@@ -52,7 +52,7 @@ pub struct OrderPage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderCursor {
     created_at: DateTime<Utc>,
-    id: String,
+    id: OrderId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,19 +67,17 @@ impl OrderCursor {
         let created_at = DateTime::parse_from_rfc3339(created_at)
             .map_err(|_| InvalidCursor)?
             .with_timezone(&Utc);
-        if id.is_empty() || id.len() > 64 {
-            return Err(InvalidCursor);
-        }
+        let id = OrderId::parse(id).map_err(|_| InvalidCursor)?;
         Ok(OrderCursor {
             created_at: db_time(created_at),
-            id: id.to_owned(),
+            id,
         })
     }
 
     fn after(order: &StoredOrder) -> OrderCursor {
         OrderCursor {
             created_at: order.created_at,
-            id: order.order.id().as_str().to_owned(),
+            id: order.order.id().clone(),
         }
     }
 }
@@ -134,8 +132,8 @@ impl Store {
     }
 
     /// Ids of orders whose `next_check_at` has come, the longest-waiting first.
-    pub async fn due_orders(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<String>, StoreError> {
-        Ok(orders::Entity::find()
+    pub async fn due_orders(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OrderId>, StoreError> {
+        let ids: Vec<String> = orders::Entity::find()
             .select_only()
             .column(orders::Column::Id)
             .filter(orders::Column::NextCheckAt.lte(db_time(now)))
@@ -144,6 +142,7 @@ impl Store {
             .limit(limit)
             .into_tuple()
             .all(&self.read)
-            .await?)
+            .await?;
+        ids.into_iter().map(stored_id).collect()
     }
 }

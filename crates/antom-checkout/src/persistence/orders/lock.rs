@@ -10,7 +10,7 @@
 //! Dropping a [`LockedOrder`] without committing rolls back.
 
 use chrono::{DateTime, Utc};
-use domain::Order;
+use domain::{Order, OrderId, PaymentRequestId};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
@@ -44,17 +44,17 @@ pub struct LockedOrder {
 
 impl Store {
     /// Locks the order row and reads it. `None` (and nothing held) when there is no such order.
-    pub async fn lock_order(&self, id: &str) -> Result<Option<LockedOrder>, StoreError> {
-        self.lock_order_where(orders::Column::Id.eq(id)).await
+    pub async fn lock_order(&self, id: &OrderId) -> Result<Option<LockedOrder>, StoreError> {
+        self.lock_order_where(orders::Column::Id.eq(id.as_str())).await
     }
 
     /// [`Store::lock_order`] by the order's paymentRequestId (unique), as Antom's payment
     /// notifications name it.
     pub async fn lock_order_by_payment_request_id(
         &self,
-        payment_request_id: &str,
+        payment_request_id: &PaymentRequestId,
     ) -> Result<Option<LockedOrder>, StoreError> {
-        self.lock_order_where(orders::Column::PaymentRequestId.eq(payment_request_id))
+        self.lock_order_where(orders::Column::PaymentRequestId.eq(payment_request_id.as_str()))
             .await
     }
 
@@ -131,7 +131,7 @@ impl LockedOrder {
                 .filter(orders::Column::Id.eq(order.id().as_str())),
         );
         projections::stage(&mut batch, Some(&before), order, now);
-        timeline::stage(&mut batch, order.id().as_str(), timeline);
+        timeline::stage(&mut batch, order.id(), timeline);
         if let Some(update) = inbox_outcome {
             batch.push(update);
         }
@@ -150,7 +150,7 @@ impl LockedOrder {
     /// Records what handling an inbox delivery did (see [`Store::set_inbox_outcome`]), written
     /// by [`LockedOrder::commit`] with the change: the outcome commits or rolls back with it.
     pub fn set_inbox_outcome(&mut self, inbox_id: i64, outcome: InboxOutcome, detail: Option<&str>) {
-        let order_id = self.stored.order.id().as_str();
+        let order_id = self.stored.order.id();
         self.inbox_outcome = Some(inbox::outcome_update(inbox_id, Some(order_id), outcome, detail));
     }
 
@@ -162,12 +162,12 @@ impl LockedOrder {
         since: DateTime<Utc>,
         key_hash: Option<&str>,
     ) -> Result<Vec<Intent>, StoreError> {
-        intents::find(&self.tx, self.stored.order.id().as_str(), action, since, key_hash).await
+        intents::find(&self.tx, self.stored.order.id(), action, since, key_hash).await
     }
 
     /// Records an ops intent, written by [`LockedOrder::commit`] with the change.
     pub fn record_intent(&mut self, intent: &Intent) {
-        self.intent = Some(intents::row(self.stored.order.id().as_str(), intent));
+        self.intent = Some(intents::row(self.stored.order.id(), intent));
     }
 
     /// Releases the lock without saving anything.

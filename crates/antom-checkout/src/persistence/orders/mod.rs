@@ -15,4 +15,5 @@ mod stored;
 pub use insert::NewOrder;
 pub use list::{InvalidCursor, OrderCursor, OrderFilter, OrderPage};
 pub use lock::LockedOrder;
+pub(super) use stored::stored_id;
 pub use stored::StoredOrder;

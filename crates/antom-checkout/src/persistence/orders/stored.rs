@@ -2,7 +2,7 @@
 //! domain invariants), and what only the server keeps about it.
 
 use chrono::{DateTime, Utc};
-use domain::Order;
+use domain::{Order, OrderId};
 
 use super::super::entities::orders;
 use super::super::error::StoreError;
@@ -25,6 +25,11 @@ pub struct StoredOrder {
 pub(super) fn snapshot_json(order: &Order) -> Result<String, StoreError> {
     serde_json::to_string(order)
         .map_err(|e| StoreError::CorruptSnapshot(format!("order {}: cannot serialise: {e}", order.id())))
+}
+
+/// An order id read from the database (written from an [`OrderId`], so it parses).
+pub(in crate::persistence) fn stored_id(raw: String) -> Result<OrderId, StoreError> {
+    OrderId::parse(&raw).map_err(|e| StoreError::CorruptSnapshot(format!("order id {raw:?}: {e}")))
 }
 
 /// Parses a row; the snapshot must be a valid order with the row's id.

@@ -9,7 +9,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::Money;
+use domain::{Money, OrderId};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -49,7 +49,7 @@ struct Parsed<T> {
     /// Canonical form of the body, for idempotency.
     raw: Value,
     body: T,
-    order_id: String,
+    order_id: OrderId,
 }
 
 /// JSON content type, body ≤ 64 KiB (empty is `{}`), a JSON object of shape `T`, an existing
@@ -76,7 +76,7 @@ async fn parse<T: DeserializeOwned>(
     Ok(Parsed {
         raw,
         body,
-        order_id: stored.order.id().as_str().to_owned(),
+        order_id: stored.order.id().clone(),
     })
 }
 
@@ -194,7 +194,7 @@ pub async fn sync(
 /// whichever operator or replica sends it.
 struct Action<'a> {
     name: &'static str,
-    order_id: &'a str,
+    order_id: &'a OrderId,
     /// The parsed JSON body (`{}` when empty): what "the same request" means.
     body: &'a Value,
 }

@@ -32,7 +32,7 @@ fn order_not_found() -> ApiError {
 /// The order named in the path; anything that is not a stored order id is 404.
 async fn find_order(state: &AppState, raw_id: &str) -> Result<StoredOrder, ApiError> {
     let id = OrderId::parse(raw_id).map_err(|_| order_not_found())?;
-    state.store.order(id.as_str()).await?.ok_or_else(order_not_found)
+    state.store.order(&id).await?.ok_or_else(order_not_found)
 }
 
 /// Admin answers hold buyer and payment data: never cached by browsers or proxies.

@@ -104,7 +104,7 @@ pub async fn show(
 
 /// The admin view of an order, with its timeline and the notifications received about it.
 pub(super) async fn detail(state: &AppState, stored: &StoredOrder) -> Result<Value, ApiError> {
-    let id = stored.order.id().as_str();
+    let id = stored.order.id();
     let timeline = state.store.timeline(id).await?;
     let notifications = state.store.notifications_for_order(id).await?;
     Ok(views::admin_order(stored, &timeline, &notifications))

@@ -8,7 +8,7 @@ use antom_client::model::{
 };
 use antom_client::RetryPolicy;
 use chrono::{DateTime, Duration, Utc};
-use domain::Order;
+use domain::{Order, OrderId};
 use serde::Serialize;
 
 use super::place_order::{PlacedOrder, SessionRequest};
@@ -64,16 +64,17 @@ pub fn iso(t: DateTime<Utc>) -> String {
 /// buyer cookie alone also finds the order).
 pub fn redirect_back(state: &AppState, placed: &PlacedOrder, request: &SessionRequest) -> String {
     match (&state.settings.app_redirect_url, request.is_app()) {
-        (Some(template), true) => template.replace("{orderId}", &placed.order_id),
+        (Some(template), true) => template.replace("{orderId}", placed.order.id().as_str()),
         _ => state.url(&format!(
             "/checkout/result?orderId={}&rt={}",
-            placed.order_id, placed.return_token
+            placed.order.id(),
+            placed.return_token
         )),
     }
 }
 
 /// The result page of an order for this buyer's browser (the buyer cookie identifies it).
-pub fn result_page(state: &AppState, order_id: &str) -> String {
+pub fn result_page(state: &AppState, order_id: &OrderId) -> String {
     state.url(&format!("/checkout/result?orderId={order_id}"))
 }
 

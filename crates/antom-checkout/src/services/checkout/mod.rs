@@ -11,6 +11,7 @@ pub mod place_order;
 pub mod saved_card;
 pub mod session;
 
+use domain::CardId;
 use serde::Serialize;
 
 pub use place_order::SessionRequest;
@@ -37,9 +38,13 @@ pub async fn create_session(
 ) -> Result<Created, ServiceError> {
     place_order::validate(&request)?;
     match request.saved_card_id.as_deref() {
-        Some(card_id) => pay_with_saved_card(state, &request, card_id, buyer_id, env)
-            .await
-            .map(Created::SavedCard),
+        Some(raw) => {
+            // A made-up id is a card this buyer does not have, like another buyer's.
+            let card_id = CardId::parse(raw).map_err(|_| ServiceError::CardNotFound)?;
+            pay_with_saved_card(state, &request, &card_id, buyer_id, env)
+                .await
+                .map(Created::SavedCard)
+        }
         None => create_sdk_session(state, &request, buyer_id, env)
             .await
             .map(Created::Session),

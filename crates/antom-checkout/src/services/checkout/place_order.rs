@@ -117,8 +117,6 @@ async fn price(state: &AppState, items: &[SessionItem]) -> Result<PricedCart, Se
 /// A stored order, before Antom is asked anything.
 pub struct PlacedOrder {
     pub order: Order,
-    pub order_id: String,
-    pub payment_request_id: String,
     /// The buyer's order token (only its hash is stored). Never part of a URL given to Antom.
     pub token: String,
     /// The single-use token of the web `paymentRedirectUrl` (only its hash is stored).
@@ -129,8 +127,8 @@ impl std::fmt::Debug for PlacedOrder {
     /// Without the tokens.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlacedOrder")
-            .field("order_id", &self.order_id)
-            .field("payment_request_id", &self.payment_request_id)
+            .field("order_id", self.order.id())
+            .field("payment_request_id", &self.order.payment().request_id)
             .finish_non_exhaustive()
     }
 }
@@ -146,18 +144,13 @@ pub async fn place_order(
 ) -> Result<PlacedOrder, ServiceError> {
     let cart = price(state, &request.items).await?;
     let now = Utc::now();
-    let order_id = uuid::Uuid::now_v7().to_string();
-    let payment_request_id = uuid::Uuid::now_v7().to_string();
-    let order = Order::new(
-        OrderId::parse(&order_id).expect("uuid is a valid id"),
-        cart,
-        PaymentRequestId::parse(&payment_request_id).expect("uuid is a valid id"),
-        now,
-    )
-    .with_capture_mode(state.capture_mode);
+    let order_id = OrderId::parse(&uuid::Uuid::now_v7().to_string()).expect("uuid is a valid id");
+    let payment_request_id =
+        PaymentRequestId::parse(&uuid::Uuid::now_v7().to_string()).expect("uuid is a valid id");
     let span = tracing::Span::current();
     span.record("order_id", order_id.as_str());
     span.record("payment_request_id", payment_request_id.as_str());
+    let order = Order::new(order_id, cart, payment_request_id, now).with_capture_mode(state.capture_mode);
     let token = tokens::new_token();
     let token_hash = tokens::hash_token(&token);
     let return_token = tokens::new_token();
@@ -166,7 +159,7 @@ pub async fn place_order(
     let check_at = now
         + Duration::from_std(state.settings.session_retry_budget).unwrap_or_default()
         + Duration::seconds(5);
-    let mut created = json!({"paymentRequestId": payment_request_id, "amount": order.total()});
+    let mut created = json!({"paymentRequestId": order.payment().request_id, "amount": order.total()});
     if let (Some(entry), serde_json::Value::Object(extra)) = (created.as_object_mut(), details) {
         entry.extend(extra);
     }
@@ -188,8 +181,6 @@ pub async fn place_order(
         .await?;
     Ok(PlacedOrder {
         order,
-        order_id,
-        payment_request_id,
         token,
         return_token,
     })

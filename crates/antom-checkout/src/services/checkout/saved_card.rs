@@ -17,7 +17,7 @@ use antom_client::codes;
 use antom_client::model::{PayRequest, PayResponse, PaymentFactor, PaymentMethod, ProductCode};
 use antom_client::Outcome;
 use chrono::Utc;
-use domain::{CardSummary, Money};
+use domain::{CardId, CardSummary, Money, OrderId, PaymentRequestId};
 use serde::Serialize;
 use serde_json::json;
 
@@ -40,9 +40,9 @@ const ACTOR: &str = "antom:pay";
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedCardPayment {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub order_token: String,
-    pub payment_request_id: String,
+    pub payment_request_id: PaymentRequestId,
     /// `AUTHORIZED`, `PENDING_PAYMENT` or `PAYMENT_FAILED` (as the order says).
     pub status: &'static str,
     /// Where to send the buyer: the 3-D Secure page when Antom asks for one, else the result
@@ -54,27 +54,29 @@ pub struct SavedCardPayment {
 pub async fn pay_with_saved_card(
     state: &AppState,
     request: &SessionRequest,
-    card_id: &str,
+    card_id: &CardId,
     buyer_id: Option<&str>,
     buyer_env: &BuyerEnv,
 ) -> Result<SavedCardPayment, ServiceError> {
     let buyer_id = buyer_id.ok_or(ServiceError::CardNotFound)?;
-    if card_id.len() > 64 {
-        return Err(ServiceError::CardNotFound);
-    }
     let card = state
         .store
         .card_of_buyer(card_id, buyer_id)
         .await?
         .ok_or(ServiceError::CardNotFound)?;
-    let token = open_token(&state.data_key, &card.id, &card.buyer_id, &card.token_ciphertext)
-        .map_err(|e| ServiceError::inconsistent(format!("saved card {}: {e}", card.id)))?;
+    let token = open_token(
+        &state.data_key,
+        card.id.as_str(),
+        &card.buyer_id,
+        &card.token_ciphertext,
+    )
+    .map_err(|e| ServiceError::inconsistent(format!("saved card {}: {e}", card.id)))?;
 
     let placed = place_order(state, request, Some(buyer_id), json!({"savedCardId": card.id})).await?;
     let (order, env) = antom_order(&placed.order, request, Some(buyer_id), buyer_env);
     let pay = PayRequest {
         product_code: ProductCode::CashierPayment,
-        payment_request_id: placed.payment_request_id.clone(),
+        payment_request_id: placed.order.payment().request_id.as_str().to_owned(),
         payment_amount: amount(placed.order.total()),
         order,
         payment_method: PaymentMethod::vaulted_card(token),
@@ -87,15 +89,16 @@ pub async fn pay_with_saved_card(
     };
     let outcome = state.antom.send_with(&pay, buyer_retry(state)).await;
     // After the call, the buyer goes to the order's result page (found by the buyer cookie).
-    let result = result_page(state, &placed.order_id);
+    let order_id = placed.order.id();
+    let result = result_page(state, order_id);
 
     if let Outcome::Unknown { code, .. } = &outcome {
         if !outcome.is_in_process_with(codes::PAYMENT_IN_PROCESS) {
-            tracing::warn!(order_id = placed.order_id, %code, "pay unknown after retries; left to the reconciler");
+            tracing::warn!(order_id = order_id.as_str(), %code, "pay unknown after retries; left to the reconciler");
             state
                 .store
                 .append_timeline(
-                    &placed.order_id,
+                    order_id,
                     &[TimelineEntry {
                         at: Utc::now(),
                         event_type: "PAY_UNKNOWN".into(),
@@ -121,21 +124,21 @@ pub async fn pay_with_saved_card(
     };
     let report = apply_facts(
         &state.store,
-        &placed.order_id,
+        order_id,
         &facts,
         ACTOR,
         Utc::now(),
         Schedule::Attempt,
     )
     .await?
-    .ok_or_else(|| ServiceError::inconsistent(format!("order {} vanished", placed.order_id)))?;
+    .ok_or_else(|| ServiceError::inconsistent(format!("order {order_id} vanished")))?;
     Ok(SavedCardPayment {
         status: report.status().as_str(),
         redirect_url,
         amount: placed.order.total(),
-        order_id: placed.order_id,
-        order_token: placed.token,
-        payment_request_id: placed.payment_request_id,
+        order_id: order_id.clone(),
+        order_token: placed.token.clone(),
+        payment_request_id: placed.order.payment().request_id.clone(),
     })
 }
 

@@ -5,6 +5,7 @@
 use antom_client::model::{CreatePaymentSessionRequest, PaymentFactor, PaymentMethod};
 use antom_client::Outcome;
 use chrono::{Duration, Utc};
+use domain::{OrderId, PaymentRequestId};
 use serde::Serialize;
 use serde_json::json;
 
@@ -26,9 +27,9 @@ const ACTOR: &str = "antom:createPaymentSession";
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionCreated {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub order_token: String,
-    pub payment_request_id: String,
+    pub payment_request_id: PaymentRequestId,
     pub payment_session_data: String,
     pub payment_session_expiry_time: String,
     pub amount: domain::Money,
@@ -43,13 +44,8 @@ pub async fn create_sdk_session(
 ) -> Result<SessionCreated, ServiceError> {
     let placed = place_order(state, request, buyer_id, json!({})).await?;
     let antom_request = session_request(state, &placed, request, buyer_id, env);
-    let PlacedOrder {
-        order,
-        order_id,
-        payment_request_id,
-        token,
-        ..
-    } = placed;
+    let PlacedOrder { order, token, .. } = placed;
+    let order_id = order.id();
     let outcome = state.antom.send_with(&antom_request, buyer_retry(state)).await;
     let now = Utc::now();
     let deadline = order.session_deadline(session_validity(state));
@@ -57,7 +53,7 @@ pub async fn create_sdk_session(
     let report = if facts.events.is_empty() {
         None
     } else {
-        apply_facts(&state.store, &order_id, &facts, ACTOR, now, Schedule::Attempt).await?
+        apply_facts(&state.store, order_id, &facts, ACTOR, now, Schedule::Attempt).await?
     };
     match outcome {
         Outcome::Success(response) => {
@@ -65,9 +61,9 @@ pub async fn create_sdk_session(
                 .and_then(|r| r.order.order.session_expires_at())
                 .unwrap_or(deadline);
             Ok(SessionCreated {
-                order_id,
+                order_id: order_id.clone(),
                 order_token: token,
-                payment_request_id,
+                payment_request_id: order.payment().request_id.clone(),
                 payment_session_data: response.payment_session_data.unwrap_or_default(),
                 payment_session_expiry_time: iso(expires),
                 amount: order.total(),
@@ -76,11 +72,11 @@ pub async fn create_sdk_session(
         }
         Outcome::Failed { code, message, .. } => Err(ServiceError::AntomRejected { code, message }),
         Outcome::Unknown { code, .. } => {
-            tracing::warn!(order_id, %code, "createPaymentSession unknown after retries; left to the reconciler");
+            tracing::warn!(order_id = order_id.as_str(), %code, "createPaymentSession unknown after retries; left to the reconciler");
             state
                 .store
                 .append_timeline(
-                    &order_id,
+                    order_id,
                     &[TimelineEntry {
                         at: now,
                         event_type: "SESSION_UNKNOWN".into(),

@@ -13,7 +13,9 @@
 //! actions (409, 422) are written to the order's timeline too.
 
 use chrono::Utc;
-use domain::{CancelRequestId, CaptureRequestId, CommandError, Event, Money, RecordStatus, RefundRequestId};
+use domain::{
+    CancelRequestId, CaptureRequestId, CommandError, Event, Money, OrderId, RecordStatus, RefundRequestId,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -60,10 +62,7 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-async fn lock(state: &AppState, order_id: &str) -> Result<LockedOrder, ServiceError> {
-    if order_id.len() > 64 {
-        return Err(ServiceError::OrderNotFound);
-    }
+async fn lock(state: &AppState, order_id: &OrderId) -> Result<LockedOrder, ServiceError> {
     state
         .store
         .lock_order(order_id)
@@ -144,7 +143,7 @@ async fn refuse(
     error: CommandError,
     details: serde_json::Value,
 ) -> Result<ServiceError, ServiceError> {
-    let order_id = locked.order().id().as_str().to_owned();
+    let order_id = locked.order().id().clone();
     locked.rollback().await?;
     let mut details = details;
     details["action"] = json!(action.as_str());
@@ -164,7 +163,7 @@ async fn refuse(
 /// Antom, and returns the order as it then is.
 async fn await_settled(
     state: &AppState,
-    order_id: &str,
+    order_id: &OrderId,
     settled: impl Fn(&StoredOrder) -> bool,
 ) -> Result<StoredOrder, ServiceError> {
     let deadline = tokio::time::Instant::now() + REPEAT_WAIT;
@@ -183,7 +182,7 @@ async fn await_settled(
 
 pub async fn capture(
     state: &AppState,
-    order_id: &str,
+    order_id: &OrderId,
     amount: Option<Money>,
     actor: &str,
     idempotency_key: Option<&str>,
@@ -227,7 +226,7 @@ pub async fn capture(
 /// answered it.
 async fn repeated_capture(
     state: &AppState,
-    order_id: &str,
+    order_id: &OrderId,
     id: &CaptureRequestId,
 ) -> Result<CaptureView, ServiceError> {
     let stored = await_settled(state, order_id, |stored| {
@@ -257,7 +256,7 @@ fn capture_view(stored: &StoredOrder, id: &CaptureRequestId) -> Result<CaptureVi
 
 pub async fn cancel(
     state: &AppState,
-    order_id: &str,
+    order_id: &OrderId,
     actor: &str,
     idempotency_key: Option<&str>,
 ) -> Result<CancelView, ServiceError> {
@@ -308,7 +307,7 @@ fn cancel_view(stored: &StoredOrder, request_id: &str) -> CancelView {
 
 pub async fn refund(
     state: &AppState,
-    order_id: &str,
+    order_id: &OrderId,
     amount: Money,
     reason: Option<String>,
     actor: &str,
@@ -369,7 +368,7 @@ fn refund_view(stored: &StoredOrder, request_id: &str, requested: Money) -> Refu
 
 /// Inquires Antom now about the payment, its captures, cancel and refunds, and applies the answers.
 /// Returns the order as the answers left it.
-pub async fn sync(state: &AppState, order_id: &str, actor: &str) -> Result<StoredOrder, ServiceError> {
+pub async fn sync(state: &AppState, order_id: &OrderId, actor: &str) -> Result<StoredOrder, ServiceError> {
     let stored = state
         .store
         .order(order_id)

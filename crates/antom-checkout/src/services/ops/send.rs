@@ -27,7 +27,7 @@ async fn apply_answer(
 ) -> Result<StoredOrder, ServiceError> {
     let report = apply_facts(
         &state.store,
-        stored.order.id().as_str(),
+        stored.order.id(),
         facts,
         actor,
         Utc::now(),
