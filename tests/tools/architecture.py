@@ -30,7 +30,7 @@ CRATES = {
 
 # antom-checkout's layers, top first. A file may name its own layer and the ones below.
 LAYERS = [
-    ("entry", ["lib.rs", "main.rs", "startup.rs", "simulator_cli.rs"]),
+    ("entry", ["lib.rs", "main.rs", "startup.rs", "simulator_cli.rs", "embedded_simulator.rs"]),
     ("routes", ["routes/"]),
     ("services", ["services/"]),
     ("state", ["state.rs", "keys_store.rs"]),
@@ -257,16 +257,28 @@ def layer_of(rel):
     return None, None
 
 
-def main():
+def without_comment(line):
+    """The line up to a `//` that is not inside a string literal."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and line.startswith("//", i):
+            return line[:i]
+    return line
+
+
+def check(root, crates, layered="antom-checkout", code_checked=CODE_CHECKED):
+    """Every finding for the crates (`{name: src dir relative to root}`), and the file count."""
     findings = []
     files = 0
-    for crate, src in CRATES.items():
-        src = os.path.join(ROOT, src)
+    for crate, src in crates.items():
+        src = os.path.join(root, src)
         edges = graph_of(src)
         files += len(edges)
         for comp in cycles(edges):
             findings.append(f"{crate}: import cycle: {' -> '.join(comp)}")
-        if crate == "antom-checkout":
+        if crate == layered:
             for a, targets in edges.items():
                 ra, na = layer_of(a)
                 if ra is None:
@@ -276,18 +288,74 @@ def main():
                     rb, nb = layer_of(b)
                     if rb is not None and rb < ra:
                         findings.append(f"{crate}: {a} ({na}) imports {b} ({nb}), a higher layer")
-        if crate in CODE_CHECKED:
+        if crate in code_checked:
             for dirpath, _, names in os.walk(src):
                 for name in names:
                     if not name.endswith(".rs"):
                         continue
                     path = os.path.join(dirpath, name)
                     for n, line in enumerate(open(path, encoding="utf8"), 1):
+                        line = without_comment(line)
                         for code in RESULT_CODES:
                             if f'"{code}"' in line:
                                 findings.append(
-                                    f"{crate}: {os.path.relpath(path, ROOT)}:{n} spells Antom's {code}"
+                                    f"{crate}: {os.path.relpath(path, root)}:{n} spells Antom's {code}"
                                 )
+    return findings, files
+
+
+def self_test():
+    """The checker must find what it is for: a tree with a sibling cycle, a parent/child cycle
+    (the parent re-exports its child, the child names the parent's own item), an upward import
+    and a result-code literal, next to clean files."""
+    import tempfile
+
+    files = {
+        "lib.rs": "pub mod routes;\npub mod services;\npub mod persistence;\npub mod clean;\n",
+        "routes/mod.rs": "pub mod a;\npub mod b;\npub use a::Handler;\npub fn helper_in_parent() {}\n",
+        "routes/a.rs": "use super::helper_in_parent;\npub struct Handler;\n",
+        "routes/b.rs": "use crate::services::x::run;\n",
+        "services/mod.rs": "pub mod x;\npub mod y;\n",
+        "services/x.rs": "use super::y::other;\npub fn run() {}\n",
+        "services/y.rs": "use super::x::run;\npub fn other() { let _ = \"ORDER_NOT_EXIST\"; }\n",
+        "persistence/mod.rs": "pub mod store;\n",
+        "persistence/store.rs": "use crate::services::x::run;\n",
+        "clean.rs": "// \"ORDER_NOT_EXIST\" in a comment names no code\nuse crate::routes::Handler;\n",
+    }
+    with tempfile.TemporaryDirectory() as root:
+        for rel, text in files.items():
+            path = os.path.join(root, "src", rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf8") as f:
+                f.write(text)
+        saved = list(LAYERS)
+        LAYERS[:] = [("entry", ["lib.rs", "clean.rs"]), ("routes", ["routes/"]),
+                     ("services", ["services/"]), ("persistence", ["persistence/"])]
+        try:
+            findings, _ = check(root, {"fake": "src"}, layered="fake", code_checked=["fake"])
+        finally:
+            LAYERS[:] = saved
+    text = "\n".join(findings)
+    expected = [
+        "import cycle: routes/a.rs -> routes/mod.rs",
+        "import cycle: services/x.rs -> services/y.rs",
+        "persistence/store.rs (persistence) imports services/x.rs (services), a higher layer",
+        "src/services/y.rs:2 spells Antom's ORDER_NOT_EXIST",
+    ]
+    missing = [e for e in expected if e not in text]
+    if missing or len(findings) != len(expected):
+        print("architecture self-test FAILED")
+        print("found:\n  " + "\n  ".join(findings))
+        print("missing:\n  " + "\n  ".join(missing))
+        return 1
+    print(f"architecture self-test: the {len(expected)} planted faults are found, nothing else")
+    return 0
+
+
+def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    findings, files = check(ROOT, CRATES)
     for f in findings:
         print(f)
     if findings:

@@ -2,6 +2,9 @@
 //! and the environment (names exactly as in the contract), validated at start with errors that
 //! name the variable. Keys are parsed here, once; secrets never reach `Debug`.
 
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretBox};
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
@@ -85,9 +88,11 @@ pub enum LogFormat {
     Json,
 }
 
-/// A 32-byte key for card tokens at rest and the buyer cookie HMAC.
+/// A 32-byte key for card tokens at rest and the buyer cookie HMAC. Kept in a
+/// `secrecy::SecretBox` (zeroed when the last clone is dropped, never printed) and read only
+/// through [`DataKey::expose`], by the key derivation in `services::card_crypto`.
 #[derive(Clone)]
-pub struct DataKey(pub [u8; 32]);
+pub struct DataKey(Arc<SecretBox<[u8; 32]>>);
 
 impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -103,7 +108,16 @@ impl DataKey {
         let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
             invalid("DATA_ENCRYPTION_KEY", format!("must be 32 bytes, is {}", b.len()))
         })?;
-        Ok(DataKey(key))
+        Ok(DataKey::from_bytes(key))
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        DataKey(Arc::new(SecretBox::new(Box::new(bytes))))
+    }
+
+    /// The key material: for deriving subkeys only.
+    pub fn expose(&self) -> &[u8; 32] {
+        self.0.expose_secret()
     }
 }
 

@@ -5,6 +5,7 @@
 //! change orders through one locked path, `services::order_sync`.
 
 pub mod config;
+pub mod embedded_simulator;
 pub mod keys_store;
 pub mod metrics;
 pub mod persistence;

@@ -2,20 +2,24 @@
 //! `SIMULATOR_*` variables (keys generated into the data directory when unset).
 
 use crate::config::Settings;
+use crate::embedded_simulator::{EmbeddedSimulator, SimulatorError, SimulatorStart};
 use crate::keys_store::{self, KeysStoreError};
 
 /// Why the standalone simulator could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulatorCliError {
-    #[error("keys: {0}")]
+    #[error("keys")]
     Keys(#[from] KeysStoreError),
-    #[error("simulator: {0}")]
-    Simulator(#[from] antom_sim::SimError),
-    #[error("could not wait for Ctrl-C: {0}")]
+    #[error("simulator")]
+    Simulator(#[from] SimulatorError),
+    #[error("could not wait for Ctrl-C")]
     Signal(#[from] std::io::Error),
 }
 
 pub async fn run(settings: &Settings) -> Result<(), SimulatorCliError> {
+    if !EmbeddedSimulator::BUILT_IN {
+        return Err(SimulatorError::NotBuiltIn.into());
+    }
     let sim = &settings.simulator;
     // Both keys come from the settings, else from the data directory's development keys.
     let dev = match (&sim.merchant_public_key, &sim.antom_private_key) {
@@ -32,13 +36,12 @@ pub async fn run(settings: &Settings) -> Result<(), SimulatorCliError> {
         (None, Some(dev)) => dev.antom.clone(),
         (None, None) => unreachable!("development keys are loaded when a key is missing"),
     };
-    let simulator = antom_sim::start(antom_sim::SimConfig {
+    let simulator = EmbeddedSimulator::start(SimulatorStart {
         bind_addr: sim.bind_addr,
         client_id: sim.client_id.clone(),
         merchant_public_key,
         antom_private_key: antom_private_key.clone(),
         time_scale: sim.time_scale,
-        public_base_url: None,
     })
     .await?;
     println!("Antom simulator listening on {}", simulator.base_url());

@@ -11,6 +11,7 @@ use antom_client::{Client, ClientConfig, PrivateKey, PublicKey};
 use tracing::Instrument;
 
 use crate::config::{AntomSettings, DataKey, Settings};
+use crate::embedded_simulator::{EmbeddedSimulator, SimulatorError, SimulatorStart};
 use crate::keys_store::{self, KeysStoreError};
 use crate::metrics::{method_label, Metrics};
 use crate::persistence::{Store, StoreError};
@@ -20,15 +21,17 @@ use crate::state::{AppState, SdkInfo};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("database: {0}")]
+    // The binary prints the whole chain (`{:#}`): each message names its step, the source
+    // says what went wrong.
+    #[error("database")]
     Store(#[from] StoreError),
-    #[error("keys: {0}")]
+    #[error("keys")]
     Keys(#[from] KeysStoreError),
     #[error("simulator: {0}")]
     Simulator(String),
-    #[error("could not listen on {addr}: {source}")]
+    #[error("could not listen on {addr}")]
     Bind { addr: String, source: std::io::Error },
-    #[error("Antom client: {0}")]
+    #[error("Antom client")]
     Client(#[from] antom_client::ClientError),
 }
 
@@ -41,7 +44,7 @@ pub struct Application {
     /// The `/metrics` listener, when `METRICS_BIND_ADDR` is set.
     metrics_server: Option<Server>,
     metrics_handle: Option<ServerHandle>,
-    simulator: Option<antom_sim::Simulator>,
+    simulator: Option<EmbeddedSimulator>,
     worker: Option<tokio::task::JoinHandle<()>>,
     state: AppState,
 }
@@ -63,12 +66,16 @@ struct AntomSide {
     antom_public_key: PublicKey,
     key_version: u32,
     sdk: SdkInfo,
-    simulator: Option<antom_sim::Simulator>,
+    simulator: Option<EmbeddedSimulator>,
     data_key: Option<DataKey>,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        if settings.is_simulator() && !EmbeddedSimulator::BUILT_IN {
+            // Before anything is created, bound or generated: a live build asked to simulate.
+            return Err(StartupError::Simulator(SimulatorError::NotBuiltIn.to_string()));
+        }
         let store = Store::connect(&settings.database_url).await?;
         store.migrate().await?;
         store.seed_demo_catalog().await?;
@@ -280,13 +287,12 @@ async fn resolve_antom(settings: &Settings) -> Result<AntomSide, StartupError> {
                 .clone()
                 .or_else(|| dev.as_ref().map(|d| d.antom.clone()))
                 .expect("dev keys loaded when missing");
-            let simulator = antom_sim::start(antom_sim::SimConfig {
+            let simulator = EmbeddedSimulator::start(SimulatorStart {
                 bind_addr: *bind_addr,
                 client_id: client_id.clone(),
                 merchant_public_key: merchant_key.public_key(),
                 antom_private_key: antom_key.clone(),
                 time_scale: *time_scale,
-                public_base_url: None,
             })
             .await
             .map_err(|e| StartupError::Simulator(e.to_string()))?;

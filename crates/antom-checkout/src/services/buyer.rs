@@ -45,7 +45,7 @@ impl BuyerId {
 }
 
 fn mac(data_key: &DataKey, id: &str) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&subkey(data_key, BUYER_COOKIE_LABEL))
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(subkey(data_key, BUYER_COOKIE_LABEL).as_slice())
         .expect("HMAC takes any key length");
     mac.update(id.as_bytes());
     mac
@@ -93,7 +93,7 @@ mod tests {
     use super::*;
 
     fn key(byte: u8) -> DataKey {
-        DataKey([byte; 32])
+        DataKey::from_bytes([byte; 32])
     }
 
     #[test]

@@ -128,7 +128,7 @@ mod tests {
     use super::*;
 
     fn key() -> DataKey {
-        DataKey([9; 32])
+        DataKey::from_bytes([9; 32])
     }
 
     #[test]
@@ -157,7 +157,10 @@ mod tests {
         assert_eq!(opened.url, "https://acs.example/3ds");
         assert_eq!(opened.fields.len(), 2);
         assert!(open(&key(), sealed, now + VALIDITY).is_none(), "expired");
-        assert!(open(&DataKey([1; 32]), sealed, now).is_none(), "another key");
+        assert!(
+            open(&DataKey::from_bytes([1; 32]), sealed, now).is_none(),
+            "another key"
+        );
         assert!(open(&key(), "AAAA", now).is_none());
     }
 

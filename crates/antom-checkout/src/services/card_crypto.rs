@@ -17,6 +17,7 @@ use antom_client::model::Sensitive;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
+use secrecy::zeroize::Zeroizing;
 use sha2::Sha256;
 
 use crate::config::DataKey;
@@ -35,11 +36,12 @@ const TAG_LEN: usize = 16;
 pub struct SealError;
 
 /// HKDF-Expand(PRK = the data key, info = `label`, L = 32).
-pub fn subkey(data_key: &DataKey, label: &str) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&data_key.0).expect("HMAC takes any key length");
+pub fn subkey(data_key: &DataKey, label: &str) -> Zeroizing<[u8; 32]> {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(data_key.expose()).expect("HMAC takes any key length");
     mac.update(label.as_bytes());
     mac.update(&[1]);
-    mac.finalize().into_bytes().into()
+    Zeroizing::new(mac.finalize().into_bytes().into())
 }
 
 /// What binds a sealed token to its row.
@@ -80,7 +82,7 @@ pub fn open_token(
 pub fn seal(data_key: &DataKey, label: &str, aad: &[u8], plain: &[u8]) -> String {
     let mut nonce = [0u8; NONCE_LEN];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let sealed = Aes256Gcm::new(&subkey(data_key, label).into())
+    let sealed = Aes256Gcm::new(&(*subkey(data_key, label)).into())
         .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
         .expect("AES-GCM encrypts any message of this size");
     let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
@@ -98,7 +100,7 @@ pub fn open(data_key: &DataKey, label: &str, aad: &[u8], stored: &str) -> Result
         return Err(SealError);
     }
     let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-    Aes256Gcm::new(&subkey(data_key, label).into())
+    Aes256Gcm::new(&(*subkey(data_key, label)).into())
         .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad })
         .map_err(|_| SealError)
 }
@@ -110,7 +112,7 @@ mod tests {
     const TOKEN: &str = "ALIPAYtok+secret/TOKEN==";
 
     fn key(byte: u8) -> DataKey {
-        DataKey([byte; 32])
+        DataKey::from_bytes([byte; 32])
     }
 
     #[test]
@@ -166,10 +168,10 @@ mod tests {
     #[test]
     fn subkeys_differ_per_label_and_key() {
         let a = subkey(&key(7), BUYER_COOKIE_LABEL);
-        assert_ne!(a, subkey(&key(7), CARD_TOKEN_LABEL));
-        assert_ne!(a, subkey(&key(8), BUYER_COOKIE_LABEL));
-        assert_ne!(a, key(7).0);
-        assert_eq!(a, subkey(&key(7), BUYER_COOKIE_LABEL));
+        assert_ne!(*a, *subkey(&key(7), CARD_TOKEN_LABEL));
+        assert_ne!(*a, *subkey(&key(8), BUYER_COOKIE_LABEL));
+        assert_ne!(*a, *key(7).expose());
+        assert_eq!(*a, *subkey(&key(7), BUYER_COOKIE_LABEL));
     }
 
     #[test]

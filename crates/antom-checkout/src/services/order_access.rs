@@ -26,8 +26,8 @@ pub const VALIDITY: chrono::Duration = chrono::Duration::hours(1);
 const LABEL: &str = "order-access-v1";
 
 fn mac(data_key: &DataKey, order_id: &str, expires: i64) -> Hmac<Sha256> {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(&subkey(data_key, LABEL)).expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(subkey(data_key, LABEL).as_slice())
+        .expect("HMAC takes any key length");
     mac.update(format!("{order_id}.{expires}").as_bytes());
     mac
 }
@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn the_cookie_opens_its_order_until_it_expires() {
-        let key = DataKey([3; 32]);
+        let key = DataKey::from_bytes([3; 32]);
         let now = Utc::now();
         let (one, two) = (
             OrderId::parse("order-1").unwrap(),
@@ -76,7 +76,10 @@ mod tests {
         assert!(grants(&key, &value, &one, now));
         assert!(!grants(&key, &value, &two, now), "another order");
         assert!(!grants(&key, &value, &one, now + VALIDITY), "expired");
-        assert!(!grants(&DataKey([4; 32]), &value, &one, now), "another key");
+        assert!(
+            !grants(&DataKey::from_bytes([4; 32]), &value, &one, now),
+            "another key"
+        );
         let forged = value.replace(".", "x.");
         assert!(!grants(&key, &forged, &one, now));
     }

@@ -223,7 +223,7 @@ async fn a_forged_or_foreign_cookie_gets_a_new_empty_buyer(db: Db) {
     let (id, tag) = genuine.split_once('.').unwrap();
     let flipped = format!("{}{}", if tag.starts_with('A') { 'B' } else { 'A' }, &tag[1..]);
     // A cookie of another deployment (another DATA_ENCRYPTION_KEY).
-    let (_, foreign) = buyer::issue(&DataKey([9; 32]));
+    let (_, foreign) = buyer::issue(&DataKey::from_bytes([9; 32]));
     let foreign_tag = foreign.split_once('.').unwrap().1.to_owned();
     for forged in [
         format!("{id}.{flipped}"),
