@@ -18,10 +18,9 @@ use antom_checkout::persistence::NewAdminToken;
 use antom_checkout::tokens;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, VISA};
 
 const WAIT: Duration = Duration::from_secs(15);
-const VISA: &str = "4111111111111111";
 const DECLINED: &str = "4000000000000002";
 /// The default session: 2 × TSHIRT-BLK-M at SGD 21.00.
 const TOTAL: &str = "4200";
@@ -175,11 +174,7 @@ fn id(session: &Value) -> &str {
 
 /// A session paid with `card`, once the order shows `status`.
 async fn paid_order(app: &TestApp, card: &str, status: &str) -> Value {
-    let session = app.default_session().await;
-    app.sim_pay(session["paymentRequestId"].as_str().unwrap(), card, None)
-        .await;
-    app.wait_for_status(&session, status, WAIT).await;
-    session
+    app.paid(card, status).await
 }
 
 async fn authorized_order(app: &TestApp) -> Value {

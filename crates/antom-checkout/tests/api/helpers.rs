@@ -12,6 +12,8 @@ use antom_client::{Message, PrivateKey};
 use serde_json::{json, Value};
 
 pub const CLIENT_ID: &str = "SANDBOX_TEST_MERCHANT";
+/// The simulator's plain Visa test card: authorized at once.
+pub const VISA: &str = "4111111111111111";
 
 /// An order id as the server's services and store take it.
 pub fn oid(raw: &str) -> domain::OrderId {
@@ -103,6 +105,21 @@ impl TestApp {
             .await
     }
 
+    /// A session paid at the simulator with `card`, once the order shows `status`.
+    pub async fn paid(&self, card: &str, status: &str) -> Value {
+        let session = self.default_session().await;
+        self.sim_pay(session["paymentRequestId"].as_str().unwrap(), card, None)
+            .await;
+        self.wait_for_status(&session, status, Duration::from_secs(20))
+            .await;
+        session
+    }
+
+    /// A session paid with the plain Visa test card, once authorized.
+    pub async fn authorized(&self) -> Value {
+        self.paid(VISA, "AUTHORIZED").await
+    }
+
     /// Pays a session at the simulator as a buyer would.
     pub async fn sim_pay(&self, payment_request_id: &str, card: &str, three_ds: Option<&str>) -> Value {
         let mut body = json!({ "cardNumber": card });
@@ -184,6 +201,52 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// `body` posted to `route` in each way a signature must not hold, named: signed with the
+    /// merchant's key, for another client id, for another route, over a body then changed by
+    /// `tamper`, and unsigned.
+    pub async fn rejectable_deliveries(
+        &self,
+        route: &str,
+        other_route: &str,
+        body: &str,
+        tamper: impl Fn(&str) -> String,
+    ) -> Vec<(&'static str, reqwest::Response)> {
+        let forged = self
+            .send_notification(route, body, &merchant_key(), CLIENT_ID)
+            .await;
+        let foreign = self
+            .send_notification(route, body, &antom_key(), "SANDBOX_SOMEONE_ELSE")
+            .await;
+        let time = antom_client::time::iso8601(chrono::Utc::now());
+        let post = |signature: String, body: String| {
+            self.http
+                .post(format!("{}{route}", self.base))
+                .header("client-id", CLIENT_ID)
+                .header("request-time", &time)
+                .header("signature", signature)
+                .body(body)
+                .send()
+        };
+        let elsewhere = Message::post(other_route, CLIENT_ID, &time, body.as_bytes()).sign(&antom_key(), 1);
+        let wrong_path = post(elsewhere, body.to_owned()).await.unwrap();
+        let valid = Message::post(route, CLIENT_ID, &time, body.as_bytes()).sign(&antom_key(), 1);
+        let tampered = post(valid, tamper(body)).await.unwrap();
+        let unsigned = self
+            .http
+            .post(format!("{}{route}", self.base))
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        vec![
+            ("forged", forged),
+            ("foreign", foreign),
+            ("wrong path", wrong_path),
+            ("tampered", tampered),
+            ("unsigned", unsigned),
+        ]
     }
 
     /// Signs a notification body as Antom would and posts it to a webhook route.

@@ -7,11 +7,10 @@ use std::time::Duration;
 use antom_checkout::services::ops;
 use serde_json::{json, Value};
 
-use crate::helpers::{oid, Db, TestApp};
+use crate::helpers::{oid, Db, TestApp, VISA};
 use antom_checkout::config::CaptureMode;
 use domain::OrderId;
 
-const VISA: &str = "4111111111111111";
 /// Authorizes; every capture fails.
 const CAPTURE_FAILS: &str = "4000000000000341";
 /// Stays processing 30 s (times the time scale), then authorizes.
@@ -19,15 +18,6 @@ const SLOW: &str = "4000000000000259";
 
 fn order_id(session: &Value) -> OrderId {
     oid(session["orderId"].as_str().unwrap())
-}
-
-async fn authorized(app: &TestApp, card: &str) -> Value {
-    let session = app.default_session().await;
-    app.sim_pay(session["paymentRequestId"].as_str().unwrap(), card, None)
-        .await;
-    app.wait_for_status(&session, "AUTHORIZED", Duration::from_secs(20))
-        .await;
-    session
 }
 
 /// Polls the order for `timeout`, failing at once if it ever shows `never`.
@@ -51,7 +41,7 @@ async fn settles_to(app: &TestApp, session: &Value, want: &str, never: &str, tim
 /// (the shape of Antom's own guide) ends FAIL, never CAPTURED.
 async fn a_failed_capture_reported_as_success_with_result_f_ends_failed(db: Db) {
     let app = TestApp::builder(db).spawn().await;
-    let session = authorized(&app, CAPTURE_FAILS).await;
+    let session = app.paid(CAPTURE_FAILS, "AUTHORIZED").await;
     app.sim_faults(json!({
         "answers": {"transactionStatusAlwaysSuccess": true},
         "notifications": {"drop": true},
@@ -177,7 +167,7 @@ async fn a_session_that_never_reached_antom_expires_and_stops_being_inquired(db:
 /// the capture stays processing, the order is flagged, and the worker finishes it.
 async fn repeat_req_inconsistent_never_marks_a_capture_failed(db: Db) {
     let app = TestApp::builder(db).spawn().await;
-    let session = authorized(&app, VISA).await;
+    let session = app.paid(VISA, "AUTHORIZED").await;
     app.sim_faults(json!({"endpoints": {"capture": {"mode": "fail", "resultCode": "REPEAT_REQ_INCONSISTENT", "times": 1}}}))
         .await;
     let view = ops::capture(app.app().state(), &order_id(&session), None, "admin:test", None)

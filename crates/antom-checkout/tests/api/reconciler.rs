@@ -10,23 +10,11 @@ use crate::helpers::{oid, spawn_app, Db, TestApp};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-async fn authorized_order(app: &TestApp) -> Value {
-    let session = app.default_session().await;
-    app.sim_pay(
-        session["paymentRequestId"].as_str().unwrap(),
-        "4111111111111111",
-        None,
-    )
-    .await;
-    app.wait_for_status(&session, "AUTHORIZED", WAIT).await;
-    session
-}
-
 async fn dropped_notifications_are_recovered_by_the_worker(db: Db) {
     let app = spawn_app(db).await;
     app.sim_faults(json!({"notifications": {"drop": true}})).await;
     // Payment: nobody visits the result page, no webhook arrives; the worker inquires.
-    let session = authorized_order(&app).await;
+    let session = app.authorized().await;
     let order_id = session["orderId"].as_str().unwrap();
     // Capture and refund, both of whose notifications are dropped too.
     let state = app.app().state();
@@ -58,7 +46,7 @@ async fn dropped_notifications_are_recovered_by_the_worker(db: Db) {
 async fn capture_timeout_and_unknown_finish_with_one_capture_request_id(db: Db) {
     let app = spawn_app(db).await;
     for mode in ["timeout", "unknown"] {
-        let session = authorized_order(&app).await;
+        let session = app.authorized().await;
         let order_id = session["orderId"].as_str().unwrap();
         // `timeout`: Antom captures but the answer never reaches us, and neither does the
         // notification; the worker must learn it from the inquiry. `unknown`: Antom did nothing
