@@ -22,10 +22,11 @@ without_sim=$(cargo tree -p antom-checkout -e normal --no-default-features --loc
 [ "$without_sim" -eq 0 ] || fail "--no-default-features still depends on antom-sim"
 echo "antom-sim: in the default build, not in --no-default-features"
 
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; cargo build -p antom-checkout --locked --quiet' EXIT
 cargo build -p antom-checkout --no-default-features --locked --quiet
-cp target/debug/antom-checkout "$work/antom-checkout-live"
+cp "$TARGET_DIR/debug/antom-checkout" "$work/antom-checkout-live"
 cargo build -p antom-checkout --locked --quiet
 
 for mode in serve simulator; do
