@@ -37,8 +37,14 @@ pub struct CreatePaymentSessionRequest {
     pub payment_session_expiry_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Env>,
+    /// `CHECKOUT_PAYMENT` (Antom's hosted page, answered with `normalUrl`) or
+    /// `ELEMENT_PAYMENT` (the Payment Element); absent for the `AMSCashierPayment` SDK.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_scene: Option<ProductScene>,
+    /// Cards the buyer saved with the merchant (`{paymentMethodType: CARD, paymentMethodId:
+    /// cardToken}`): the Payment Element offers them beside a new card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_payment_methods: Option<Vec<PaymentMethod>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
