@@ -52,7 +52,7 @@
     var what = view.kind === 'vaulting' ? 'Saving' : 'Paying ' + (view.amountText || '');
     F.show('summary', what + ' with ' + (view.cardBrand || 'card') + ' •••• ' + (view.cardLastFour || ''));
     section.hidden = false;
-    F.post({ type: 'ready', kind: view.kind });
+    F.post({ type: 'ready', kind: view.kind, page: 'challenge' });
   }).catch(function () {
     F.refuse('NETWORK_ERROR', 'The simulator could not be reached.');
   });

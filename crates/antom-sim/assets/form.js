@@ -1,4 +1,9 @@
-/* The hosted card form: checks the card in the browser, submits it to the simulator. */
+/* The hosted card form: checks the card in the browser, submits it to the simulator.
+ *
+ * In the Payment Element's frame (SimFrame.mode === 'element') it also lists the session's
+ * saved cards, answers the Element's `submit` (its submitPayment()) and `validate` (its
+ * validateFields()) requests, and has no Cancel button (the Element is part of the merchant's
+ * page). The form's own Pay button (data-testid=sim-submit) works in every mode. */
 (function () {
   'use strict';
 
@@ -6,11 +11,19 @@
   var form = document.getElementById('card-form');
   var submitButton = form.querySelector('[data-testid=sim-submit]');
   var cancelButton = form.querySelector('[data-testid=sim-cancel]');
+  var savedBox = document.getElementById('saved-cards');
+  var savedList = document.getElementById('saved-list');
+  var savedCvvRow = document.getElementById('saved-cvv-row');
+  var element = F.mode === 'element';
+  /* merchantAppointParam.storedCard.needCVV: a saved card asks for its CVV. */
+  var needCvv = element && F.params.get('needCVV') === 'true';
+  var NEW_CARD_FIELDS = ['cardNumber', 'expiry', 'cvv', 'holderName'];
   var busy = false;
   var current = null;
   /* The form works without scripts (it posts to this page); with them, it shows once the
      session is known to be open. */
   form.hidden = true;
+  if (element) cancelButton.hidden = true;
 
   function digits(value) {
     return String(value || '').replace(/[\s-]/g, '');
@@ -29,8 +42,21 @@
     return sum % 10 === 0;
   }
 
+  /* The selected saved card's index, or null for a new card. */
+  function savedChoice() {
+    var checked = form.querySelector('input[name=cardChoice]:checked');
+    if (!checked || checked.value === 'new') return null;
+    return +checked.value;
+  }
+
   /* The same checks the simulator applies; returns {field, message} or null. */
   function verify(values) {
+    if (values.savedCard !== undefined) {
+      if (needCvv && !/^\d{3,4}$/.test(values.cvv)) {
+        return { field: 'savedCvv', message: 'Enter the 3 or 4 digit CVV of the saved card.' };
+      }
+      return null;
+    }
     var number = digits(values.cardNumber);
     if (!/^\d{12,19}$/.test(number) || !luhn(number)) {
       return { field: 'cardNumber', message: 'Enter a valid card number.' };
@@ -51,6 +77,10 @@
   }
 
   function values() {
+    var saved = savedChoice();
+    if (saved !== null) {
+      return { savedCard: saved, cvv: needCvv ? form.elements.savedCvv.value.trim() : '' };
+    }
     return {
       cardNumber: form.elements.cardNumber.value,
       expiry: form.elements.expiry.value,
@@ -60,7 +90,7 @@
   }
 
   function markInvalid(field) {
-    ['cardNumber', 'expiry', 'cvv'].forEach(function (name) {
+    ['cardNumber', 'expiry', 'cvv', 'savedCvv'].forEach(function (name) {
       form.elements[name].setAttribute('aria-invalid', name === field ? 'true' : 'false');
     });
   }
@@ -71,6 +101,68 @@
     F.post({ type: 'verification-failed', code: code || 'FORM_VERIFICATION_FAILED', field: problem.field || null, message: problem.message });
   }
 
+  /* Checks the entered card and marks the fields; true when it can be submitted. */
+  function check() {
+    var problem = verify(values());
+    if (problem) {
+      markInvalid(problem.field);
+      F.show('error', problem.message);
+      return false;
+    }
+    markInvalid(null);
+    F.show('error', '');
+    return true;
+  }
+
+  /* A saved card or a new one: the saved card's CVV shows only when asked for. */
+  function choiceChanged() {
+    var saved = savedChoice() !== null;
+    savedCvvRow.hidden = !(saved && needCvv);
+    form.classList.toggle('saved-selected', saved);
+  }
+
+  function chooseNewCard() {
+    var radio = form.querySelector('input[name=cardChoice][value=new]');
+    if (radio && !radio.checked) {
+      radio.checked = true;
+      choiceChanged();
+    }
+  }
+
+  /* The session's saved cards (Payment Element only), first one selected. */
+  function renderSavedCards(cards) {
+    savedList.textContent = '';
+    if (!element || !cards || !cards.length) {
+      savedBox.hidden = true;
+      return;
+    }
+    cards.forEach(function (card, i) {
+      var label = document.createElement('label');
+      label.className = 'choice';
+      var radio = document.createElement('input');
+      radio.type = 'radio';
+      radio.name = 'cardChoice';
+      radio.value = String(card.index);
+      radio.checked = i === 0;
+      radio.setAttribute('data-testid', 'sim-saved-card');
+      radio.setAttribute('data-last4', card.lastFour);
+      radio.setAttribute('data-brand', card.brand);
+      label.appendChild(radio);
+      var brand = document.createElement('span');
+      brand.className = 'brand';
+      brand.textContent = card.brand;
+      label.appendChild(brand);
+      label.appendChild(document.createTextNode(' •••• ' + card.lastFour + ' '));
+      var expiry = document.createElement('span');
+      expiry.className = 'expiry';
+      expiry.textContent = card.expiry;
+      label.appendChild(expiry);
+      savedList.appendChild(label);
+    });
+    savedBox.hidden = false;
+    choiceChanged();
+  }
+
   function render(view) {
     current = view;
     var vaulting = view.kind === 'vaulting';
@@ -79,8 +171,9 @@
     submitButton.textContent = vaulting ? 'Save card' : 'Pay' + (view.amountText ? ' ' + view.amountText : '');
     switch (view.state) {
       case 'OPEN':
+        renderSavedCards(view.savedCards);
         form.hidden = false;
-        F.post({ type: 'ready', kind: view.kind });
+        F.post({ type: 'ready', kind: view.kind, page: 'form' });
         break;
       case 'CHALLENGE':
         window.location.replace(F.challengeHref());
@@ -120,7 +213,7 @@
       var view = res.body;
       current = view;
       if (view.inputError) {
-        verificationFailed({ field: null, message: view.resultMessage }, view.resultCode);
+        verificationFailed({ field: entered.savedCard !== undefined && needCvv ? 'savedCvv' : null, message: view.resultMessage }, view.resultCode);
         return;
       }
       if (view.state === 'CHALLENGE') {
@@ -136,19 +229,37 @@
     });
   });
 
+  form.addEventListener('change', function (event) {
+    if (event.target && event.target.name === 'cardChoice') choiceChanged();
+  });
+  /* Typing a new card's details selects "a new card". */
+  NEW_CARD_FIELDS.forEach(function (name) {
+    form.elements[name].addEventListener('input', chooseNewCard);
+    form.elements[name].addEventListener('focus', chooseNewCard);
+  });
+
   cancelButton.addEventListener('click', function () {
     F.post({ type: 'cancel' });
     if (!F.embedded && current && current.redirectUrl) F.returnTo(current.redirectUrl);
   });
 
-  /* The SDK's submit() (element mode) asks the form to submit. */
-  window.addEventListener('message', function (event) {
-    if (!F.embedded || event.origin !== F.parentOrigin || event.source !== window.parent) return;
-    var data = event.data || {};
-    if (data.source === 'antom-sim-sdk' && data.type === 'submit' && !form.hidden) {
+  /* The SDK asks the form to submit: AMSCashierPayment's submit(), AMSElement's
+     submitPayment(). A form already submitting answers with that payment's outcome; a form
+     that is gone (the session was refused) says so again. */
+  F.on('submit', function () {
+    if (!form.hidden) {
+      if (busy) return;
       if (typeof form.requestSubmit === 'function') form.requestSubmit();
       else submitButton.click();
+      return;
     }
+    F.refuseAgain();
+  });
+
+  /* AMSElement's validateFields(): mark the fields, answer whether they would be accepted. */
+  F.on('validate', function (data) {
+    var isValid = !form.hidden && !busy && check();
+    F.post({ type: 'validated', id: data.id, isValid: isValid });
   });
 
   F.api('').then(function (res) {

@@ -4,13 +4,13 @@
 //!
 //! | route | what it is |
 //! | --- | --- |
-//! | `GET /sdk/ams-checkout.js` | `window.AMSCashierPayment` and `window.AMSVaulting` |
-//! | `GET /checkout/form?session=…` | card form (`name=cardNumber`, `expiry`, `cvv`, `holderName`; `data-testid=sim-submit`, `sim-cancel`): the hosted checkout page (`normalUrl` of a `CHECKOUT_PAYMENT` session) and the SDK's frame |
+//! | `GET /sdk/ams-checkout.js` | `window.AMSElement`, `window.AMSCashierPayment` and `window.AMSVaulting` (see the script's header) |
+//! | `GET /checkout/form?session=…` | card form (`name=cardNumber`, `expiry`, `cvv`, `holderName`; `data-testid=sim-submit`, `sim-cancel`): the hosted checkout page (`normalUrl` of a `CHECKOUT_PAYMENT` session) and the SDK's frame; in `AMSElement`'s frame (`&mode=element`, with `appearance` JSON and `needCVV=true` from `mount()`) also the saved cards (`data-testid=sim-saved-card` `data-last4`, `sim-new-card`, `name=savedCvv`) and no `sim-cancel` |
 //! | `POST /checkout/form?session=…` | the same form posted without scripts (form-encoded): 303 to the 3-D Secure page or back to the merchant, or a page saying what happened |
 //! | `GET /checkout/3ds?session=…` | challenge (`data-testid=sim-3ds-pass`, `sim-3ds-fail`) |
 //! | `POST /checkout/3ds` | form-encoded `session` (the `redirectActionForm` of pay: renders the challenge), plus `outcome=pass\|fail` (answers it, then as the form) |
-//! | `GET /checkout/api/sessions/{id}` | the session as the pages see it |
-//! | `POST /checkout/api/sessions/{id}/submit` | `{cardNumber, expiry, cvv, holderName}`: same rules as `POST /__sim/sessions/{id}/pay` |
+//! | `GET /checkout/api/sessions/{id}` | the session as the pages see it (state, amount, `productScene`, `savedCards` for the Payment Element) |
+//! | `POST /checkout/api/sessions/{id}/submit` | `{cardNumber, expiry, cvv, holderName}`: same rules as `POST /__sim/sessions/{id}/pay`; or `{savedCard: index, cvv?}`: pay with a card of the session's `savedCards` (Payment Element) |
 //! | `POST /checkout/api/sessions/{id}/challenge` | `{"outcome": "pass"\|"fail"}` |
 //!
 //! Pages load their scripts from files (no inline script), so a strict CSP holds; they may be
@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::buyer::{self, BuyerError, CardEntry};
 use crate::cards::CardError;
-use crate::hosted;
+use crate::hosted::{self, Scene};
 use crate::lifecycle::{ThreeDs, Tx};
 use crate::sim::Sim;
 use crate::state::{BuyerSession, SessionTarget, Stage, VaultStage};
@@ -116,6 +116,26 @@ struct SessionView {
     challenge_url: Option<String>,
     /// The card was refused as input; the form stays open.
     input_error: bool,
+    /// `paymentSessionConfig.productScene` of the session data (`CASHIER_PAYMENT`,
+    /// `ELEMENT_PAYMENT`, `CHECKOUT_PAYMENT`, `VAULTING`).
+    product_scene: &'static str,
+    /// The cards the merchant saved for the buyer (`savedPaymentMethods`), offered by the
+    /// Payment Element only: empty for every other scene. Picked by `index`; the token never
+    /// reaches the browser.
+    saved_cards: Vec<SavedCardView>,
+}
+
+/// A saved card as the Payment Element lists it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedCardView {
+    index: usize,
+    brand: &'static str,
+    last_four: String,
+    /// `************1111`.
+    masked: String,
+    /// `MM/YY`.
+    expiry: String,
 }
 
 fn amount_text(amount: &antom_client::model::Amount) -> String {
@@ -173,6 +193,21 @@ fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError
         Stage::Cancelled { .. } => ("CANCELLED", refusal(BuyerError::Cancelled)),
     };
     let card = payment.card.as_ref().map(|c| &c.profile);
+    let saved_cards = payment
+        .offered_cards()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, token)| {
+            let card = tx.st.cards.get(token)?;
+            Some(SavedCardView {
+                index,
+                brand: card.profile.brand,
+                last_four: card.profile.last_four.clone(),
+                masked: card.profile.masked.clone(),
+                expiry: format!("{}/{}", card.expiry.month_mm(), card.expiry.year_yy()),
+            })
+        })
+        .collect();
     Ok(SessionView {
         kind: "payment",
         state,
@@ -185,6 +220,8 @@ fn payment_view(tx: &Tx<'_>, payment_id: &str) -> Result<SessionView, BuyerError
         redirect_url: Some(payment.redirect_url.clone()),
         challenge_url: None,
         input_error: false,
+        product_scene: payment.scene.product_scene(),
+        saved_cards,
     })
 }
 
@@ -221,6 +258,8 @@ fn vaulting_view(tx: &Tx<'_>, request_id: &str) -> Result<SessionView, BuyerErro
         redirect_url: record.redirect_url.clone(),
         challenge_url: None,
         input_error: false,
+        product_scene: Scene::Vaulting.product_scene(),
+        saved_cards: Vec::new(),
     })
 }
 
@@ -244,7 +283,8 @@ async fn session(sim: web::Data<Sim>, id: web::Path<String>) -> HttpResponse {
 }
 
 /// The card fields of the form (JSON from form.js, form-encoded without scripts); the holder's
-/// name is accepted and ignored.
+/// name is accepted and ignored. `savedCard` (the Payment Element's list): pay with that saved
+/// card instead, with `cvv` when the merchant asked for it (else empty).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CardForm {
@@ -254,6 +294,8 @@ struct CardForm {
     expiry: String,
     #[serde(default)]
     cvv: String,
+    #[serde(default)]
+    saved_card: Option<usize>,
 }
 
 /// The buyer submits a card on session `id`: what the JSON API and the plain form both do.
@@ -264,14 +306,19 @@ fn submit_card(sim: &Sim, id: &str, form: &CardForm) -> Result<SessionView, Buye
         cvv: Some(&form.cvv),
     };
     sim.with_state(|tx| {
-        let refused = match tx.st.sessions.get(id).cloned() {
-            Some(SessionTarget::Payment(payment_id)) => {
+        let refused = match (tx.st.sessions.get(id).cloned(), form.saved_card) {
+            (Some(SessionTarget::Payment(payment_id)), Some(index)) => {
+                let cvv = Some(form.cvv.trim()).filter(|c| !c.is_empty());
+                buyer::pay_saved(tx, &payment_id, index, cvv)?
+            }
+            (Some(SessionTarget::Vaulting(_)), Some(_)) => Some(CardError::NotSaved),
+            (Some(SessionTarget::Payment(payment_id)), None) => {
                 buyer::pay(tx, &payment_id, entry, ThreeDs::Interactive)?
             }
-            Some(SessionTarget::Vaulting(request_id)) => {
+            (Some(SessionTarget::Vaulting(request_id)), None) => {
                 buyer::bind(tx, &request_id, entry, ThreeDs::Interactive)?
             }
-            None => return Err(BuyerError::NotFound),
+            (None, _) => return Err(BuyerError::NotFound),
         };
         let mut current = view(tx, id)?;
         if let Some(e) = refused {

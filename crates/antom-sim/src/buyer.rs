@@ -119,6 +119,46 @@ pub fn pay(
     Ok(None)
 }
 
+/// The buyer pays payment `payment_id` with a card the merchant saved for them: the `index`-th
+/// of the session's `savedPaymentMethods`, which the Payment Element lists. The card behaves
+/// as its number did when it was vaulted (3-D Secure included, always interactive here), and
+/// the payment records its token. `cvv` is what the buyer typed when the merchant asked for it
+/// (`merchantAppointParam.storedCard.needCVV`); checked when present. `Ok(Some(e))`: refused as
+/// input (no such saved card, bad CVV, the card expired), the session stays open for another
+/// card.
+pub fn pay_saved(
+    tx: &mut Tx<'_>,
+    payment_id: &str,
+    index: usize,
+    cvv: Option<&str>,
+) -> Result<Option<CardError>, BuyerError> {
+    let payment = tx.st.payments().get(payment_id).ok_or(BuyerError::NotFound)?;
+    if payment.stage != Stage::AwaitingCard {
+        return Err(payment_closed_reason(&payment.stage));
+    }
+    check_session(payment.session.as_ref(), tx.now)?;
+    let Some(token) = payment.offered_cards().get(index).cloned() else {
+        return Ok(Some(CardError::NotSaved));
+    };
+    if let Err(e) = check_cvv(cvv) {
+        return Ok(Some(e));
+    }
+    let Some(card) = tx.st.cards.get(&token).cloned() else {
+        return Ok(Some(CardError::NotSaved));
+    };
+    if card.expiry.is_past(tx.now) {
+        return Ok(Some(CardError::Expired));
+    }
+    tracing::info!(payment_id, card = %format!("****{}", card.profile.last_four), "buyer paid with a saved card");
+    let used = UsedCard {
+        profile: card.profile,
+        expiry: card.expiry,
+        token: Some(card.token),
+    };
+    payment::present_card(tx, payment_id, used, ThreeDs::Interactive);
+    Ok(None)
+}
+
 /// The buyer passes or fails the open challenge of payment `payment_id`.
 pub fn answer_payment_challenge(tx: &mut Tx<'_>, payment_id: &str, pass: bool) -> Result<(), BuyerError> {
     let payment = tx.st.payments().get(payment_id).ok_or(BuyerError::NotFound)?;

@@ -86,6 +86,9 @@ pub enum CardError {
     Expired,
     #[error("the CVV must be 3 or 4 digits")]
     Cvv,
+    /// A saved card the session does not offer (Payment Element, `savedPaymentMethods`).
+    #[error("this saved card is not offered on this session")]
+    NotSaved,
 }
 
 impl CardError {
@@ -95,6 +98,7 @@ impl CardError {
             CardError::ExpiryFormat => codes::INVALID_EXPIRY_DATE_FORMAT,
             CardError::Expired => codes::INVALID_EXPIRATION_DATE,
             CardError::Cvv => codes::INVALID_CVV,
+            CardError::NotSaved => codes::INVALID_CARD,
         }
     }
 }

@@ -44,10 +44,13 @@
 //!   `POST /__sim/clock/advance`.
 //! * Notifications (PAYMENT_RESULT, PAYMENT_PENDING, CAPTURE_RESULT, REFUND_RESULT, vaulting),
 //!   signed as Antom signs them, retried on Antom's schedule until acknowledged.
-//! * The browser side: `GET /sdk/ams-checkout.js` (`AMSCashierPayment`, `AMSVaulting`), the
-//!   hosted card form (the SDK's frame, and the hosted checkout page at the `normalUrl` of a
+//! * The browser side: `GET /sdk/ams-checkout.js` (`AMSElement`, `AMSCashierPayment`,
+//!   `AMSVaulting`, with the surface of Antom's `@alipay/ams-checkout` 1.47.2), the hosted card
+//!   form (the SDK's frame, and the hosted checkout page at the `normalUrl` of a
 //!   `CHECKOUT_PAYMENT` session) and the 3-D Secure page, with the contract's `data-testid`
-//!   hooks; the pages also work as plain form posts, without scripts (see `browser`).
+//!   hooks; the pages also work as plain form posts, without scripts (see `browser`). Session
+//!   data has the layout the real SDK parses and says which integration it is for (see
+//!   `hosted`).
 //!
 //! Test cards (any future expiry, any CVV): 4111111111111111 and 5555555555554444 authorize;
 //! 4000000000000002 declines (`DO_NOT_HONOR`); 4000000000009995 declines
@@ -68,7 +71,13 @@
 //!   already in process (the processing card, an open challenge) settles on its own schedule.
 //! * `productScene` `CHECKOUT_PAYMENT` asks for Antom's hosted checkout page: only then does
 //!   createPaymentSession answer `normalUrl` [V:JAVA AlipayPaymentSessionResponse.normalUrl
-//!   doc]; `ELEMENT_PAYMENT` and no scene get none; other values are PARAM_ILLEGAL.
+//!   doc]; `ELEMENT_PAYMENT` and no scene get none; other values are PARAM_ILLEGAL. The scene
+//!   goes into `paymentSessionData` (`paymentSessionConfig.productScene`), and each SDK
+//!   component takes only its own: `AMSElement` an `ELEMENT_PAYMENT` session,
+//!   `AMSCashierPayment` one without a scene.
+//! * `savedPaymentMethods` of createPaymentSession: each `{paymentMethodType: CARD,
+//!   paymentMethodId: <cardToken this simulator vaulted>}`, else PARAM_ILLEGAL naming the entry
+//!   (our reading); the Payment Element lists them before a new card.
 //! * `paymentRedirectUrl` (and vaulting `redirectUrl`) may open an app: a custom scheme
 //!   (`myshop://…`) or an app link. Anything with a scheme and no whitespace, at most 2048
 //!   characters; script and data schemes and anything without a scheme are PARAM_ILLEGAL.

@@ -78,6 +78,7 @@ impl Sim {
                 now,
                 clock: &self.clock,
                 base_url: &self.base_url,
+                client_id: &self.client_id,
                 outbox: Vec::new(),
             };
             lifecycle::sweep(&mut tx);

@@ -26,13 +26,12 @@ use antom_client::ResultInfo;
 use super::operation::{Checks, Operation, Shape};
 use super::replay::{inconsistent, refuse, rejected_before};
 use crate::clock::nominal;
+use crate::hosted::Scene;
 use crate::ids;
 use crate::lifecycle::{payment, ThreeDs, Tx};
 use crate::state::{fingerprint, BuyerSession, Payment, Scope, Stage, UsedCard};
-use crate::validation::{self as v, Checked, EnvNeeds, Invalid};
+use crate::validation::{self as v, Checked, EnvNeeds, Invalid, MAX_PAYMENT_METHOD_ID};
 use crate::views::{self, time};
-
-const MAX_PAYMENT_METHOD_ID: usize = 128;
 
 impl Operation for PayRequest {
     fn validate(&self, checks: &Checks<'_>) -> Checked {
@@ -132,7 +131,8 @@ impl Operation for PayRequest {
                 expires_at: close_at,
             }),
             app: v::env("env", self.env.as_ref(), EnvNeeds::CardCall).unwrap_or(false),
-            hosted_page: false,
+            scene: Scene::Cashier,
+            saved_cards: Vec::new(),
             card: None,
             stage: Stage::AwaitingCard,
             authorized_at: None,

@@ -47,6 +47,7 @@ impl Harness {
             now: self.now,
             clock: &self.clock,
             base_url: "http://sim",
+            client_id: "SIM_CLIENT",
             outbox: Vec::new(),
         };
         lifecycle::sweep(&mut tx);

@@ -7,7 +7,7 @@ use antom_client::ResultInfo;
 use super::operation::{Checks, Operation, Shape};
 use super::replay::inconsistent;
 use crate::clock::nominal;
-use crate::hosted::{self, Kind};
+use crate::hosted::{self, Scene, SessionData};
 use crate::ids;
 use crate::lifecycle::Tx;
 use crate::state::{fingerprint, BuyerSession, VaultStage, Vaulting};
@@ -34,7 +34,7 @@ impl Operation for CreateVaultingSessionRequest {
         let fingerprint = fingerprint(&["createVaultingSession"]);
         if let Some(existing) = tx.st.vaultings().get(&self.vaulting_request_id) {
             return if existing.fingerprint == fingerprint {
-                response(existing, tx.base_url)
+                response(existing, tx)
             } else {
                 CreateVaultingSessionResponse::new(inconsistent("vaultingRequestId"))
             };
@@ -52,26 +52,30 @@ impl Operation for CreateVaultingSessionRequest {
             app: false,
             stage: VaultStage::AwaitingCard,
         };
-        let answer = response(&vaulting, tx.base_url);
+        let answer = response(&vaulting, tx);
         tx.st.insert_vaulting(vaulting);
         answer
     }
 }
 
-fn response(vaulting: &Vaulting, base_url: &str) -> CreateVaultingSessionResponse {
+/// The session's answer. `vaultingSessionData` carries the scene `VAULTING` (category `CARD`),
+/// the scene of Antom's own sample (see `hosted`).
+fn response(vaulting: &Vaulting, tx: &Tx<'_>) -> CreateVaultingSessionResponse {
     let Some(session) = &vaulting.session else {
         return CreateVaultingSessionResponse::new(inconsistent("vaultingRequestId"));
     };
+    let data = SessionData {
+        scene: Scene::Vaulting,
+        session_id: &session.id,
+        request_id: &vaulting.request_id,
+        client_id: tx.client_id,
+        base_url: tx.base_url,
+    };
     CreateVaultingSessionResponse {
-        vaulting_session_data: Some(hosted::session_data(
-            Kind::Vaulting,
-            &session.id,
-            &vaulting.request_id,
-            base_url,
-        )),
+        vaulting_session_data: Some(data.encode()),
         vaulting_session_id: Some(session.id.clone()),
         vaulting_session_expiry_time: Some(time(session.expires_at)),
-        normal_url: Some(hosted::form_url(base_url, &session.id)),
+        normal_url: Some(hosted::form_url(tx.base_url, &session.id)),
         ..CreateVaultingSessionResponse::new(ResultInfo::success())
     }
 }

@@ -25,6 +25,8 @@ pub struct Tx<'a> {
     pub clock: &'a SimClock,
     /// How browsers reach the simulator (hosted pages, session data).
     pub base_url: &'a str,
+    /// The merchant's `clientId` (this simulator plays one merchant): written into session data.
+    pub client_id: &'a str,
     pub outbox: Vec<Outgoing>,
 }
 

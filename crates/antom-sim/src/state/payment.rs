@@ -8,6 +8,7 @@ use super::fingerprint::Fingerprint;
 use super::ledger::Settlement;
 use super::timers::Timed;
 use crate::cards::{CardProfile, Expiry};
+use crate::hosted::Scene;
 
 /// Where a payment is in Antom's card state machine (protocol §4.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,9 +98,13 @@ pub struct Payment {
     pub session: Option<BuyerSession>,
     /// `env.terminalType` was `APP`: redirects also come as `applinkUrl`.
     pub app: bool,
-    /// createPaymentSession asked for Antom's hosted page (`productScene` `CHECKOUT_PAYMENT`):
-    /// its answer carries `normalUrl`.
-    pub hosted_page: bool,
+    /// The integration createPaymentSession asked for (`productScene`): the hosted page
+    /// (`CHECKOUT_PAYMENT`, answered with `normalUrl`), the Payment Element, or the
+    /// `AMSCashierPayment` SDK (no scene; also what a `pay` gets, it has no session to show).
+    pub scene: Scene,
+    /// createPaymentSession's `savedPaymentMethods`: card tokens this simulator issued, in
+    /// the merchant's order. Only the Payment Element offers them to the buyer.
+    pub saved_cards: Vec<Sensitive>,
     pub card: Option<UsedCard>,
     pub stage: Stage,
     /// `paymentTime`: when it was authorized.
@@ -117,6 +122,21 @@ impl Payment {
 
     pub fn automatic_capture(&self) -> bool {
         self.capture_mode == CaptureMode::Automatic
+    }
+
+    /// createPaymentSession asked for Antom's hosted page: its answer carries `normalUrl`.
+    pub fn hosted_page(&self) -> bool {
+        self.scene == Scene::Checkout
+    }
+
+    /// The saved cards the buyer is offered: the session's `savedPaymentMethods`, shown by
+    /// the Payment Element only.
+    pub fn offered_cards(&self) -> &[Sensitive] {
+        if self.scene == Scene::Element {
+            &self.saved_cards
+        } else {
+            &[]
+        }
     }
 }
 

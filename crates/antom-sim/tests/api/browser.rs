@@ -57,6 +57,38 @@ async fn the_sdk_script_and_pages_carry_the_contract_hooks() {
     assert!(!sdk.contains("SDK_VAULTING_"));
     assert!(!sdk.contains("callback({ code: code, message"));
 
+    // The Payment Element, with 1.47.2's surface (typings: element/index.d.ts, type.d.ts).
+    for needle in [
+        "global.AMSElement = AMSElement",
+        "global.ThemeType = ThemeType",
+        "class InvalidElementConfigError extends Error",
+        "this.name = 'InvalidElementConfigError'",
+        "mount(renderOptions, sdkSelector)",
+        "submitPayment()",
+        "validateFields()",
+        "updatePayment(paymentSessionData)",
+        "destroy()",
+        "'SDK_CREATE_COMPONENT_ERROR'",
+        "'SDK_CREATEPAYMENT_PARAMETER_ERROR'",
+        "'SDK_LAUNCH_PAYMENT_APP_ERROR'",
+        "'SDK_CALL_URL_SUCCESS'",
+        "'PARAM_INVALID'",
+        "'UI_STATE_ERROR'",
+        "'INITIALIZE_WEB_TIMEOUT'",
+        "'INQUIRY_PAYMENT_SESSION_FAILED'",
+        "'FORM_INVALID'",
+        "needChangeSessionForRetry",
+        "onStartLoading",
+        "onEndLoading",
+        "MOUNT_TIMEOUT_MS = 10000",
+        "paymentSessionConfig",
+        "split('&&')",
+        "'ELEMENT_PAYMENT'",
+        "'CHECKOUT_PAYMENT'",
+    ] {
+        assert!(sdk.contains(needle), "the SDK lacks {needle}");
+    }
+
     let (headers, form) = text(&sim, "/checkout/form?session=x").await;
     for hook in [
         "name=\"cardNumber\"",
@@ -65,6 +97,8 @@ async fn the_sdk_script_and_pages_carry_the_contract_hooks() {
         "name=\"holderName\"",
         "data-testid=\"sim-submit\"",
         "data-testid=\"sim-cancel\"",
+        "data-testid=\"sim-new-card\"",
+        "name=\"savedCvv\"",
     ] {
         assert!(form.contains(hook), "the form lacks {hook}");
     }

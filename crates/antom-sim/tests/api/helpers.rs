@@ -237,6 +237,36 @@ pub fn session_request(
     }
 }
 
+/// A card vaulted through a vaulting session bound with `card` (3-D Secure passed): its token.
+pub async fn vaulted_token(sim: &TestSim, vaulting_request_id: &str, card: &str) -> String {
+    let session = antom_client::model::CreateVaultingSessionRequest {
+        vaulting_request_id: vaulting_request_id.into(),
+        vaulting_notification_url: "http://127.0.0.1:9/webhooks/antom/vaulting".into(),
+        ..antom_client::model::CreateVaultingSessionRequest::default()
+    };
+    assert!(sim.client().send(&session).await.is_success());
+    let (status, bound) = sim
+        .post(
+            &format!("/__sim/vaulting/{vaulting_request_id}/bind"),
+            json!({"cardNumber": card, "threeDsOutcome": "pass"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{bound}");
+    bound["cardToken"].as_str().unwrap().to_owned()
+}
+
+/// `paymentSessionData` / `vaultingSessionData` as Antom's SDK reads it:
+/// `<seg0>&&<hostSign>&&<seg2>&&<base64(JSON)>`; returns the host sign and the JSON.
+pub fn decode_session_data(data: &str) -> (String, Value) {
+    use base64::Engine;
+    let segments: Vec<&str> = data.split("&&").collect();
+    assert_eq!(segments.len(), 4, "{data}");
+    let json = base64::engine::general_purpose::STANDARD
+        .decode(segments[3])
+        .unwrap_or_else(|e| panic!("{e}: {data}"));
+    (segments[1].to_owned(), serde_json::from_slice(&json).unwrap())
+}
+
 /// The buyer's environment a card call from the merchant's server carries.
 pub fn web_env() -> Env {
     Env {

@@ -164,6 +164,117 @@ async fn the_hosted_page_runs_three_d_secure_and_refuses_bad_cards_without_scrip
     );
 }
 
+/// The hosted page of a `CHECKOUT_PAYMENT` session driven as a browser without JavaScript:
+/// GET `normalUrl`, post the form to its own URL, follow each 303 the simulator answers, until
+/// one leaves the simulator. Returns the final `Location` and every simulator path visited.
+async fn pay_without_scripts(
+    sim: &TestSim,
+    normal_url: &str,
+    card: &str,
+    three_ds: &str,
+) -> (String, Vec<String>) {
+    let page = sim.browser().get(normal_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    // A plain form posting to the page itself: no action, no script needed.
+    assert!(html.contains("<form id=\"card-form\" method=\"post\""), "{html}");
+    let fields = [
+        ("cardNumber", card),
+        ("expiry", "12/39"),
+        ("cvv", "123"),
+        ("holderName", "Ada Lovelace"),
+    ];
+    let (mut status, mut location, mut body) = post_form(sim, normal_url, &fields).await;
+    let mut visited = Vec::new();
+    loop {
+        assert_eq!(status, 303, "{body}");
+        let next = location.expect("a 303 has a Location");
+        if !next.starts_with('/') {
+            return (next, visited);
+        }
+        visited.push(next.clone());
+        // Only the 3-D Secure page comes between: GET it, then post the buyer's answer with
+        // the session its form carries.
+        assert!(next.starts_with("/checkout/3ds?session="), "{next}");
+        let page = sim.browser().get(sim.url(&next)).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        let session = next.trim_start_matches("/checkout/3ds?session=");
+        assert!(html.contains("<form id=\"challenge\" method=\"post\" action=\"/checkout/3ds\">"));
+        assert!(html.contains(&format!("name=\"session\" value=\"{session}\"")));
+        assert!(html.contains(&format!("name=\"outcome\" value=\"{three_ds}\"")));
+        (status, location, body) = post_form(
+            sim,
+            &sim.url("/checkout/3ds"),
+            &[("session", session), ("outcome", three_ds)],
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn the_hosted_page_completes_without_javascript_through_3ds_and_a_decline() {
+    let sim = TestSim::start().await;
+    let receiver = Receiver::start().await;
+    let client = sim.client();
+    let redirect = "https://shop.example/checkout/result?order=42";
+    let notify = Some(receiver.url("/webhooks/antom/payments"));
+
+    // The 3-D Secure card, challenge passed: authorized, back to paymentRedirectUrl.
+    let created = success(
+        client
+            .send(&checkout_session("nojs_3ds", redirect, notify.clone()))
+            .await,
+    );
+    let (location, visited) =
+        pay_without_scripts(&sim, &created.normal_url.unwrap(), "4000 0000 0000 3220", "pass").await;
+    assert_eq!(location, redirect);
+    assert_eq!(visited.len(), 1, "one challenge: {visited:?}");
+    let inquiry = success(
+        client
+            .send(&InquiryPaymentRequest::by_payment_request_id("nojs_3ds"))
+            .await,
+    );
+    assert_eq!(inquiry.payment_status, Some(PaymentStatus::Success));
+    let info = inquiry.payment_result_info.unwrap();
+    assert_eq!(info.last_four.as_deref(), Some("3220"));
+    assert!(info.three_ds_result.is_some(), "authenticated by 3-D Secure");
+
+    // The declined card: failed, and back to paymentRedirectUrl all the same (the hosted page
+    // ends at the merchant's page whatever the outcome).
+    let created = success(
+        client
+            .send(&checkout_session("nojs_declined", redirect, notify))
+            .await,
+    );
+    let (location, visited) =
+        pay_without_scripts(&sim, &created.normal_url.unwrap(), "4000000000000002", "pass").await;
+    assert_eq!(location, redirect);
+    assert!(visited.is_empty(), "no challenge: {visited:?}");
+    let inquiry = success(
+        client
+            .send(&InquiryPaymentRequest::by_payment_request_id("nojs_declined"))
+            .await,
+    );
+    assert_eq!(inquiry.payment_status, Some(PaymentStatus::Fail));
+    assert_eq!(inquiry.payment_result_code.as_deref(), Some("DO_NOT_HONOR"));
+
+    // Both outcomes were notified as well.
+    let delivered = receiver.wait_for(2).await;
+    let mut outcomes: Vec<(String, bool)> = delivered
+        .iter()
+        .map(|d| match d.verified() {
+            Notification::Payment(result) => (result.payment_request_id.clone(), result.result.is_success()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        vec![("nojs_3ds".to_owned(), true), ("nojs_declined".to_owned(), false)]
+    );
+}
+
 #[tokio::test]
 async fn an_app_is_returned_to_by_a_link_a_web_page_by_a_redirect() {
     let sim = TestSim::start().await;

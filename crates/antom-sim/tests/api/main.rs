@@ -7,6 +7,7 @@ mod browser;
 mod cancel_refund;
 mod captures;
 mod control;
+mod element;
 mod faults;
 mod hosted;
 mod notifications;

@@ -3,7 +3,6 @@
 use antom_client::model::{
     CaptureMode, InquiryPaymentRequest, Notification, NotifyType, PaymentStatus, TransactionType,
 };
-use base64::Engine;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -15,14 +14,10 @@ async fn a_session_is_created_replayed_and_refused_when_inconsistent() {
     let request = session_request("pay_1", sgd("4200"), None, CaptureMode::Manual);
     let created = success(client.send(&request).await);
     let data = created.payment_session_data.clone().unwrap();
-    assert!(data.ends_with("&&SG&&111"));
-    let encoded = data.split("&&").next().unwrap();
-    let payload: serde_json::Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(encoded)
-            .unwrap(),
-    )
-    .unwrap();
+    let (host_sign, payload) = decode_session_data(&data);
+    assert_eq!(host_sign, "SG");
+    assert_eq!(payload["clientId"], CLIENT_ID);
+    assert_eq!(payload["paymentSessionConfig"]["productScene"], "CASHIER_PAYMENT");
     assert_eq!(
         payload["sessionId"].as_str(),
         created.payment_session_id.as_deref()

@@ -56,7 +56,17 @@ async fn a_vaulting_session_bound_by_the_buyer_gives_a_token_that_pays() {
         ..CreateVaultingSessionRequest::default()
     };
     let created = success(client.send(&session).await);
-    assert!(created.vaulting_session_data.unwrap().ends_with("&&SG&&111"));
+    let (host_sign, payload) = decode_session_data(&created.vaulting_session_data.unwrap());
+    assert_eq!(host_sign, "SG");
+    assert_eq!(
+        payload["paymentSessionConfig"],
+        json!({"productScene": "VAULTING", "paymentMethodCategoryType": "CARD", "productSceneVersion": "1.0"})
+    );
+    assert_eq!(payload["kind"], "vaulting");
+    assert_eq!(
+        payload["sessionId"].as_str(),
+        created.vaulting_session_id.as_deref()
+    );
     assert_eq!(
         success(client.send(&session).await).vaulting_session_id,
         created.vaulting_session_id
