@@ -30,7 +30,7 @@ CRATES = {
 
 # antom-checkout's layers, top first. A file may name its own layer and the ones below.
 LAYERS = [
-    ("entry", ["lib.rs", "main.rs", "startup.rs", "simulator_cli.rs", "embedded_simulator.rs"]),
+    ("entry", ["lib.rs", "main.rs", "startup.rs", "simulator_cli.rs", "embedded_simulator.rs", "sdk_file.rs"]),
     ("routes", ["routes/"]),
     ("services", ["services/"]),
     ("state", ["state.rs", "keys_store.rs"]),

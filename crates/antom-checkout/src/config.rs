@@ -47,6 +47,10 @@ struct Raw {
     antom_public_key: Option<String>,
     antom_key_version: Option<String>,
     antom_sdk_script_url: Option<String>,
+    antom_sdk_source: Option<String>,
+    antom_sdk_file: Option<String>,
+    antom_sdk_integrity: Option<String>,
+    checkout_integration: Option<String>,
     simulator_bind_addr: Option<String>,
     simulator_client_id: Option<String>,
     simulator_merchant_public_key: Option<String>,
@@ -73,14 +77,69 @@ struct Raw {
 
 /// Antom's production gateway (Asia); merchants elsewhere set `ANTOM_GATEWAY_URL`.
 pub const DEFAULT_GATEWAY_URL: &str = "https://open-sea-global.alipay.com";
-/// Antom's Web SDK on its CDN.
+/// The version of Antom's Web SDK (`@alipay/ams-checkout`) the pages and the simulator's
+/// stand-in are built and tested against.
+pub const SDK_VERSION: &str = "1.47.2";
+/// Antom's Web SDK on its CDN, version-pinned (the path mirrors the npm package's file).
 pub const DEFAULT_SDK_SCRIPT_URL: &str =
-    "https://sdk.marmot-cloud.com/package/ams-checkout/1.30.0/dist/umd/ams-checkout.min.js";
+    "https://sdk.marmot-cloud.com/package/ams-checkout/1.47.2/dist/umd/ams-checkout.min.js";
+/// Subresource Integrity of `dist/umd/ams-checkout.min.js` in the npm package 1.47.2 (what a
+/// self-hosted copy must hash to unless `ANTOM_SDK_INTEGRITY` names another file).
+pub const PINNED_SDK_INTEGRITY: &str =
+    "sha384-AD7L5Rh076UuqKtWm0N7aQR3QisWht2XKNKKIFUGwyXE5t3qTQJi/6mBDJyVTATz";
+/// Where `ANTOM_SDK_SOURCE=self` finds the SDK by default: the file of
+/// `npm install @alipay/ams-checkout@1.47.2` in the working directory.
+pub const DEFAULT_SDK_FILE: &str = "node_modules/@alipay/ams-checkout/dist/umd/ams-checkout.min.js";
 /// The client id the zero-configuration shop and its embedded simulator share.
 pub const DEMO_CLIENT_ID: &str = "SANDBOX_ANTOM_CHECKOUT_DEMO";
 
 /// `CAPTURE_MODE`: the domain's capture mode (who captures, recorded on every order).
 pub use domain::CaptureMode;
+
+/// `CHECKOUT_INTEGRATION` and `POST /sessions`' `integration`: how the buyer's browser (or app)
+/// takes the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Integration {
+    /// Antom's Payment Element (`AMSElement`), embedded in the checkout page: what Antom
+    /// recommends (createPaymentSession with `productScene: ELEMENT_PAYMENT`).
+    #[default]
+    Element,
+    /// The `AMSCashierPayment` SDK component (no `productScene`); Antom marks it deprecated.
+    Sdk,
+    /// Antom's hosted Checkout Page: the buyer is sent to `normalUrl`
+    /// (`productScene: CHECKOUT_PAYMENT`).
+    Hosted,
+}
+
+impl Integration {
+    pub fn parse(value: &str) -> Option<Integration> {
+        match value {
+            "element" => Some(Integration::Element),
+            "sdk" => Some(Integration::Sdk),
+            "hosted" => Some(Integration::Hosted),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Integration::Element => "element",
+            Integration::Sdk => "sdk",
+            Integration::Hosted => "hosted",
+        }
+    }
+}
+
+/// Where live checkout pages load Antom's Web SDK from (`ANTOM_SDK_SOURCE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdkSource {
+    /// Antom's CDN (`ANTOM_SDK_SCRIPT_URL`), with `ANTOM_SDK_INTEGRITY` when the merchant
+    /// pinned a version and knows its hash (Antom documents none).
+    Cdn { url: String, integrity: Option<String> },
+    /// The npm package's file served from this server's own origin, checked at start against
+    /// `integrity` and loaded by the pages with Subresource Integrity.
+    SelfHosted { file: PathBuf, integrity: String },
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -130,7 +189,7 @@ pub enum AntomSettings {
         merchant_key: PrivateKey,
         antom_public_key: PublicKey,
         key_version: u32,
-        sdk_script_url: String,
+        sdk: SdkSource,
     },
     /// The embedded simulator. Keys left unset are generated into the data directory.
     Simulator {
@@ -191,6 +250,8 @@ pub struct Settings {
     pub settlement_currency: Option<String>,
     /// `APP_REDIRECT_URL`: the `paymentRedirectUrl` of `terminalType` APP (`{orderId}` replaced).
     pub app_redirect_url: Option<String>,
+    /// `CHECKOUT_INTEGRATION`: the integration of `POST /sessions` that names none.
+    pub checkout_integration: Integration,
 }
 
 impl Settings {
@@ -226,6 +287,10 @@ impl Settings {
 
     fn validate(raw: Raw) -> Result<Self, ConfigError> {
         let raw_credentials = LiveCredentials::of(&raw);
+        // Read before the fields are taken apart; only live mode uses it.
+        let live_sdk = sdk_source(&raw, raw.antom_sdk_script_url.clone());
+        let self_hosted_sdk =
+            raw.antom_sdk_source.as_deref().map(str::trim) == Some("self") || raw.antom_sdk_file.is_some();
         let bind_addr = socket("BIND_ADDR", raw.bind_addr.as_deref().unwrap_or("127.0.0.1:8080"))?;
         let public_base_url = match raw.public_base_url {
             Some(url) => Some(base_url("PUBLIC_BASE_URL", &url)?),
@@ -293,13 +358,19 @@ impl Settings {
             .map(PublicKey::parse)
             .transpose()
             .map_err(|e| invalid("SIMULATOR_MERCHANT_PUBLIC_KEY", e))?;
-        let sdk_script_url = raw.antom_sdk_script_url;
+        let sdk_script_url = raw.antom_sdk_script_url.clone();
         let data_encryption_key = raw
             .data_encryption_key
             .as_deref()
             .map(DataKey::parse)
             .transpose()?;
 
+        if mode != "live" && self_hosted_sdk {
+            return Err(invalid(
+                "ANTOM_SDK_SOURCE",
+                "self applies to live mode; simulator mode serves the simulator's stand-in SDK",
+            ));
+        }
         let antom = if mode == "live" {
             let when = "ANTOM_MODE is live";
             AntomSettings::Live {
@@ -320,7 +391,7 @@ impl Settings {
                     when,
                 })?,
                 key_version,
-                sdk_script_url: sdk_script_url.unwrap_or_else(|| DEFAULT_SDK_SCRIPT_URL.into()),
+                sdk: live_sdk?,
             }
         } else {
             AntomSettings::Simulator {
@@ -441,6 +512,15 @@ impl Settings {
                 })
             })
             .transpose()?;
+        let checkout_integration = match raw.checkout_integration.as_deref().map(str::trim) {
+            None => Integration::default(),
+            Some(value) => Integration::parse(value).ok_or_else(|| {
+                invalid(
+                    "CHECKOUT_INTEGRATION",
+                    format!("`{value}` is not element, sdk or hosted"),
+                )
+            })?,
+        };
         let app_redirect_url = raw
             .app_redirect_url
             .as_deref()
@@ -478,6 +558,7 @@ impl Settings {
             antom_close_window,
             settlement_currency,
             app_redirect_url,
+            checkout_integration,
         })
     }
 
@@ -599,6 +680,61 @@ fn base_url(var: &'static str, value: &str) -> Result<String, ConfigError> {
         return Err(invalid(var, "must not have a query or fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `ANTOM_SDK_SOURCE` (`cdn` or `self`) with its URL, file and integrity (live mode).
+fn sdk_source(raw: &Raw, script_url: Option<String>) -> Result<SdkSource, ConfigError> {
+    let integrity = raw
+        .antom_sdk_integrity
+        .as_deref()
+        .map(|v| sri("ANTOM_SDK_INTEGRITY", v))
+        .transpose()?;
+    match raw.antom_sdk_source.as_deref().map(str::trim).unwrap_or("cdn") {
+        "cdn" => Ok(SdkSource::Cdn {
+            url: match script_url {
+                Some(url) => base_url("ANTOM_SDK_SCRIPT_URL", &url)?,
+                None => DEFAULT_SDK_SCRIPT_URL.into(),
+            },
+            integrity,
+        }),
+        "self" => {
+            if script_url.is_some() {
+                return Err(invalid(
+                    "ANTOM_SDK_SCRIPT_URL",
+                    "is for ANTOM_SDK_SOURCE=cdn; a self-hosted SDK is served by this server",
+                ));
+            }
+            Ok(SdkSource::SelfHosted {
+                file: PathBuf::from(raw.antom_sdk_file.as_deref().unwrap_or(DEFAULT_SDK_FILE)),
+                integrity: integrity.unwrap_or_else(|| PINNED_SDK_INTEGRITY.into()),
+            })
+        }
+        other => Err(invalid(
+            "ANTOM_SDK_SOURCE",
+            format!("`{other}` is not cdn or self"),
+        )),
+    }
+}
+
+/// A Subresource Integrity value: `sha256-`, `sha384-` or `sha512-` and base64 of that digest.
+fn sri(var: &'static str, value: &str) -> Result<String, ConfigError> {
+    let value = value.trim();
+    let (algorithm, digest) = value
+        .split_once('-')
+        .ok_or_else(|| invalid(var, "must look like sha384-<base64>"))?;
+    let length = match algorithm {
+        "sha256" => 32,
+        "sha384" => 48,
+        "sha512" => 64,
+        _ => return Err(invalid(var, "the algorithm must be sha256, sha384 or sha512")),
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(digest)
+        .map_err(|_| invalid(var, "the digest is not base64"))?;
+    if bytes.len() != length {
+        return Err(invalid(var, format!("a {algorithm} digest has {length} bytes")));
+    }
+    Ok(value.to_owned())
 }
 
 fn boolean(var: &'static str, value: Option<&str>) -> Result<bool, ConfigError> {
@@ -728,6 +864,79 @@ mod tests {
             let err = load(&[(var, value)]).unwrap_err().to_string();
             assert!(err.starts_with(var), "{var}: {err}");
         }
+    }
+
+    #[test]
+    fn integrations_and_sdk_sources_parse_and_name_their_variable() {
+        assert_eq!(load(&[]).unwrap().checkout_integration, Integration::Element);
+        for (value, want) in [
+            ("element", Integration::Element),
+            ("sdk", Integration::Sdk),
+            ("hosted", Integration::Hosted),
+        ] {
+            let s = load(&[("CHECKOUT_INTEGRATION", value)]).unwrap();
+            assert_eq!(s.checkout_integration, want);
+            assert_eq!(want.as_str(), value);
+        }
+        let err = load(&[("CHECKOUT_INTEGRATION", "popup")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("CHECKOUT_INTEGRATION"), "{err}");
+
+        let sdk = |extra: &[(&str, &str)]| match env_example_with(extra).map(|s| s.antom) {
+            Ok(AntomSettings::Live { sdk, .. }) => Ok(sdk),
+            Ok(AntomSettings::Simulator { .. }) => panic!("live credentials gave simulator mode"),
+            Err(e) => Err(e.to_string()),
+        };
+        assert_eq!(
+            sdk(&[]).unwrap(),
+            SdkSource::Cdn {
+                url: DEFAULT_SDK_SCRIPT_URL.into(),
+                integrity: None
+            }
+        );
+        assert_eq!(
+            sdk(&[("ANTOM_SDK_SOURCE", "self")]).unwrap(),
+            SdkSource::SelfHosted {
+                file: DEFAULT_SDK_FILE.into(),
+                integrity: PINNED_SDK_INTEGRITY.into()
+            }
+        );
+        let sha256 = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        assert_eq!(
+            sdk(&[
+                ("ANTOM_SDK_SOURCE", "self"),
+                ("ANTOM_SDK_FILE", "/srv/sdk.js"),
+                ("ANTOM_SDK_INTEGRITY", sha256)
+            ])
+            .unwrap(),
+            SdkSource::SelfHosted {
+                file: "/srv/sdk.js".into(),
+                integrity: sha256.into()
+            }
+        );
+        for (extra, var) in [
+            (&[("ANTOM_SDK_SOURCE", "ftp")][..], "ANTOM_SDK_SOURCE"),
+            (&[("ANTOM_SDK_INTEGRITY", "md5-abc")][..], "ANTOM_SDK_INTEGRITY"),
+            (
+                &[("ANTOM_SDK_INTEGRITY", "sha384-c2hvcnQ=")][..],
+                "ANTOM_SDK_INTEGRITY",
+            ),
+            (
+                &[
+                    ("ANTOM_SDK_SOURCE", "self"),
+                    ("ANTOM_SDK_SCRIPT_URL", "https://x.example/a.js"),
+                ][..],
+                "ANTOM_SDK_SCRIPT_URL",
+            ),
+        ] {
+            let err = sdk(extra).unwrap_err();
+            assert!(err.starts_with(var), "{var}: {err}");
+        }
+        // Self-hosting is a live-mode setting: the simulator serves its stand-in.
+        let err = load(&[("ANTOM_SDK_SOURCE", "self")]).unwrap_err().to_string();
+        assert!(err.starts_with("ANTOM_SDK_SOURCE"), "{err}");
+        assert!(load(&[("ANTOM_SDK_SOURCE", "cdn")]).unwrap().is_simulator());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod persistence;
 pub mod rate_limit;
 pub mod routes;
+pub mod sdk_file;
 pub mod services;
 pub mod simulator_cli;
 pub mod startup;

@@ -10,13 +10,14 @@ use actix_web::{web, App, HttpServer};
 use antom_client::{Client, ClientConfig, PrivateKey, PublicKey};
 use tracing::Instrument;
 
-use crate::config::{AntomSettings, DataKey, Settings};
+use crate::config::{AntomSettings, DataKey, SdkSource, Settings};
 use crate::embedded_simulator::{EmbeddedSimulator, SimulatorError, SimulatorStart};
 use crate::keys_store::{self, KeysStoreError};
 use crate::metrics::{method_label, Metrics};
 use crate::persistence::{Store, StoreError};
 use crate::rate_limit::{RateLimits, StorageBudget};
 use crate::routes;
+use crate::sdk_file;
 use crate::state::{AppState, SdkInfo};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,8 @@ pub enum StartupError {
     Bind { addr: String, source: std::io::Error },
     #[error("Antom client")]
     Client(#[from] antom_client::ClientError),
+    #[error("Antom Web SDK")]
+    SdkFile(#[from] sdk_file::SdkFileError),
 }
 
 /// A running application.
@@ -99,7 +102,7 @@ impl Application {
             .map(|u| u.path().trim_end_matches('/').to_owned())
             .unwrap_or_default();
 
-        let antom = resolve_antom(&settings).await?;
+        let antom = resolve_antom(&settings, &public_base_url).await?;
         let data_key = settings
             .data_encryption_key
             .clone()
@@ -230,7 +233,7 @@ impl RunningApplication {
     }
 }
 
-async fn resolve_antom(settings: &Settings) -> Result<AntomSide, StartupError> {
+async fn resolve_antom(settings: &Settings, public_base_url: &str) -> Result<AntomSide, StartupError> {
     match &settings.antom {
         AntomSettings::Live {
             gateway_url,
@@ -238,21 +241,14 @@ async fn resolve_antom(settings: &Settings) -> Result<AntomSide, StartupError> {
             merchant_key,
             antom_public_key,
             key_version,
-            sdk_script_url,
+            sdk,
         } => Ok(AntomSide {
             gateway_url: gateway_url.clone(),
             client_id: client_id.clone(),
             merchant_key: merchant_key.clone(),
             antom_public_key: antom_public_key.clone(),
             key_version: *key_version,
-            sdk: SdkInfo {
-                environment: if client_id.starts_with("SANDBOX_") {
-                    "sandbox"
-                } else {
-                    "prod"
-                },
-                script_url: sdk_script_url.clone(),
-            },
+            sdk: live_sdk(client_id, sdk, public_base_url)?,
             simulator: None,
             data_key: None,
         }),
@@ -308,12 +304,43 @@ async fn resolve_antom(settings: &Settings) -> Result<AntomSide, StartupError> {
                     script_url: sdk_script_url
                         .clone()
                         .unwrap_or_else(|| format!("{base}/sdk/ams-checkout.js")),
+                    integrity: None,
+                    self_hosted: None,
+                    real_antom: false,
                 },
                 simulator: Some(simulator),
                 data_key: dev.map(|d| d.data_key),
             })
         }
     }
+}
+
+/// The Web SDK of live pages: Antom's CDN, or the checked npm file served from here.
+fn live_sdk(client_id: &str, source: &SdkSource, public_base_url: &str) -> Result<SdkInfo, StartupError> {
+    let environment = if client_id.starts_with("SANDBOX_") {
+        "sandbox"
+    } else {
+        "prod"
+    };
+    Ok(match source {
+        SdkSource::Cdn { url, integrity } => SdkInfo {
+            environment,
+            script_url: url.clone(),
+            integrity: integrity.clone(),
+            self_hosted: None,
+            real_antom: true,
+        },
+        SdkSource::SelfHosted { file, integrity } => {
+            let hosted = sdk_file::load(file, integrity)?;
+            SdkInfo {
+                environment,
+                script_url: format!("{}{}", public_base_url.trim_end_matches('/'), hosted.path),
+                integrity: Some(integrity.clone()),
+                self_hosted: Some(hosted),
+                real_antom: true,
+            }
+        }
+    })
 }
 
 fn http_server(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {

@@ -14,6 +14,28 @@ use crate::rate_limit::{RateLimits, StorageBudget};
 pub struct SdkInfo {
     pub environment: &'static str,
     pub script_url: String,
+    /// Subresource Integrity the pages put on the script tag, when known.
+    pub integrity: Option<String>,
+    /// The SDK file served from this origin (`ANTOM_SDK_SOURCE=self`).
+    pub self_hosted: Option<SelfHostedSdk>,
+    /// The pages talk to Antom's own hosts (live mode), not to the simulator's origin.
+    pub real_antom: bool,
+}
+
+/// The npm package's SDK file, read and checked at start, served at `path`.
+#[derive(Clone)]
+pub struct SelfHostedSdk {
+    pub path: String,
+    pub bytes: actix_web::web::Bytes,
+}
+
+impl std::fmt::Debug for SelfHostedSdk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SelfHostedSdk")
+            .field("path", &self.path)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug)]

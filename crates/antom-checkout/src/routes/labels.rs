@@ -4,7 +4,7 @@
 /// Every route pattern the server registers (the metrics' `route` label; anything else is
 /// `unmatched`). `every_registered_route_has_a_label` (in `routes/mod.rs`) keeps it in
 /// step with `configure`.
-pub const PATTERNS: [&str; 28] = [
+pub const PATTERNS: [&str; 29] = [
     "/healthz",
     "/readyz",
     "/metrics",
@@ -32,6 +32,7 @@ pub const PATTERNS: [&str; 28] = [
     "/admin/api/deliveries",
     "/admin/api/security-events",
     "/static/{file}",
+    "/vendor/ams-checkout/{file}",
     "unmatched",
 ];
 

@@ -67,6 +67,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/api/security-events",
             web::get().to(admin::deliveries::security_events),
         )
+        .route(
+            "/vendor/ams-checkout/{file}",
+            web::get().to(pages::self_hosted_sdk),
+        )
         .service(actix_files_like_static())
         .default_service(web::to(not_found));
 }

@@ -2,8 +2,10 @@
 
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 
+use antom_client::web_sdk;
+
 use super::extractors::buyer::Buyer;
-use crate::state::AppState;
+use crate::state::{AppState, SdkInfo};
 
 /// `/static/{name}`: every file the pages load. A file missing here is a 404 in the browser.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -75,16 +77,33 @@ fn origin(url: &str) -> Option<String> {
     matches!(parsed.scheme(), "http" | "https").then(|| parsed.origin().ascii_serialization())
 }
 
-/// The checkout page's policy: the SDK's origin may run its script, be framed (the card form and
-/// 3-D Secure pages) and be called; nothing else is added to [`PAGE_CSP`]. The SDK styles its
-/// overlay through the CSSOM (`element.style`), which `style-src 'self'` allows.
-fn checkout_csp(sdk_script_url: &str) -> String {
-    let sdk = origin(sdk_script_url);
-    let frame_src = sdk.clone().unwrap_or_else(|| "'none'".into());
-    let sdk = sdk.map(|o| format!(" {o}")).unwrap_or_default();
+/// The checkout page's policy. With the simulator, its origin may run its script, be framed (the
+/// card form and 3-D Secure pages) and be called. With Antom's real SDK (live mode), the
+/// script's origin (Antom's CDN, or this server when self-hosted) and the hosts the SDK reaches
+/// (`antom_client::web_sdk`): its iframes, gateways and assets. Nothing else is added to
+/// [`PAGE_CSP`]. The SDK styles its overlay through the CSSOM (`element.style`), which
+/// `style-src 'self'` allows.
+fn checkout_csp(sdk: &SdkInfo) -> String {
+    let script_origin = origin(&sdk.script_url);
+    let list = |origins: Vec<String>| origins.iter().map(|o| format!(" {o}")).collect::<String>();
+    let (script, connect, frame, img) = if sdk.real_antom {
+        let assets: Vec<String> = web_sdk::ASSET_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
+        let script: Vec<String> = script_origin.into_iter().chain(assets.clone()).collect();
+        let connect = web_sdk::CONNECT_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
+        let frame = web_sdk::FRAME_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
+        (list(script), list(connect), list(frame), list(assets))
+    } else {
+        let own: Vec<String> = script_origin.into_iter().collect();
+        (list(own.clone()), list(own.clone()), list(own), String::new())
+    };
+    let frame = if frame.is_empty() {
+        " 'none'".to_owned()
+    } else {
+        frame
+    };
     format!(
-        "default-src 'self'; script-src 'self'{sdk}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'{sdk}; frame-src {frame_src}; object-src 'none'; frame-ancestors 'none'; \
+        "default-src 'self'; script-src 'self'{script}; style-src 'self'; img-src 'self' data:{img}; \
+         connect-src 'self'{connect}; frame-src{frame}; object-src 'none'; frame-ancestors 'none'; \
          base-uri 'none'; form-action 'self'"
     )
 }
@@ -93,10 +112,13 @@ fn checkout_csp(sdk_script_url: &str) -> String {
 /// A first visit also gets the buyer cookie (saved cards belong to it).
 pub async fn checkout(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     let page = page_headers(HttpResponse::Ok())
-        .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk.script_url)))
+        .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk)))
         // The SDK's pages may want to know which shop framed them: the origin, never the path.
         .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
-        .body(CHECKOUT_HTML);
+        .body(CHECKOUT_HTML.replace(
+            "{{CHECKOUT_INTEGRATION}}",
+            state.settings.checkout_integration.as_str(),
+        ));
     buyer.respond(Ok(page))
 }
 
@@ -104,7 +126,7 @@ pub async fn checkout(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse 
 /// component, so the same SDK policy as checkout). A first visit gets the buyer cookie.
 pub async fn account_cards(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     let page = page_headers(HttpResponse::Ok())
-        .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk.script_url)))
+        .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk)))
         .insert_header(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .insert_header(("Cache-Control", "no-store"))
         .body(ACCOUNT_HTML);
@@ -146,13 +168,37 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// `GET /vendor/ams-checkout/{file}`: the self-hosted Antom Web SDK (`ANTOM_SDK_SOURCE=self`),
+/// checked against its integrity at start. Its name carries its hash, so it is cached for a
+/// year. 404 for any other name, and when the SDK is not self-hosted.
+pub async fn self_hosted_sdk(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
+    match &state.sdk.self_hosted {
+        Some(sdk) if sdk.path == req.path() => HttpResponse::Ok()
+            .content_type("text/javascript; charset=utf-8")
+            .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .body(sdk.bytes.clone()),
+        _ => HttpResponse::NotFound().json(super::error::error_body("NOT_FOUND", "no such file")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sdk(script_url: &str, real_antom: bool) -> SdkInfo {
+        SdkInfo {
+            environment: "sandbox",
+            script_url: script_url.to_owned(),
+            integrity: None,
+            self_hosted: None,
+            real_antom,
+        }
+    }
+
     #[test]
     fn checkout_csp_names_only_the_sdk_origin() {
-        let csp = checkout_csp("http://127.0.0.1:8090/sdk/ams-checkout.js");
+        let csp = checkout_csp(&sdk("http://127.0.0.1:8090/sdk/ams-checkout.js", false));
         assert!(csp.contains("script-src 'self' http://127.0.0.1:8090;"), "{csp}");
         assert!(csp.contains("frame-src http://127.0.0.1:8090;"), "{csp}");
         assert!(csp.contains("connect-src 'self' http://127.0.0.1:8090;"), "{csp}");
@@ -162,9 +208,34 @@ mod tests {
 
     #[test]
     fn a_sdk_url_without_an_origin_frames_nothing() {
-        let csp = checkout_csp("not a url");
+        let csp = checkout_csp(&sdk("not a url", false));
         assert!(csp.contains("script-src 'self';"), "{csp}");
         assert!(csp.contains("frame-src 'none';"), "{csp}");
+    }
+
+    #[test]
+    fn live_pages_may_reach_antoms_hosts_and_nothing_else() {
+        let cdn = checkout_csp(&sdk(crate::config::DEFAULT_SDK_SCRIPT_URL, true));
+        assert!(
+            cdn.contains("script-src 'self' https://sdk.marmot-cloud.com https://cdn.marmot-cloud.com"),
+            "{cdn}"
+        );
+        assert!(
+            cdn.contains("frame-src https://checkout.antom.com https://ac.alipay.com;"),
+            "{cdn}"
+        );
+        assert!(cdn.contains("https://imgs-sea-global.alipay.com"), "{cdn}");
+        assert!(!cdn.contains("127.0.0.1") && !cdn.contains('*'), "{cdn}");
+        // Self-hosted: the script comes from this origin, the rest is still Antom's.
+        let own = checkout_csp(&sdk(
+            "https://shop.example/vendor/ams-checkout/0123456789abcdef.js",
+            true,
+        ));
+        assert!(
+            own.contains("script-src 'self' https://shop.example https://cdn.marmot-cloud.com"),
+            "{own}"
+        );
+        assert!(own.contains("frame-src https://checkout.antom.com"), "{own}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use antom_checkout::config::{CaptureMode, Settings};
-use antom_checkout::startup::{Application, RunningApplication};
+use antom_checkout::startup::{Application, RunningApplication, StartupError};
 use antom_client::{Message, PrivateKey};
 use serde_json::{json, Value};
 
@@ -74,13 +74,7 @@ impl TestApp {
         }
         let _ = std::fs::remove_dir_all(&self.data_dir);
         if let Some((admin, name)) = self.postgres.take() {
-            use sea_orm::ConnectionTrait;
-            if let Ok(conn) = sea_orm::Database::connect(&admin).await {
-                let _ = conn
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                let _ = conn.close().await;
-            }
+            drop_database(&admin, &name).await;
         }
     }
 
@@ -421,6 +415,12 @@ impl TestAppBuilder {
     }
 
     pub async fn spawn(self) -> TestApp {
+        self.start().await.expect("app starts")
+    }
+
+    /// [`TestAppBuilder::spawn`], for tests of what stops the server from starting. In live
+    /// mode (changed by `with_settings`) `sim` is empty: the test runs its own simulator.
+    pub async fn start(self) -> Result<TestApp, StartupError> {
         let dir = std::env::temp_dir().join(format!("antom-checkout-test-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let (url, pg_name) = database_url(self.db, &dir).await;
@@ -428,10 +428,19 @@ impl TestAppBuilder {
         for change in self.changes {
             change(&mut settings);
         }
-        let app = Application::build(settings).await.expect("app starts");
+        let app = match Application::build(settings).await {
+            Ok(app) => app,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                if let Some(name) = pg_name {
+                    drop_database(&postgres_admin_url(), &name).await;
+                }
+                return Err(e);
+            }
+        };
         let base = app.base_url().to_owned();
-        let sim = app.simulator_url().expect("simulator mode");
-        TestApp {
+        let sim = app.simulator_url().unwrap_or_default();
+        Ok(TestApp {
             running: Some(app.spawn()),
             base,
             sim,
@@ -441,7 +450,17 @@ impl TestAppBuilder {
                 .unwrap(),
             data_dir: dir,
             postgres: pg_name.map(|name| (postgres_admin_url(), name)),
-        }
+        })
+    }
+}
+
+async fn drop_database(admin: &str, name: &str) {
+    use sea_orm::ConnectionTrait;
+    if let Ok(conn) = sea_orm::Database::connect(admin).await {
+        let _ = conn
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+        let _ = conn.close().await;
     }
 }
 

@@ -3,7 +3,7 @@
 //! result, paying with a vaulted card (also through 3-D Secure), and card data that never
 //! reaches the logs or the database.
 
-mod support;
+pub mod support;
 
 use antom_checkout::config::DataKey;
 use antom_checkout::persistence::entities::inbox;

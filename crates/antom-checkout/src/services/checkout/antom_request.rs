@@ -18,18 +18,22 @@ use crate::state::AppState;
 
 pub use crate::services::antom_facts::amount;
 
-/// Which Antom Web SDK the page loads, and against which environment.
+/// Which Antom Web SDK the page loads, against which environment, and the Subresource
+/// Integrity of the script when it is known (self-hosted, or pinned by the merchant).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SdkConfig {
     pub environment: &'static str,
     pub script_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
 }
 
 pub fn sdk_config(state: &AppState) -> SdkConfig {
     SdkConfig {
         environment: state.sdk.environment,
         script_url: state.sdk.script_url.clone(),
+        integrity: state.sdk.integrity.clone(),
     }
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use place_order::SessionRequest;
 use saved_card::{pay_with_saved_card, SavedCardPayment};
-use session::{create_sdk_session, SessionCreated};
+use session::{create_payment_session, SessionCreated};
 
 use super::buyer_env::BuyerEnv;
 use super::error::ServiceError;
@@ -45,7 +45,7 @@ pub async fn create_session(
                 .await
                 .map(Created::SavedCard)
         }
-        None => create_sdk_session(state, &request, buyer_id, env)
+        None => create_payment_session(state, &request, buyer_id, env)
             .await
             .map(Created::Session),
     }

@@ -8,6 +8,7 @@ use domain::{price_cart, CartLine, CatalogEntry, Order, OrderId, PaymentRequestI
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::config::Integration;
 use crate::persistence::{NewOrder, TimelineEntry};
 use crate::services::error::ServiceError;
 use crate::state::AppState;
@@ -28,6 +29,9 @@ pub struct SessionRequest {
     pub os_type: Option<String>,
     #[serde(default)]
     pub saved_card_id: Option<String>,
+    /// `element`, `sdk` or `hosted`; `CHECKOUT_INTEGRATION` when absent.
+    #[serde(default)]
+    pub integration: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +54,14 @@ impl SessionRequest {
     pub fn is_app(&self) -> bool {
         self.terminal_type.as_deref() == Some("APP")
     }
+
+    /// The integration asked for, else the configured default (checked by [`validate`]).
+    pub fn integration(&self, default: Integration) -> Integration {
+        self.integration
+            .as_deref()
+            .and_then(Integration::parse)
+            .unwrap_or(default)
+    }
 }
 
 /// Checks the optional fields the contract lets buyers send, before anything is stored.
@@ -69,6 +81,13 @@ pub fn validate(request: &SessionRequest) -> Result<(), ServiceError> {
         return Err(ServiceError::invalid(
             "osType (IOS or ANDROID) is required when terminalType is APP",
         ));
+    }
+    if let Some(integration) = &request.integration {
+        if Integration::parse(integration).is_none() {
+            return Err(ServiceError::invalid(
+                "integration must be element, sdk or hosted",
+            ));
+        }
     }
     if let Some(locale) = &request.locale {
         let ok = locale.len() <= 8
