@@ -1,8 +1,17 @@
-// The checkout page: catalog, cart, and payment through the Antom Web SDK (AMSCashierPayment).
+// The checkout page: catalog, cart, and payment with Antom in one of three integrations
+// (README "Integrations"; docs/antom-element.md has the facts and their sources):
 //
-// Flow: Pay -> POST /sessions (the server prices the cart and asks Antom for a payment session)
-// -> load the SDK script named in the answer -> createComponent() shows Antom's card form ->
-// the SDK reports the outcome through onEventCallback. We pass notRedirectAfterComplete so a
+// * element (default): Pay -> POST /sessions -> the Payment Element (AMSElement) is mounted in
+//   [data-testid=payment-element] -> the buyer enters the card there and presses our Pay button
+//   again, which calls submitPayment(); 3-D Secure runs inside the Element. Saved cards are
+//   offered inside the Element (the session carries them), so this page does not list them.
+// * sdk: Pay -> POST /sessions -> AMSCashierPayment.createComponent() shows Antom's card form in
+//   an overlay; the outcome comes through onEventCallback. (Antom now calls this deprecated.)
+// * hosted: Pay -> POST /sessions -> the browser goes to Antom's Checkout Page (normalUrl); no
+//   script of Antom's runs here.
+//
+// The integration is the server's default (CHECKOUT_INTEGRATION, in data-integration), or
+// ?integration=element|sdk|hosted in this page's URL. We pass notRedirectAfterComplete so a
 // declined card stays on this page with a message and a second try; on success, processing or
 // an SDK error (which says nothing about the money) we go to /checkout/result ourselves (the
 // page Antom redirects to as paymentRedirectUrl, so the buyer ends there whichever of the two
@@ -31,13 +40,24 @@
     pay: $("pay"),
     savedCards: $("saved-cards"),
     savedCardList: $("saved-card-list"),
+    element: $("payment-element"),
+    hosted: $("hosted-checkout"),
   };
+
+  const INTEGRATIONS = ["element", "sdk", "hosted"];
+  /** The integration this page uses: ?integration=… or the server's default. */
+  const integration = (() => {
+    const asked = new URLSearchParams(window.location.search).get("integration");
+    if (INTEGRATIONS.includes(asked)) return asked;
+    const configured = els.main.dataset.integration;
+    return INTEGRATIONS.includes(configured) ? configured : "element";
+  })();
 
   const state = {
     products: new Map(), // sku -> {sku, name, description, unitAmount}
     cart: new Map(), // sku -> quantity, in the order the buyer added them
     busy: false,
-    payment: null, // {session, createdAt, cartKey, component, reusable}
+    payment: null, // {session, createdAt, cartKey, component, element, reusable}
     scripts: new Map(), // SDK script URL -> Promise
     savedCards: [],
   };
@@ -213,6 +233,11 @@
   }
 
   function cartChanged(focusKey) {
+    // A mounted Element belongs to the old cart's session.
+    if (state.payment && state.payment.element && state.payment.cartKey !== cartKey(cartItems())) {
+      closeElement(state.payment);
+      state.payment.reusable = false;
+    }
     saveCart();
     renderCart(focusKey);
   }
@@ -271,7 +296,8 @@
     });
     els.cartLink.textContent = total ? `Cart (${count}) · ${price(total)}` : "Cart (0)";
     els.pay.disabled = state.busy || !total;
-    els.pay.textContent = total ? `Pay ${price(total)}` : "Pay";
+    const label = elementReady() ? "Pay now" : "Pay";
+    els.pay.textContent = total ? `${label} ${price(total)}` : label;
     els.savedCardList.querySelectorAll("button").forEach((b) => {
       b.disabled = state.busy || !total;
     });
@@ -321,10 +347,11 @@
 
   // ---------- the Antom Web SDK ----------
 
-  function loadScript(url) {
+  /** Loads the SDK once; with its Subresource Integrity when the server names one. */
+  function loadScript(url, integrity) {
     if (!state.scripts.has(url)) {
       const loading = new Promise((resolve, reject) => {
-        const script = el("script", { src: url });
+        const script = el("script", integrity ? { src: url, integrity, crossorigin: "anonymous" } : { src: url });
         script.addEventListener("load", resolve);
         script.addEventListener("error", () => {
           script.remove();
@@ -392,17 +419,29 @@
   async function pay() {
     const items = cartItems();
     if (state.busy || items.length === 0) return;
+    if (elementReady()) {
+      await submitElement(state.payment);
+      return;
+    }
     setBusy(true);
     showError("");
     status("Starting the payment…");
     try {
       closeComponent();
       const reused = reusableSession(items);
-      const session = reused || (await postSession(sessionRequest(items)));
+      const session = reused || (await postSession(sessionRequest(items, { integration })));
       const createdAt = reused ? state.payment.createdAt : Date.now();
-      const payment = { session, createdAt, cartKey: cartKey(items), component: null, reusable: false };
+      const payment = { session, createdAt, cartKey: cartKey(items), component: null, element: null, reusable: false };
       state.payment = payment;
-      await loadScript(session.sdk.scriptUrl);
+      if (session.integration === "hosted") {
+        goToHostedPage(payment);
+        return;
+      }
+      await loadScript(session.sdk.scriptUrl, session.sdk.integrity);
+      if (session.integration === "element") {
+        await mountElement(payment);
+        return;
+      }
       if (typeof window.AMSCashierPayment !== "function") {
         throw new Error("The secure payment form could not be loaded. Please try again.");
       }
@@ -419,7 +458,161 @@
       });
     } catch (e) {
       closeComponent();
+      closeElement(state.payment);
       finish(e.message || "The payment could not be started. Please try again.");
+    }
+  }
+
+  // ---------- hosted Checkout Page ----------
+
+  /** Antom's Checkout Page takes over: the link stays in case the navigation is blocked. */
+  function goToHostedPage(payment) {
+    const url = safeRedirect(payment.session.normalUrl || "");
+    if (!url) throw new Error("The payment page could not be opened. Please try again.");
+    els.hosted.textContent = "";
+    els.hosted.appendChild(el("a", { href: url, "data-testid": "hosted-checkout-link" }, "Continue to the secure payment page"));
+    els.hosted.hidden = false;
+    status("Taking you to the secure payment page…");
+    window.location.assign(url);
+  }
+
+  // ---------- Payment Element ----------
+
+  function elementReady() {
+    return Boolean(state.payment && state.payment.element && state.payment.element.ready);
+  }
+
+  function closeElement(payment) {
+    const element = payment && payment.element;
+    if (!element) return;
+    try {
+      element.instance.destroy();
+    } catch (_) {
+      // already gone
+    }
+    payment.element = null;
+    els.element.hidden = true;
+    els.element.textContent = "";
+    updatePayButton();
+  }
+
+  /** The Element's own error codes as sentences (the rest say nothing about the money). */
+  function elementErrorMessage(error) {
+    switch (error && error.code) {
+      case "FORM_INVALID":
+        return "Please check your card details.";
+      case "INQUIRY_PAYMENT_SESSION_FAILED":
+        return "This payment can no longer be completed. Press Pay to start again.";
+      case "INITIALIZE_WEB_TIMEOUT":
+        return "The secure payment form took too long to load. Please try again.";
+      default:
+        return "The secure payment form could not be shown. Please try again.";
+    }
+  }
+
+  async function mountElement(payment) {
+    if (typeof window.AMSElement !== "function") {
+      throw new Error("The secure payment form could not be loaded. Please try again.");
+    }
+    const session = payment.session;
+    const instance = new window.AMSElement({
+      sessionData: session.paymentSessionData,
+      environment: session.sdk.environment,
+      locale: antomLocale(),
+      onEventCallback: (event) => onElementEvent(payment, event || {}),
+    });
+    payment.element = { instance, ready: false };
+    els.element.hidden = false;
+    status("Loading the secure card form…");
+    const mounted = await instance.mount(
+      {
+        type: "payment",
+        appearance: { theme: "default" },
+        // We show declines here and go to the result page ourselves.
+        notRedirectAfterComplete: true,
+        merchantAppointParam: { storedCard: { needCVV: true } },
+      },
+      "#payment-element"
+    );
+    if (payment !== state.payment) return;
+    if (mounted && mounted.error) {
+      closeElement(payment);
+      finish(elementErrorMessage(mounted.error));
+      return;
+    }
+    payment.element.ready = true;
+    setBusy(false);
+    status("Enter your card details, then press Pay now.");
+  }
+
+  /** Our Pay button under a mounted Element: submitPayment() does the rest (3-D Secure too). */
+  async function submitElement(payment) {
+    setBusy(true);
+    showError("");
+    status("Paying…");
+    let result;
+    try {
+      result = (await payment.element.instance.submitPayment()) || {};
+    } catch (_) {
+      result = { status: "FAIL", error: { code: "UNKNOWN" } };
+    }
+    if (payment !== state.payment) return;
+    elementOutcome(payment, result.status, result.error || null);
+  }
+
+  /** submitPayment()'s answer, or an outcome event of a payment completed inside the Element. */
+  function elementOutcome(payment, outcome, error) {
+    switch (outcome) {
+      case "SUCCESS":
+      case "PROCESSING":
+        status(outcome === "SUCCESS" ? "Payment successful. Loading your receipt…" : "Confirming your payment…");
+        window.location.assign(resultUrl(payment.session.orderId));
+        return;
+      case "CANCELLED":
+        setBusy(false);
+        status("");
+        showError("Payment cancelled. Your card was not charged. Press Pay now when you are ready.");
+        return;
+      default: {
+        const code = error && error.code;
+        if (code === "FORM_INVALID" || code === "UI_STATE_ERROR") {
+          // The form shows what to fix; the session is still good.
+          setBusy(false);
+          status("");
+          showError(elementErrorMessage(error), { focus: false });
+          return;
+        }
+        // A declined card: this session is spent (needChangeSessionForRetry), Pay starts anew.
+        closeElement(payment);
+        payment.reusable = false;
+        const detail = sentence(error && error.message);
+        finish(`Your payment did not go through.${detail} Your card was not charged. Please check the details or use another card, then press Pay to try again.`);
+      }
+    }
+  }
+
+  // The Element's events are {code, message}; outcomes of a payment completed inside the
+  // Element arrive only here (with submitPayment() they arrive in its answer as well).
+  function onElementEvent(payment, event) {
+    if (payment !== state.payment || !payment.element) return;
+    switch (event.code) {
+      case "SDK_PAYMENT_SUCCESSFUL":
+        elementOutcome(payment, "SUCCESS", null);
+        break;
+      case "SDK_PAYMENT_PROCESSING":
+        elementOutcome(payment, "PROCESSING", null);
+        break;
+      case "SDK_PAYMENT_FAIL":
+        if (!state.busy) elementOutcome(payment, "FAIL", { code: "PAYMENT_FAIL", message: event.message });
+        break;
+      case "SDK_PAYMENT_ERROR":
+        // Says nothing about the money: the result page asks the server.
+        status("Checking the payment with the payment provider…");
+        window.location.assign(resultUrl(payment.session.orderId));
+        break;
+      default:
+        // Loading and component events: mount()'s answer covers them.
+        break;
     }
   }
 
@@ -505,6 +698,11 @@
   }
 
   function renderSavedCards() {
+    // The Payment Element offers the buyer's saved cards itself (POST /sessions sends them).
+    if (integration === "element") {
+      els.savedCards.hidden = true;
+      return;
+    }
     els.savedCardList.textContent = "";
     for (const card of state.savedCards) {
       const item = el("li");
@@ -581,6 +779,8 @@
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
     closeComponent();
+    closeElement(state.payment);
+    els.hosted.hidden = true;
     if (state.payment) state.payment.reusable = false;
     finish("");
   });

@@ -8,9 +8,9 @@ let server;
 let shortSessions;
 
 before(async () => {
-  server = await startServer("account");
+  server = await startServer("account", { CHECKOUT_INTEGRATION: "sdk" });
   // Sessions that expire after 3 s: the SDK's form then refuses to pay (SDK_PAYMENT_ERROR).
-  shortSessions = await startServer("sdk-error", { PAYMENT_SESSION_EXPIRY_SECS: "3" });
+  shortSessions = await startServer("sdk-error", { PAYMENT_SESSION_EXPIRY_SECS: "3", CHECKOUT_INTEGRATION: "sdk" });
 });
 
 after(async () => {

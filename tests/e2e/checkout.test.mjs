@@ -11,7 +11,8 @@ const THREE_DS_CARD = "4000 0000 0000 3220";
 let server;
 
 before(async () => {
-  server = await startServer("checkout");
+  // The AMSCashierPayment integration (integrations.test.mjs covers the Element and hosted page).
+  server = await startServer("checkout", { CHECKOUT_INTEGRATION: "sdk" });
 });
 
 after(async () => {

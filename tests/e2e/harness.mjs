@@ -48,7 +48,7 @@ function freePort() {
 function baseEnv() {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(ANTOM_|SIMULATOR_|PUBLIC_BASE_URL$|DATABASE_URL$|DATA_DIR$|BIND_ADDR$|CAPTURE_MODE$|PCI_DIRECT_VAULTING$|DATA_ENCRYPTION_KEY$)/.test(key)) {
+    if (/^(ANTOM_|SIMULATOR_|PUBLIC_BASE_URL$|DATABASE_URL$|DATA_DIR$|BIND_ADDR$|CAPTURE_MODE$|PCI_DIRECT_VAULTING$|DATA_ENCRYPTION_KEY$|CHECKOUT_INTEGRATION$)/.test(key)) {
       delete env[key];
     }
   }

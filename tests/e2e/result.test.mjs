@@ -8,7 +8,7 @@ import { inBrowser, startServer } from "./harness.mjs";
 let server;
 
 before(async () => {
-  server = await startServer("result", { SIMULATOR_TIME_SCALE: "0.15" });
+  server = await startServer("result", { SIMULATOR_TIME_SCALE: "0.15", CHECKOUT_INTEGRATION: "sdk" });
 });
 
 after(async () => {
