@@ -49,7 +49,7 @@ export E2E_ARTIFACTS="$(cd "$ARTIFACTS" && pwd)"
 log "node --test (screenshots and server logs in $ARTIFACTS)"
 cd tests/e2e
 status=0
-node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs || status=$?
+node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec ./*.test.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   log "browser tests failed (exit $status); screenshots and server logs: $E2E_ARTIFACTS"
   exit "$status"

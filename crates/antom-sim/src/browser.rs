@@ -442,7 +442,7 @@ fn notice(
             "<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  \
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n  \
              <title>Antom simulator · {title}</title>\n  \
-             <link rel=\"stylesheet\" href=\"/checkout/assets/sim.css\">\n</head>\n<body>\n<main>\n  \
+             <link rel=\"icon\" href=\"data:,\">\n  <link rel=\"stylesheet\" href=\"/checkout/assets/sim.css\">\n</head>\n<body>\n<main>\n  \
              <header><span class=\"badge\">Antom sandbox simulator</span><h1>{title}</h1></header>\n  \
              <p class=\"result\" role=\"status\" data-testid=\"sim-result\"{state_attr}>{message}</p>\n  {link}\n\
              </main>\n</body>\n</html>\n",
