@@ -31,11 +31,11 @@ CRATES = {
 # antom-checkout's layers, top first. A file may name its own layer and the ones below.
 LAYERS = [
     ("entry", ["lib.rs", "main.rs", "startup.rs", "simulator_cli.rs", "embedded_simulator.rs", "sdk_file.rs"]),
-    ("routes", ["routes/"]),
+    ("routes", ["routes/", "api_doc/"]),
     ("services", ["services/"]),
     ("state", ["state.rs", "keys_store.rs"]),
     ("persistence", ["persistence/"]),
-    ("base", ["config.rs", "metrics.rs", "tokens.rs", "rate_limit.rs", "telemetry.rs"]),
+    ("base", ["config.rs", "metrics.rs", "tokens.rs", "rate_limit.rs", "telemetry.rs", "response_audit.rs", "request_id.rs"]),
 ]
 
 # Antom's result codes that must be spelled only in antom-client.

@@ -33,6 +33,8 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Print the OpenAPI 3.1 document (`docs/openapi.json` is this output).
+    Openapi,
     /// Admin bearer tokens.
     Admin {
         #[command(subcommand)]
@@ -78,6 +80,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Openapi) = &cli.command {
+        print!("{}", antom_checkout::api_doc::openapi_json());
+        return Ok(());
+    }
     if let Some(Command::Keys {
         command: KeysCommand::Generate,
     }) = &cli.command
@@ -100,7 +106,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Simulator => Ok(antom_checkout::simulator_cli::run(&settings).await?),
         Command::Admin { command } => admin(settings, command).await,
-        Command::Keys { .. } => unreachable!("handled above"),
+        Command::Keys { .. } | Command::Openapi => unreachable!("handled above"),
     }
 }
 

@@ -5,7 +5,9 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServerHandle, Service, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::{web, App, HttpServer};
 use antom_client::{Client, ClientConfig, PrivateKey, PublicKey};
 use tracing::Instrument;
@@ -16,6 +18,8 @@ use crate::keys_store::{self, KeysStoreError};
 use crate::metrics::{method_label, Metrics};
 use crate::persistence::{Store, StoreError};
 use crate::rate_limit::{RateLimits, StorageBudget};
+use crate::request_id;
+use crate::response_audit::{Exchange, ResponseAudit};
 use crate::routes;
 use crate::sdk_file;
 use crate::state::{AppState, SdkInfo};
@@ -75,6 +79,15 @@ struct AntomSide {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        Self::build_with_audit(settings, None).await
+    }
+
+    /// [`Application::build`], with every response shown to `audit` (the API tests validate
+    /// each against the OpenAPI document).
+    pub async fn build_with_audit(
+        settings: Settings,
+        audit: Option<Arc<dyn ResponseAudit>>,
+    ) -> Result<Application, StartupError> {
         if settings.is_simulator() && !EmbeddedSimulator::BUILT_IN {
             // Before anything is created, bound or generated: a live build asked to simulate.
             return Err(StartupError::Simulator(SimulatorError::NotBuiltIn.to_string()));
@@ -136,7 +149,7 @@ impl Application {
             limits,
             security_log: Arc::new(StorageBudget::default()),
         };
-        let server = http_server(listener, state.clone())?;
+        let server = http_server(listener, state.clone(), audit)?;
         let metrics_server = metrics_addr
             .map(|addr| metrics_server(addr, state.clone()))
             .transpose()?;
@@ -343,33 +356,59 @@ fn live_sdk(client_id: &str, source: &SdkSource, public_base_url: &str) -> Resul
     })
 }
 
-fn http_server(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {
+fn http_server(
+    listener: TcpListener,
+    state: AppState,
+    audit: Option<Arc<dyn ResponseAudit>>,
+) -> Result<Server, StartupError> {
     let data = web::Data::new(state);
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let server = HttpServer::new(move || {
+        let audit = audit.clone();
         App::new()
             .app_data(data.clone())
-            .wrap_fn(|req, srv| {
+            .wrap_fn(move |req, srv| {
                 // Labels from fixed sets only: what a caller sends never becomes a label value.
-                let route = routes::labels::route_label(req.match_pattern().as_deref());
+                let pattern = req.match_pattern();
+                let route = routes::labels::route_label(pattern.as_deref());
                 let method = method_label(req.method());
                 let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
                 let order_id = req.match_info().get("order_id").unwrap_or("").to_owned();
+                let incoming = req
+                    .headers()
+                    .get(request_id::HEADER)
+                    .and_then(|v| v.to_str().ok());
+                let request_id = request_id::accept_or_generate(incoming);
                 let span = tracing::info_span!(
                     "http",
                     method,
                     route,
+                    request_id = %request_id,
                     order_id = %order_id,
                     payment_request_id = tracing::field::Empty,
                 );
+                let audited = audit.clone().map(|audit| AuditedRequest {
+                    audit,
+                    method: req.method().to_string(),
+                    pattern: pattern.clone(),
+                    path: req.path().to_owned(),
+                });
                 let started = Instant::now();
-                let fut = srv.call(req);
+                let fut = request_id::scope(request_id.clone(), srv.call(req));
                 async move {
-                    let response = fut.await?;
+                    let mut response = fut.await?;
+                    if let Ok(value) = HeaderValue::from_str(&request_id) {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static(request_id::HEADER), value);
+                    }
                     if let Some(metrics) = metrics {
                         metrics.observe_http(route, method, response.status().as_u16(), started.elapsed());
                     }
-                    Ok(response)
+                    match audited {
+                        Some(audited) => audited.check(response).await,
+                        None => Ok(response.map_into_boxed_body()),
+                    }
                 }
                 .instrument(span)
             })
@@ -381,6 +420,43 @@ fn http_server(listener: TcpListener, state: AppState) -> Result<Server, Startup
     .shutdown_timeout(5)
     .run();
     Ok(server)
+}
+
+/// A request whose answer the installed [`ResponseAudit`] will see (tests only).
+struct AuditedRequest {
+    audit: Arc<dyn ResponseAudit>,
+    method: String,
+    pattern: Option<String>,
+    path: String,
+}
+
+impl AuditedRequest {
+    /// Buffers the body, shows it to the audit, and answers with the same bytes.
+    async fn check<B>(self, response: ServiceResponse<B>) -> Result<ServiceResponse<BoxBody>, actix_web::Error>
+    where
+        B: MessageBody + 'static,
+    {
+        let (request, response) = response.into_parts();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let (head, body) = response.into_parts();
+        let bytes = actix_web::body::to_bytes(body)
+            .await
+            .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+        self.audit.audit(&Exchange {
+            method: &self.method,
+            pattern: self.pattern.as_deref(),
+            path: &self.path,
+            status,
+            content_type: content_type.as_deref(),
+            body: &bytes,
+        });
+        Ok(ServiceResponse::new(request, head.set_body(BoxBody::new(bytes))))
+    }
 }
 
 /// `/metrics` alone, on its own listener (`METRICS_BIND_ADDR`), off the public one.

@@ -56,6 +56,15 @@ fn card_not_found() -> ApiError {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/cards",
+    tag = "cards",
+    responses(
+        (status = 200, description = "The cookie's buyer's saved cards", body = crate::api_doc::schemas::buyer::CardList),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn list(state: web::Data<AppState>, req: HttpRequest, buyer: Buyer) -> HttpResponse {
     let result = async {
         check_limit(&state, &req, Limit::Cards, Some(buyer.id().as_str()))?;
@@ -69,6 +78,17 @@ pub async fn list(state: web::Data<AppState>, req: HttpRequest, buyer: Buyer) ->
     buyer.respond(result)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/cards/{card_id}",
+    tag = "cards",
+    params(("card_id" = String, Path, description = "The card")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "CARD_NOT_FOUND: not this buyer's card", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -124,6 +144,23 @@ fn device(
 
 /// `POST /api/cards`: 201 with the card, or 202 `{"redirectUrl", "vaultingRequestId"}` while
 /// Antom verifies it (3-D Secure when `redirectUrl` is set).
+#[utoipa::path(
+    post,
+    path = "/api/cards",
+    tag = "cards",
+    request_body(content = crate::api_doc::schemas::buyer::CardInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Vaulted", body = crate::api_doc::schemas::buyer::Card),
+        (status = 202, description = "Antom is verifying the card (3-D Secure at `redirectUrl`)", body = crate::api_doc::schemas::buyer::CardVerifying),
+        (status = 400, description = "INVALID_REQUEST", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "NOT_FOUND: `PCI_DIRECT_VAULTING` is off", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 422, description = "Invalid card fields, or Antom refused the card", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,

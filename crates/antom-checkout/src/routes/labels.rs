@@ -4,10 +4,13 @@
 /// Every route pattern the server registers (the metrics' `route` label; anything else is
 /// `unmatched`). `every_registered_route_has_a_label` (in `routes/mod.rs`) keeps it in
 /// step with `configure`.
-pub const PATTERNS: [&str; 29] = [
+pub const PATTERNS: [&str; 32] = [
     "/healthz",
     "/readyz",
     "/metrics",
+    "/openapi.json",
+    "/docs/api",
+    "/docs/api/{file}",
     "/",
     "/api/products",
     "/account/cards",

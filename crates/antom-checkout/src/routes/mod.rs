@@ -4,6 +4,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::api_doc;
 use error::error_body;
 
 pub mod admin;
@@ -24,60 +25,62 @@ pub mod vaulting;
 pub mod views;
 pub mod webhooks;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics))
-        .route("/", web::get().to(pages::checkout))
-        .route("/api/products", web::get().to(products::list))
-        .route("/account/cards", web::get().to(pages::account_cards))
-        .route("/sessions", web::post().to(sessions::create))
-        .route("/api/orders/{order_id}", web::get().to(orders::get))
-        .route("/checkout/result", web::get().to(result_page::show))
-        .route("/checkout/result/status", web::get().to(result_page::status))
-        .route("/checkout/redirect", web::get().to(redirect::show))
-        .route("/webhooks/antom/payments", web::post().to(webhooks::payments))
-        .route("/webhooks/antom/refunds", web::post().to(webhooks::refunds))
-        .route("/webhooks/antom/vaulting", web::post().to(webhooks::vaulting))
-        .route("/vaulting/sessions", web::post().to(vaulting::create_session))
-        .route("/api/cards", web::get().to(cards::list))
-        .route("/api/cards", web::post().to(cards::create))
-        .route("/api/cards/{card_id}", web::delete().to(cards::delete))
-        .route("/admin", web::get().to(admin::page))
-        .route("/admin/api/orders", web::get().to(admin::orders::list))
-        .route("/admin/api/orders/{order_id}", web::get().to(admin::orders::show))
-        .route(
-            "/admin/api/orders/{order_id}/capture",
-            web::post().to(admin::actions::capture),
-        )
-        .route(
-            "/admin/api/orders/{order_id}/cancel",
-            web::post().to(admin::actions::cancel),
-        )
-        .route(
-            "/admin/api/orders/{order_id}/refund",
-            web::post().to(admin::actions::refund),
-        )
-        .route(
-            "/admin/api/orders/{order_id}/sync",
-            web::post().to(admin::actions::sync),
-        )
-        .route("/admin/api/deliveries", web::get().to(admin::deliveries::list))
-        .route(
-            "/admin/api/security-events",
-            web::get().to(admin::deliveries::security_events),
-        )
-        .route(
-            "/vendor/ams-checkout/{file}",
-            web::get().to(pages::self_hosted_sdk),
-        )
-        .service(actix_files_like_static())
-        .default_service(web::to(not_found));
+/// One table, two readers: `configure` registers each row with actix, and [`ROUTES`] lists
+/// them (method, pattern) for the metrics' labels and the OpenAPI coverage test, so a route
+/// cannot be served without being seen by both.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
+        /// Every (method, path pattern) the server serves, in registration order.
+        pub const ROUTES: &[(&str, &str)] = &[$((route_table!(@upper $method), $path)),*];
+
+        fn register(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+    };
+    (@upper get) => { "GET" };
+    (@upper post) => { "POST" };
+    (@upper delete) => { "DELETE" };
 }
 
-/// `/static/*`: the pages' CSS and JS, embedded at build time so the binary is self-contained.
-fn actix_files_like_static() -> actix_web::Resource {
-    web::resource("/static/{file}").route(web::get().to(pages::asset))
+route_table! {
+    get "/healthz" => health::healthz,
+    get "/readyz" => health::readyz,
+    get "/metrics" => health::metrics,
+    get "/openapi.json" => api_doc::serve::openapi_json,
+    get "/docs/api" => api_doc::serve::reference_page,
+    get "/docs/api/{file}" => api_doc::serve::reference_asset,
+    get "/" => pages::checkout,
+    get "/api/products" => products::list,
+    get "/account/cards" => pages::account_cards,
+    post "/sessions" => sessions::create,
+    get "/api/orders/{order_id}" => orders::get,
+    get "/checkout/result" => result_page::show,
+    get "/checkout/result/status" => result_page::status,
+    get "/checkout/redirect" => redirect::show,
+    post "/webhooks/antom/payments" => webhooks::payments,
+    post "/webhooks/antom/refunds" => webhooks::refunds,
+    post "/webhooks/antom/vaulting" => webhooks::vaulting,
+    post "/vaulting/sessions" => vaulting::create_session,
+    get "/api/cards" => cards::list,
+    post "/api/cards" => cards::create,
+    delete "/api/cards/{card_id}" => cards::delete,
+    get "/admin" => admin::page,
+    get "/admin/api/orders" => admin::orders::list,
+    get "/admin/api/orders/{order_id}" => admin::orders::show,
+    post "/admin/api/orders/{order_id}/capture" => admin::actions::capture,
+    post "/admin/api/orders/{order_id}/cancel" => admin::actions::cancel,
+    post "/admin/api/orders/{order_id}/refund" => admin::actions::refund,
+    post "/admin/api/orders/{order_id}/sync" => admin::actions::sync,
+    get "/admin/api/deliveries" => admin::deliveries::list,
+    get "/admin/api/security-events" => admin::deliveries::security_events,
+    get "/vendor/ams-checkout/{file}" => pages::self_hosted_sdk,
+    // The pages' CSS and JS, embedded at build time so the binary is self-contained.
+    get "/static/{file}" => pages::asset,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    register(cfg);
+    cfg.default_service(web::to(not_found));
 }
 
 async fn not_found() -> HttpResponse {
@@ -87,33 +90,17 @@ async fn not_found() -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::labels::PATTERNS;
-
-    /// The paths `configure` registers, read from this file's source.
-    fn registered() -> Vec<String> {
-        let source = include_str!("mod.rs");
-        let body = &source[source.find("pub fn configure(").unwrap()..source.find("#[cfg(test)]").unwrap()];
-        let mut paths: Vec<String> = body
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .filter(|s| s.starts_with('/'))
-            .map(str::to_owned)
-            .collect();
-        paths.sort();
-        paths.dedup();
-        paths
-    }
+    use super::ROUTES;
 
     #[test]
     fn every_registered_route_has_a_label() {
-        let registered = registered();
-        assert!(registered.len() > 20, "{registered:?}");
-        for path in &registered {
-            assert!(PATTERNS.contains(&path.as_str()), "{path} has no metrics label");
+        assert!(ROUTES.len() > 20, "{ROUTES:?}");
+        for (_, path) in ROUTES {
+            assert!(PATTERNS.contains(path), "{path} has no metrics label");
         }
         for pattern in PATTERNS.iter().filter(|p| **p != "unmatched") {
             assert!(
-                registered.iter().any(|r| r == pattern),
+                ROUTES.iter().any(|(_, r)| r == pattern),
                 "{pattern} is labelled but not registered"
             );
         }

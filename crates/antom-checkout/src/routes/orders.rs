@@ -9,6 +9,17 @@ use crate::routes::error::ApiError;
 use crate::state::AppState;
 use crate::tokens::token_matches;
 
+#[utoipa::path(
+    get,
+    path = "/api/orders/{order_id}",
+    tag = "buyer",
+    params(("order_id" = String, Path, description = "The order id")),
+    security(("orderToken" = [])),
+    responses(
+        (status = 200, description = "The order", body = crate::api_doc::schemas::buyer::Order),
+        (status = 404, description = "ORDER_NOT_FOUND: unknown order, or no or a wrong order token", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -110,6 +110,14 @@ fn checkout_csp(sdk: &SdkInfo) -> String {
 
 /// `GET /`: the checkout page.
 /// A first visit also gets the buyer cookie (saved cards belong to it).
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "pages",
+    responses(
+        (status = 200, description = "The checkout page (sets the buyer cookie on a first visit)", content_type = "text/html", body = String),
+    )
+)]
 pub async fn checkout(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     let page = page_headers(HttpResponse::Ok())
         .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk)))
@@ -124,6 +132,14 @@ pub async fn checkout(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse 
 
 /// `GET /account/cards`: the buyer's saved cards (list, remove, add through Antom's vaulting
 /// component, so the same SDK policy as checkout). A first visit gets the buyer cookie.
+#[utoipa::path(
+    get,
+    path = "/account/cards",
+    tag = "pages",
+    responses(
+        (status = 200, description = "The buyer's saved cards page", content_type = "text/html", body = String),
+    )
+)]
 pub async fn account_cards(state: web::Data<AppState>, buyer: Buyer) -> HttpResponse {
     let page = page_headers(HttpResponse::Ok())
         .insert_header(("Content-Security-Policy", checkout_csp(&state.sdk)))
@@ -141,6 +157,16 @@ pub fn admin_console() -> HttpResponse {
         .body(ADMIN_HTML)
 }
 
+#[utoipa::path(
+    get,
+    path = "/static/{file}",
+    tag = "pages",
+    params(("file" = String, Path, description = "The asset's file name")),
+    responses(
+        (status = 200, description = "A page asset", content((String = "text/javascript"), (String = "text/css"))),
+        (status = 404, description = "NOT_FOUND: no such asset", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn asset(path: web::Path<String>) -> HttpResponse {
     match ASSETS.iter().find(|(name, _, _)| *name == path.as_str()) {
         Some((_, content_type, body)) => HttpResponse::Ok()
@@ -171,6 +197,16 @@ pub fn escape(s: &str) -> String {
 /// `GET /vendor/ams-checkout/{file}`: the self-hosted Antom Web SDK (`ANTOM_SDK_SOURCE=self`),
 /// checked against its integrity at start. Its name carries its hash, so it is cached for a
 /// year. 404 for any other name, and when the SDK is not self-hosted.
+#[utoipa::path(
+    get,
+    path = "/vendor/ams-checkout/{file}",
+    tag = "pages",
+    params(("file" = String, Path, description = "`<hash>.js`")),
+    responses(
+        (status = 200, description = "Antom's Web SDK, self-hosted (`ANTOM_SDK_SOURCE=self`)", content_type = "text/javascript", body = String),
+        (status = 404, description = "NOT_FOUND: not self-hosted, or another file", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn self_hosted_sdk(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
     match &state.sdk.self_hosted {
         Some(sdk) if sdk.path == req.path() => HttpResponse::Ok()

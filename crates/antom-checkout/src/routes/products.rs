@@ -6,6 +6,14 @@ use serde_json::json;
 use crate::routes::error::ApiError;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/api/products",
+    tag = "buyer",
+    responses(
+        (status = 200, description = "The catalog", body = crate::api_doc::schemas::buyer::ProductList),
+    )
+)]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let products: Vec<_> = state
         .store

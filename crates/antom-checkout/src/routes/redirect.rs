@@ -19,6 +19,16 @@ pub struct RedirectQuery {
 /// Sealed forms are a few kilobytes; anything longer is not ours.
 const MAX_SEALED: usize = 64 * 1024;
 
+#[utoipa::path(
+    get,
+    path = "/checkout/redirect",
+    tag = "buyer",
+    params(("f" = String, Query, description = "The redirect's id")),
+    responses(
+        (status = 200, description = "Submits the 3-D Secure form Antom asked for", content_type = "text/html", body = String),
+        (status = 404, description = "No such redirect", content_type = "text/html", body = String),
+    )
+)]
 pub async fn show(state: web::Data<AppState>, query: web::Query<RedirectQuery>) -> HttpResponse {
     let form = query
         .f

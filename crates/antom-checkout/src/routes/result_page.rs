@@ -157,6 +157,18 @@ async fn visible_order(
     Ok((by_token || by_buyer || by_cookie).then_some(stored))
 }
 
+#[utoipa::path(
+    get,
+    path = "/checkout/result",
+    tag = "buyer",
+    params(("orderId" = Option<String>, Query, description = "The order"), ("token" = Option<String>, Query, description = "Single-use return token")),
+    responses(
+        (status = 200, description = "The result page: the server's status of the order", content_type = "text/html", body = String),
+        (status = 303, description = "A single-use return token was exchanged for an access cookie; back to the same page without it"),
+        (status = 404, description = "No such order visible to this browser", content_type = "text/html", body = String),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -247,6 +259,17 @@ async fn spend_return_token(
 /// `GET /checkout/result/status?orderId=…`: the order's status for the result page's polling,
 /// to whoever may see the page (the order token in `Authorization`, the buyer cookie, or the
 /// access cookie). Never inquires Antom: page loads do that, at most once per interval.
+#[utoipa::path(
+    get,
+    path = "/checkout/result/status",
+    tag = "buyer",
+    params(("orderId" = String, Query, description = "The order")),
+    responses(
+        (status = 200, description = "The order's status (never inquires Antom)", body = crate::api_doc::schemas::buyer::ResultStatus),
+        (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn status(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -18,6 +18,24 @@ use crate::state::AppState;
 /// Fields of the answer never stored in clear.
 const SEALED: &[&str] = &["orderToken"];
 
+#[utoipa::path(
+    post,
+    path = "/sessions",
+    tag = "buyer",
+    request_body(content = crate::api_doc::schemas::buyer::SessionRequest, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the same answer")),
+    responses(
+        (status = 201, description = "An order and its Antom payment session (or, with `savedCardId`, its payment)", body = crate::api_doc::schemas::buyer::SessionResponse),
+        (status = 400, description = "INVALID_REQUEST: malformed JSON, wrong types, not application/json", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "CARD_NOT_FOUND: `savedCardId` is not this buyer's", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 409, description = "IDEMPOTENCY_KEY_REUSED: the key came with another body", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: body over 64 KiB", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 422, description = "EMPTY_CART, UNKNOWN_SKU, INVALID_QUANTITY (1–99), MIXED_CURRENCY…", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED: Antom answered F (the message carries its resultCode)", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE: timeouts or U after bounded retries", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -10,6 +10,20 @@ use crate::routes::error::ApiError;
 use crate::services::vaulting;
 use crate::state::AppState;
 
+#[utoipa::path(
+    post,
+    path = "/vaulting/sessions",
+    tag = "cards",
+    request_body(content = Object, content_type = "application/json", description = "`{}`"),
+    responses(
+        (status = 201, description = "A vaulting session for `AMSVaulting`", body = crate::api_doc::schemas::buyer::VaultingSessionCreated),
+        (status = 400, description = "INVALID_REQUEST: not a JSON object, not application/json", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: over the per-IP or per-buyer budget (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn create_session(
     state: web::Data<AppState>,
     req: HttpRequest,

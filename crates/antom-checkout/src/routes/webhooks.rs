@@ -33,6 +33,18 @@ async fn handle(
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/webhooks/antom/payments",
+    tag = "webhooks",
+    request_body(content = crate::api_doc::schemas::webhooks::AntomNotification, content_type = "application/json", description = "Antom's `notifyPayment` (PAYMENT_RESULT) and `notifyCapture` (CAPTURE_RESULT), signed"),
+    params(("signature" = String, Header, description = "`algorithm=RSA256,keyVersion=1,signature=…` over `POST {path}\\n{client-id}.{request-time}.{body}`"), ("client-id" = String, Header, description = "Our Antom client id"), ("request-time" = String, Header, description = "When Antom signed the request")),
+    responses(
+        (status = 200, description = "Accepted (also duplicates, and well-signed notifications about unknown payments, kept for ops): `SUCCESS`/`S`", body = crate::api_doc::schemas::webhooks::AntomAck),
+        (status = 401, description = "The signature or client id does not hold: `INVALID_SIGNATURE`/`F`; nothing applied", body = crate::api_doc::schemas::webhooks::AntomAck),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: over 256 KiB, not from Antom", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn payments(
     s: web::Data<AppState>,
     r: HttpRequest,
@@ -41,6 +53,18 @@ pub async fn payments(
     handle(s, r, p, WebhookRoute::Payments).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/webhooks/antom/refunds",
+    tag = "webhooks",
+    request_body(content = crate::api_doc::schemas::webhooks::AntomNotification, content_type = "application/json", description = "Antom's refund results (REFUND_RESULT), signed"),
+    params(("signature" = String, Header, description = "`algorithm=RSA256,keyVersion=1,signature=…` over `POST {path}\\n{client-id}.{request-time}.{body}`"), ("client-id" = String, Header, description = "Our Antom client id"), ("request-time" = String, Header, description = "When Antom signed the request")),
+    responses(
+        (status = 200, description = "Accepted (also duplicates, and well-signed notifications about unknown payments, kept for ops): `SUCCESS`/`S`", body = crate::api_doc::schemas::webhooks::AntomAck),
+        (status = 401, description = "The signature or client id does not hold: `INVALID_SIGNATURE`/`F`; nothing applied", body = crate::api_doc::schemas::webhooks::AntomAck),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: over 256 KiB, not from Antom", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn refunds(
     s: web::Data<AppState>,
     r: HttpRequest,
@@ -49,6 +73,18 @@ pub async fn refunds(
     handle(s, r, p, WebhookRoute::Refunds).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/webhooks/antom/vaulting",
+    tag = "webhooks",
+    request_body(content = crate::api_doc::schemas::webhooks::AntomNotification, content_type = "application/json", description = "Antom's `notifyVaulting` (VAULTING_RESULT), signed"),
+    params(("signature" = String, Header, description = "`algorithm=RSA256,keyVersion=1,signature=…` over `POST {path}\\n{client-id}.{request-time}.{body}`"), ("client-id" = String, Header, description = "Our Antom client id"), ("request-time" = String, Header, description = "When Antom signed the request")),
+    responses(
+        (status = 200, description = "Accepted (also duplicates, and well-signed notifications about unknown payments, kept for ops): `SUCCESS`/`S`", body = crate::api_doc::schemas::webhooks::AntomAck),
+        (status = 401, description = "The signature or client id does not hold: `INVALID_SIGNATURE`/`F`; nothing applied", body = crate::api_doc::schemas::webhooks::AntomAck),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: over 256 KiB, not from Antom", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn vaulting(
     s: web::Data<AppState>,
     r: HttpRequest,

@@ -4,12 +4,15 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use antom_checkout::config::{CaptureMode, Settings};
 use antom_checkout::startup::{Application, RunningApplication, StartupError};
 use antom_client::{Message, PrivateKey};
 use serde_json::{json, Value};
+
+use crate::contract::validator::SpecAudit;
 
 pub const CLIENT_ID: &str = "SANDBOX_TEST_MERCHANT";
 /// The simulator's plain Visa test card: authorized at once.
@@ -55,6 +58,8 @@ pub fn merchant_key() -> PrivateKey {
 
 pub struct TestApp {
     pub running: Option<RunningApplication>,
+    /// Sees every response and validates it against the OpenAPI document.
+    pub audit: Arc<SpecAudit>,
     pub base: String,
     pub sim: String,
     pub http: reqwest::Client,
@@ -76,6 +81,17 @@ impl TestApp {
         if let Some((admin, name)) = self.postgres.take() {
             drop_database(&admin, &name).await;
         }
+        self.assert_responses_match_the_document();
+    }
+
+    /// Fails the test when any response did not match the OpenAPI document.
+    pub fn assert_responses_match_the_document(&self) {
+        let violations = self.audit.violations();
+        assert!(
+            violations.is_empty(),
+            "responses that do not match docs/openapi.json (the served document):\n{}",
+            violations.join("\n")
+        );
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
@@ -305,6 +321,15 @@ impl TestApp {
     }
 }
 
+impl Drop for TestApp {
+    /// A test that never calls `stop` is checked too (unless it is already failing).
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.assert_responses_match_the_document();
+        }
+    }
+}
+
 fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
@@ -428,7 +453,8 @@ impl TestAppBuilder {
         for change in self.changes {
             change(&mut settings);
         }
-        let app = match Application::build(settings).await {
+        let audit = Arc::new(SpecAudit::of_server());
+        let app = match Application::build_with_audit(settings, Some(audit.clone())).await {
             Ok(app) => app,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);
@@ -442,6 +468,7 @@ impl TestAppBuilder {
         let sim = app.simulator_url().unwrap_or_default();
         Ok(TestApp {
             running: Some(app.spawn()),
+            audit,
             base,
             sim,
             http: reqwest::Client::builder()

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod contract;
+
 mod abuse;
 mod admin;
 mod health;

@@ -80,6 +80,26 @@ async fn parse<T: DeserializeOwned>(
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/admin/api/orders/{order_id}/capture",
+    tag = "admin",
+    request_body(content = crate::api_doc::schemas::admin::CaptureRequest, content_type = "application/json", description = "`{}` (everything capturable) or `{\"amount\": …}`"),
+    params(("order_id" = String, Path, description = "The order id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the same answer")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 202, description = "Capture sent to Antom", body = crate::api_doc::schemas::admin::CaptureAccepted),
+        (status = 400, description = "INVALID_REQUEST: not JSON, not an object, unknown fields", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 403, description = "FORBIDDEN: a viewer token may not act", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 409, description = "INVALID_STATE (e.g. capture after cancel) or IDEMPOTENCY_KEY_REUSED", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: body over 64 KiB", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 422, description = "AMOUNT_EXCEEDS_AUTHORIZED, AMOUNT_EXCEEDS_CAPTURED, CURRENCY_MISMATCH or INVALID_AMOUNT", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED: Antom answered F", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE: no final answer from Antom in time", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn capture(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -104,6 +124,26 @@ pub async fn capture(
     idempotency::once(&state, &req, action.scope(), action.body, &[], work).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/admin/api/orders/{order_id}/cancel",
+    tag = "admin",
+    request_body(content = Object, content_type = "application/json", description = "Empty or `{}`"),
+    params(("order_id" = String, Path, description = "The order id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the same answer")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 202, description = "Cancel (void) sent to Antom", body = crate::api_doc::schemas::admin::CancelAccepted),
+        (status = 400, description = "INVALID_REQUEST: not JSON, not an object, unknown fields", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 403, description = "FORBIDDEN: a viewer token may not act", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 409, description = "INVALID_STATE (e.g. capture after cancel) or IDEMPOTENCY_KEY_REUSED", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: body over 64 KiB", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 422, description = "AMOUNT_EXCEEDS_AUTHORIZED, AMOUNT_EXCEEDS_CAPTURED, CURRENCY_MISMATCH or INVALID_AMOUNT", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED: Antom answered F", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE: no final answer from Antom in time", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn cancel(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -128,6 +168,26 @@ pub async fn cancel(
     idempotency::once(&state, &req, action.scope(), action.body, &[], work).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/admin/api/orders/{order_id}/refund",
+    tag = "admin",
+    request_body(content = crate::api_doc::schemas::admin::RefundRequest, content_type = "application/json"),
+    params(("order_id" = String, Path, description = "The order id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the same answer")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 202, description = "Refund sent to Antom", body = crate::api_doc::schemas::admin::RefundAccepted),
+        (status = 400, description = "INVALID_REQUEST: not JSON, not an object, unknown fields", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 403, description = "FORBIDDEN: a viewer token may not act", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 409, description = "INVALID_STATE (e.g. capture after cancel) or IDEMPOTENCY_KEY_REUSED", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: body over 64 KiB", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 422, description = "AMOUNT_EXCEEDS_AUTHORIZED, AMOUNT_EXCEEDS_CAPTURED, CURRENCY_MISMATCH or INVALID_AMOUNT", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED: Antom answered F", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE: no final answer from Antom in time", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn refund(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -167,6 +227,26 @@ fn reason(raw: Option<String>) -> Result<Option<String>, ApiError> {
 }
 
 /// Inquires Antom now and answers with the order as it is afterwards.
+#[utoipa::path(
+    post,
+    path = "/admin/api/orders/{order_id}/sync",
+    tag = "admin",
+    request_body(content = Object, content_type = "application/json", description = "Empty or `{}`"),
+    params(("order_id" = String, Path, description = "The order id"), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the same answer")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "Antom inquired and its answer applied: the order", body = crate::api_doc::schemas::admin::AdminOrder),
+        (status = 400, description = "INVALID_REQUEST: not JSON, not an object, unknown fields", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 403, description = "FORBIDDEN: a viewer token may not act", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 409, description = "INVALID_STATE (e.g. capture after cancel) or IDEMPOTENCY_KEY_REUSED", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: body over 64 KiB", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 422, description = "AMOUNT_EXCEEDS_AUTHORIZED, AMOUNT_EXCEEDS_CAPTURED, CURRENCY_MISMATCH or INVALID_AMOUNT", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 502, description = "ANTOM_REJECTED: Antom answered F", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 504, description = "ANTOM_UNAVAILABLE: no final answer from Antom in time", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn sync(
     state: web::Data<AppState>,
     req: HttpRequest,

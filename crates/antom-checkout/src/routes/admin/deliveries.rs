@@ -61,6 +61,18 @@ fn next_cursor(ids: &[i64], limit: u64) -> Value {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/admin/api/deliveries",
+    tag = "admin",
+    params(("kind" = String, Query, description = "`rejected` or `flagged`"), ("limit" = Option<u64>, Query, description = "1–100, default 20"), ("cursor" = Option<String>, Query, description = "The last `id` seen")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "Refused or flagged webhook deliveries, newest first", body = crate::api_doc::schemas::admin::DeliveryList),
+        (status = 400, description = "INVALID_REQUEST: kind must be rejected or flagged; bad limit or cursor", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -88,6 +100,18 @@ pub async fn list(
     Ok(api_response(HttpResponse::Ok()).json(body))
 }
 
+#[utoipa::path(
+    get,
+    path = "/admin/api/security-events",
+    tag = "admin",
+    params(("kind" = Option<String>, Query, description = "`ADMIN_LOGIN_FAILED` or `WEBHOOK_REJECTED`"), ("limit" = Option<u64>, Query, description = "1–100, default 20"), ("cursor" = Option<String>, Query, description = "The last `id` seen")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "Security events, newest first", body = crate::api_doc::schemas::admin::SecurityEventList),
+        (status = 400, description = "INVALID_REQUEST", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn security_events(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -19,6 +19,14 @@ pub mod orders;
 
 /// `GET /admin`: the console (static/admin.html and admin.js). It needs no token itself (it asks
 /// for one and keeps it in sessionStorage); the API behind it does.
+#[utoipa::path(
+    get,
+    path = "/admin",
+    tag = "pages",
+    responses(
+        (status = 200, description = "The ops console (asks for a token)", content_type = "text/html", body = String),
+    )
+)]
 pub async fn page() -> HttpResponse {
     super::pages::admin_console()
 }

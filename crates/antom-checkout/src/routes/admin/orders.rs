@@ -30,6 +30,18 @@ struct ListQuery {
     auth_expiring_within_hours: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/admin/api/orders",
+    tag = "admin",
+    params(("status" = Option<String>, Query, description = "Only orders with this status"), ("limit" = Option<u64>, Query, description = "1–100, default 20"), ("cursor" = Option<String>, Query, description = "`nextCursor` of the previous page"), ("authExpiringWithinHours" = Option<u64>, Query, description = "Only authorizations lapsing within this many hours")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "Orders, newest first", body = crate::api_doc::schemas::admin::AdminOrderList),
+        (status = 400, description = "INVALID_REQUEST: a bad status, limit or cursor", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -92,6 +104,18 @@ fn filter(query: ListQuery) -> Result<OrderFilter, ApiError> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/admin/api/orders/{order_id}",
+    tag = "admin",
+    params(("order_id" = String, Path, description = "The order id")),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "Everything known about the order", body = crate::api_doc::schemas::admin::AdminOrder),
+        (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
+    )
+)]
 pub async fn show(
     state: web::Data<AppState>,
     _user: AdminUser,
