@@ -13,6 +13,7 @@ use antom_client::Endpoint;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
@@ -66,11 +67,30 @@ struct InquiryLabels {
     result: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AgeLabels {
+    age: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WebhookRouteLabels {
+    route: &'static str,
+}
+
 fn latency_histogram() -> Histogram {
     Histogram::new(LATENCY_BUCKETS)
 }
 
 type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// The values of the database-derived gauges (age labels from a fixed set of buckets).
+#[derive(Debug, Clone, Copy)]
+pub struct OpsGauges<'a> {
+    pub reconciler_lag_secs: f64,
+    pub inbox_backlog: u64,
+    pub open_authorizations: &'a [(&'static str, u64)],
+    pub expiring_within_24h: u64,
+}
 
 /// The server's metrics.
 pub struct Metrics {
@@ -83,6 +103,11 @@ pub struct Metrics {
     security_events: Family<SecurityLabels, Counter>,
     rate_limited: Family<LimitLabels, Counter>,
     buyer_inquiries: Family<InquiryLabels, Counter>,
+    notification_delay: Histograms<WebhookRouteLabels>,
+    reconciler_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
+    inbox_backlog: Gauge,
+    open_authorizations: Family<AgeLabels, Gauge>,
+    expiring_authorizations: Gauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -142,8 +167,43 @@ impl Default for Metrics {
             "Result-page loads that inquired Antom (sent) or found a recent inquiry (skipped)",
             buyer_inquiries.clone(),
         );
+        let notification_delay: Histograms<WebhookRouteLabels> = Family::new_with_constructor(latency_histogram);
+        registry.register(
+            "notification_apply_delay_seconds",
+            "From a verified notification's arrival to its facts applied to the order, by webhook route",
+            notification_delay.clone(),
+        );
+        let reconciler_lag = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "reconciler_lag_seconds",
+            "Seconds since the oldest due order check fell due (0: nothing waits)",
+            reconciler_lag.clone(),
+        );
+        let inbox_backlog = Gauge::default();
+        registry.register(
+            "inbox_backlog",
+            "Verified notifications stored but not yet applied",
+            inbox_backlog.clone(),
+        );
+        let open_authorizations = Family::<AgeLabels, Gauge>::default();
+        registry.register(
+            "open_authorizations",
+            "Authorized orders not yet captured or voided, by age bucket",
+            open_authorizations.clone(),
+        );
+        let expiring_authorizations = Gauge::default();
+        registry.register(
+            "authorizations_expiring_24h",
+            "Open authorizations that lapse within 24 hours: captures at risk",
+            expiring_authorizations.clone(),
+        );
         Metrics {
             registry,
+            notification_delay,
+            reconciler_lag,
+            inbox_backlog,
+            open_authorizations,
+            expiring_authorizations,
             http_requests,
             http_duration,
             antom_calls,
@@ -207,6 +267,27 @@ impl Metrics {
                 outcome,
             })
             .inc();
+    }
+
+    /// A verified notification applied `elapsed` after it arrived.
+    pub fn observe_notification_delay(&self, route: &'static str, elapsed: Duration) {
+        self.notification_delay
+            .get_or_create(&WebhookRouteLabels { route })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The database-derived gauges, refreshed by `services::ops_gauges`.
+    pub fn set_ops_gauges(&self, snapshot: OpsGauges<'_>) {
+        self.reconciler_lag.set(snapshot.reconciler_lag_secs);
+        self.inbox_backlog
+            .set(i64::try_from(snapshot.inbox_backlog).unwrap_or(i64::MAX));
+        for (age, count) in snapshot.open_authorizations {
+            self.open_authorizations
+                .get_or_create(&AgeLabels { age })
+                .set(i64::try_from(*count).unwrap_or(i64::MAX));
+        }
+        self.expiring_authorizations
+            .set(i64::try_from(snapshot.expiring_within_24h).unwrap_or(i64::MAX));
     }
 
     /// A security event, `stored` or not (over the storage rate).

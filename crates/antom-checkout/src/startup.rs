@@ -53,6 +53,8 @@ pub struct Application {
     metrics_handle: Option<ServerHandle>,
     simulator: Option<EmbeddedSimulator>,
     worker: Option<tokio::task::JoinHandle<()>>,
+    /// Refreshes the database-derived gauges.
+    gauges: Option<tokio::task::JoinHandle<()>>,
     state: AppState,
 }
 
@@ -154,8 +156,10 @@ impl Application {
             .map(|addr| metrics_server(addr, state.clone()))
             .transpose()?;
         let worker = Some(crate::services::reconciler::spawn(state.clone()));
+        let gauges = Some(crate::services::ops_gauges::spawn(state.clone()));
         Ok(Application {
             worker,
+            gauges,
             port,
             base_url: format!("http://127.0.0.1:{port}"),
             handle: server.handle(),
@@ -206,6 +210,9 @@ impl Application {
         if let Some(worker) = self.worker.take() {
             worker.abort();
         }
+        if let Some(gauges) = self.gauges.take() {
+            gauges.abort();
+        }
         if let Some(sim) = self.simulator.take() {
             sim.stop().await;
         }
@@ -239,6 +246,9 @@ impl RunningApplication {
         let _ = self.task.await;
         if let Some(worker) = self.app.worker.take() {
             worker.abort();
+        }
+        if let Some(gauges) = self.app.gauges.take() {
+            gauges.abort();
         }
         if let Some(sim) = self.app.simulator.take() {
             sim.stop().await;

@@ -13,6 +13,7 @@ pub mod inquiry;
 pub mod intents;
 pub mod notifications;
 pub mod ops;
+pub mod ops_gauges;
 pub mod order_access;
 pub mod order_sync;
 pub mod reconciler;

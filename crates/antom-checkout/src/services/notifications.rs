@@ -197,6 +197,8 @@ pub async fn receive(
     state
         .metrics
         .observe_notification(route.path(), "VERIFIED", outcome.as_str());
+    let delay = (Utc::now() - now).to_std().unwrap_or_default();
+    state.metrics.observe_notification_delay(route.path(), delay);
     tracing::info!(
         route = route.path(),
         order_id = order_id.as_ref().map_or("", OrderId::as_str),

@@ -10,6 +10,7 @@ mod admin;
 mod health;
 mod integrations;
 mod live;
+mod metrics;
 mod orders;
 mod reconciler;
 mod refund_webhooks;

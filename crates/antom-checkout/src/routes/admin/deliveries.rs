@@ -71,6 +71,7 @@ fn next_cursor(ids: &[i64], limit: u64) -> Value {
         (status = 200, description = "Refused or flagged webhook deliveries, newest first", body = crate::api_doc::schemas::admin::DeliveryList),
         (status = 400, description = "INVALID_REQUEST: kind must be rejected or flagged; bad limit or cursor", body = crate::api_doc::schemas::common::ErrorBody),
         (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: too many failed admin logins from this address (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
     )
 )]
 pub async fn list(
@@ -110,6 +111,7 @@ pub async fn list(
         (status = 200, description = "Security events, newest first", body = crate::api_doc::schemas::admin::SecurityEventList),
         (status = 400, description = "INVALID_REQUEST", body = crate::api_doc::schemas::common::ErrorBody),
         (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: too many failed admin logins from this address (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
     )
 )]
 pub async fn security_events(

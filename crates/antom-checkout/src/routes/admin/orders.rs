@@ -40,6 +40,7 @@ struct ListQuery {
         (status = 200, description = "Orders, newest first", body = crate::api_doc::schemas::admin::AdminOrderList),
         (status = 400, description = "INVALID_REQUEST: a bad status, limit or cursor", body = crate::api_doc::schemas::common::ErrorBody),
         (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: too many failed admin logins from this address (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
     )
 )]
 pub async fn list(
@@ -113,6 +114,7 @@ fn filter(query: ListQuery) -> Result<OrderFilter, ApiError> {
     responses(
         (status = 200, description = "Everything known about the order", body = crate::api_doc::schemas::admin::AdminOrder),
         (status = 401, description = "UNAUTHENTICATED: no valid admin token", body = crate::api_doc::schemas::common::ErrorBody),
+        (status = 429, description = "RATE_LIMITED: too many failed admin logins from this address (see `Retry-After`)", body = crate::api_doc::schemas::common::ErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = crate::api_doc::schemas::common::ErrorBody),
     )
 )]

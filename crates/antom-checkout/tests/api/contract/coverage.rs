@@ -25,7 +25,7 @@ fn the_route_table_and_the_document_agree() {
     assert!(served.len() >= 30, "{served:?}");
 }
 
-async fn admin_token(app: &TestApp) -> String {
+pub async fn admin_token(app: &TestApp) -> String {
     let token = tokens::new_token();
     app.app()
         .state()

@@ -7,3 +7,5 @@ pub mod validator;
 
 mod coverage;
 mod document;
+
+pub use coverage::admin_token;
