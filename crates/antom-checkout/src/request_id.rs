@@ -3,6 +3,8 @@
 //! caller's id is kept when it is sane (1–64 of `[A-Za-z0-9._:-]`), so a proxy's or a client's
 //! id follows the request; anything else is replaced by a fresh one, never echoed.
 
+use antom_client::trace_context::{OutboundContext, TraceParent};
+
 /// The header, in requests and responses (ours and outbound).
 pub const HEADER: &str = "x-request-id";
 
@@ -24,19 +26,52 @@ fn is_sane(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
+/// The request a task serves: its id and its span in the trace (W3C Trace Context).
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    /// This server's span for the request: the caller's `traceparent` continued, or a new trace.
+    pub trace: TraceParent,
+}
+
+impl RequestContext {
+    /// From the request's `x-request-id` and `traceparent` headers.
+    pub fn from_headers(request_id: Option<&str>, traceparent: Option<&str>) -> RequestContext {
+        RequestContext {
+            request_id: accept_or_generate(request_id),
+            trace: traceparent
+                .and_then(TraceParent::parse)
+                .map_or_else(TraceParent::root, |caller| caller.child()),
+        }
+    }
+}
+
 tokio::task_local! {
-    /// The id of the request this task serves (outbound Antom calls read it).
-    static CURRENT: String;
+    /// The request this task serves (outbound Antom calls read it).
+    static CURRENT: RequestContext;
 }
 
-/// Runs `fut` as part of the request `id`.
-pub async fn scope<F: std::future::Future>(id: String, fut: F) -> F::Output {
-    CURRENT.scope(id, fut).await
+/// Runs `fut` as part of the request `context`.
+pub async fn scope<F: std::future::Future>(context: RequestContext, fut: F) -> F::Output {
+    CURRENT.scope(context, fut).await
 }
 
-/// The id of the request being served, if any.
-pub fn current() -> Option<String> {
+/// The request being served, if any (work spawned for it carries it on: see `routes::idempotency`).
+pub fn current() -> Option<RequestContext> {
     CURRENT.try_with(Clone::clone).ok()
+}
+
+/// Gives the Antom client the served request's trace and id for each call.
+#[derive(Debug, Default)]
+pub struct CurrentRequest;
+
+impl OutboundContext for CurrentRequest {
+    fn current(&self) -> (Option<TraceParent>, Option<String>) {
+        match current() {
+            Some(context) => (Some(context.trace), Some(context.request_id)),
+            None => (None, None),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -132,6 +132,7 @@ impl Application {
         );
         client_config.key_version = antom.key_version;
         client_config.observer = Some(metrics.clone());
+        client_config.trace = Some(Arc::new(request_id::CurrentRequest));
         let client = Client::new(client_config)?;
         let capture_mode = settings.capture_mode;
         let limits = Arc::new(RateLimits::new(settings.rate_limits));
@@ -384,16 +385,19 @@ fn http_server(
                 let method = method_label(req.method());
                 let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
                 let order_id = req.match_info().get("order_id").unwrap_or("").to_owned();
-                let incoming = req
-                    .headers()
-                    .get(request_id::HEADER)
-                    .and_then(|v| v.to_str().ok());
-                let request_id = request_id::accept_or_generate(incoming);
+                let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+                let context = request_id::RequestContext::from_headers(
+                    header(request_id::HEADER),
+                    header(antom_client::trace_context::TRACEPARENT),
+                );
+                let request_id = context.request_id.clone();
                 let span = tracing::info_span!(
                     "http",
                     method,
                     route,
                     request_id = %request_id,
+                    trace_id = %context.trace.trace_id,
+                    span_id = %context.trace.span_id,
                     order_id = %order_id,
                     payment_request_id = tracing::field::Empty,
                 );
@@ -404,7 +408,7 @@ fn http_server(
                     path: req.path().to_owned(),
                 });
                 let started = Instant::now();
-                let fut = request_id::scope(request_id.clone(), srv.call(req));
+                let fut = request_id::scope(context, srv.call(req));
                 async move {
                     let mut response = fut.await?;
                     if let Ok(value) = HeaderValue::from_str(&request_id) {

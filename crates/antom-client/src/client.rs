@@ -13,6 +13,7 @@ use crate::outcome::{Outcome, Resend, UnknownCause};
 use crate::result::{ResultInfo, ResultStatus};
 use crate::signature::Message;
 use crate::time::request_time;
+use crate::trace_context::{OutboundContext, TraceParent, REQUEST_ID, TRACEPARENT};
 
 /// A typed Antom request: knows its endpoint, its response type and its idempotency key.
 pub trait AntomRequest: Serialize + Send + Sync {
@@ -84,6 +85,8 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
     pub observer: Option<Arc<dyn CallObserver>>,
+    /// The trace and request id each call carries (`traceparent`, `x-request-id`).
+    pub trace: Option<Arc<dyn OutboundContext>>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -117,6 +120,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             observer: None,
+            trace: None,
         }
     }
 }
@@ -246,16 +250,24 @@ impl Client {
         let signature = Message::post(&path, client_id, &time, body)
             .sign(&self.config.merchant_key, self.config.key_version);
         let started = Instant::now();
-        let result = self
+        let mut request = self
             .http
             .post(format!("{}{}", self.base, path))
             .header("Content-Type", "application/json; charset=UTF-8")
             .header("client-id", client_id.as_str())
             .header("request-time", &time)
-            .header("signature", signature)
-            .body(body.to_vec())
-            .send()
-            .await;
+            .header("signature", signature);
+        if let Some(trace) = &self.config.trace {
+            let (parent, request_id) = trace.current();
+            // The call is a span of its own, child of the caller's: the simulator continues it.
+            let call = parent.map_or_else(TraceParent::root, |p| p.child());
+            tracing::debug!(trace_id = %call.trace_id, span_id = %call.span_id, "Antom call");
+            request = request.header(TRACEPARENT, call.header_value());
+            if let Some(id) = request_id {
+                request = request.header(REQUEST_ID, id);
+            }
+        }
+        let result = request.body(body.to_vec()).send().await;
         let outcome = match result {
             Ok(response) => self.classify(&path, response).await,
             Err(e) => transport_outcome(&e),

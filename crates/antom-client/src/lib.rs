@@ -25,6 +25,7 @@ pub mod outcome;
 pub mod result;
 pub mod signature;
 pub mod time;
+pub mod trace_context;
 pub mod web_sdk;
 
 pub use client::{AntomRequest, AntomResponse, Client, ClientConfig, ClientError, RetryPolicy};

@@ -13,6 +13,8 @@
 //! can neither leave the key "in progress" forever nor cut an action off between our database
 //! and Antom.
 
+use futures_util::FutureExt;
+use tracing::Instrument;
 use std::future::Future;
 
 use actix_web::http::StatusCode;
@@ -177,7 +179,13 @@ async fn finish<F>(work: F) -> Result<(StatusCode, Value), ApiError>
 where
     F: Future<Output = Result<(StatusCode, Value), ApiError>> + 'static,
 {
-    actix_web::rt::spawn(work)
+    // The work is still this request's: its logs and Antom calls keep the request id and trace.
+    let work = work.instrument(tracing::Span::current());
+    let spawned = match crate::request_id::current() {
+        Some(context) => actix_web::rt::spawn(crate::request_id::scope(context, work).boxed_local()),
+        None => actix_web::rt::spawn(work.boxed_local()),
+    };
+    spawned
         .await
         .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
 }

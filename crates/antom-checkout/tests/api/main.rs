@@ -16,6 +16,7 @@ mod reconciler;
 mod refund_webhooks;
 mod sdk_hosting;
 mod sessions;
+mod trace_context;
 mod vaulting;
 mod webhooks;
 mod zero_config;

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
+use antom_client::trace_context::{TraceParent, REQUEST_ID, TRACEPARENT};
+use tracing::Instrument;
 use antom_client::model::{
     CancelRequest, CaptureRequest, CreatePaymentSessionRequest, CreateVaultingSessionRequest,
     InquireVaultingRequest, InquiryPaymentRequest, InquiryRefundRequest, PayRequest, RefundRequest,
@@ -50,7 +52,23 @@ impl Answer {
     }
 }
 
+/// Continues the caller's trace (`traceparent`) with a span of the simulator's own, carrying the
+/// caller's `x-request-id`: the merchant's logs and ours then share one trace id.
 async fn entry(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {
+    let caller = header(&req, TRACEPARENT).and_then(TraceParent::parse);
+    let ours = caller.as_ref().map_or_else(TraceParent::root, TraceParent::child);
+    let span = tracing::info_span!(
+        "antom_sim.api",
+        path = req.path(),
+        trace_id = %ours.trace_id,
+        span_id = %ours.span_id,
+        parent_span_id = caller.as_ref().map_or("", |c| c.span_id.as_str()),
+        request_id = header(&req, REQUEST_ID).unwrap_or(""),
+    );
+    handle(req, body, sim).instrument(span).await
+}
+
+async fn handle(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {
     let signed_path = req
         .uri()
         .path_and_query()
@@ -281,8 +299,12 @@ fn record(
     signature_valid: bool,
     result: &ResultInfo,
 ) {
+    let trace = header(req, TRACEPARENT).and_then(TraceParent::parse);
     let entry = RequestRecord {
         path: req.path().to_owned(),
+        trace_id: trace.as_ref().map(|t| t.trace_id.clone()),
+        parent_span_id: trace.map(|t| t.span_id),
+        merchant_request_id: header(req, REQUEST_ID).map(|id| id.chars().take(64).collect()),
         endpoint: endpoint.map(Endpoint::name),
         request_id,
         client_id: client_id.map(|c| c.chars().take(128).collect()),

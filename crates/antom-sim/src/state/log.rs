@@ -13,6 +13,12 @@ const CAPACITY: usize = 10_000;
 pub struct RequestRecord {
     /// The path as received (`/ams/sandbox/api/...` or `/ams/api/...`).
     pub path: String,
+    /// The caller's W3C trace (`traceparent`), when it sent one.
+    pub trace_id: Option<String>,
+    /// The caller's span this call continues.
+    pub parent_span_id: Option<String>,
+    /// The caller's `x-request-id`.
+    pub merchant_request_id: Option<String>,
     /// Antom's API name, e.g. `capture`; `null` for an unknown path.
     pub endpoint: Option<&'static str>,
     /// The request's idempotency key, or the id it is about (inquiries, cancel).
@@ -52,6 +58,9 @@ mod tests {
     fn record(i: usize) -> RequestRecord {
         RequestRecord {
             path: "/ams/api/v1/payments/inquiryPayment".into(),
+            trace_id: None,
+            parent_span_id: None,
+            merchant_request_id: None,
             endpoint: Some("inquiryPayment"),
             request_id: Some(i.to_string()),
             client_id: None,
