@@ -16,6 +16,10 @@
 // an SDK error (which says nothing about the money) we go to /checkout/result ourselves (the
 // page Antom redirects to as paymentRedirectUrl, so the buyer ends there whichever of the two
 // navigates). The result page never trusts the URL: it shows the server's status.
+// The JSON shapes come from the OpenAPI document: tests/suites/api-contract.sh generates
+// TypeScript types from docs/openapi.json and type-checks this file against them (tsc
+// --checkJs), so a renamed field in the contract fails there, not in a buyer's browser.
+/** @typedef {import("../tests/api-contract/generated/api").components["schemas"]} Schemas */
 "use strict";
 (function () {
   const Money = window.AntomMoney;
@@ -37,7 +41,7 @@
     cartLink: $("cart-link"),
     error: $("checkout-error"),
     payStatus: $("pay-status"),
-    pay: $("pay"),
+    pay: /** @type {HTMLButtonElement} */ ($("pay")),
     savedCards: $("saved-cards"),
     savedCardList: $("saved-card-list"),
     element: $("payment-element"),
@@ -284,7 +288,7 @@
     updatePayButton();
     if (focusKey) {
       const target = els.cart.querySelector(`[data-focus="${CSS.escape(focusKey)}"]:not(:disabled)`);
-      (target || els.cartTitle).focus();
+      /** @type {HTMLElement} */ (target || els.cartTitle).focus();
     }
   }
 
@@ -333,6 +337,7 @@
     try {
       const response = await fetch("/api/products", { headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      /** @type {Schemas["ProductList"]} */
       const body = await response.json();
       for (const product of body.products || []) state.products.set(product.sku, product);
       els.catalogStatus.hidden = true;
@@ -394,6 +399,12 @@
     return payment.session;
   }
 
+  /**
+   * @param {Schemas["SessionRequest"]} body
+   * @returns {Promise<Schemas["SessionCreated"] | Schemas["SavedCardPayment"]>} a SavedCardPayment
+   *   when the body names `savedCardId`, else a SessionCreated
+
+   */
   async function postSession(body) {
     let response;
     try {
@@ -429,7 +440,9 @@
     try {
       closeComponent();
       const reused = reusableSession(items);
-      const session = reused || (await postSession(sessionRequest(items, { integration })));
+      const session = /** @type {Schemas["SessionCreated"]} */ (
+        reused || (await postSession(sessionRequest(items, { integration })))
+      );
       const createdAt = reused ? state.payment.createdAt : Date.now();
       const payment = { session, createdAt, cartKey: cartKey(items), component: null, element: null, reusable: false };
       state.payment = payment;
@@ -722,6 +735,7 @@
     try {
       const response = await fetch("/api/cards", { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (response.status !== 200) return;
+      /** @type {Schemas["CardList"]} */
       const body = await response.json();
       state.savedCards = Array.isArray(body.cards) ? body.cards.filter((c) => c && typeof c.cardId === "string") : [];
       renderSavedCards();
@@ -747,7 +761,9 @@
     status(`Paying with ${describeCard(card)}…`);
     closeComponent();
     try {
-      const answer = await postSession(sessionRequest(items, { savedCardId: card.cardId }));
+      const answer = /** @type {Schemas["SavedCardPayment"]} */ (
+        await postSession(sessionRequest(items, { savedCardId: card.cardId }))
+      );
       const redirect = answer.redirectUrl ? safeRedirect(answer.redirectUrl) : null;
       switch (answer.status) {
         case "PAYMENT_FAILED":
