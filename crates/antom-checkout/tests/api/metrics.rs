@@ -23,6 +23,33 @@ pub const EXPORTED: [&str; 10] = [
     "authorizations_expiring_24h",
 ];
 
+/// The metric names the Grafana dashboard's queries read: identifiers with an underscore that
+/// are not PromQL functions (not followed by `(`).
+fn dashboard_metrics() -> BTreeSet<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/grafana/antom-checkout.json");
+    let dashboard: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut names = BTreeSet::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            let mut rest = expr;
+            while let Some(start) = rest.find(|c: char| c.is_ascii_lowercase()) {
+                let tail = &rest[start..];
+                let end = tail
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(tail.len());
+                let (word, after) = tail.split_at(end);
+                let quoted = rest[..start].matches('"').count() % 2 == 1;
+                if word.contains('_') && !after.starts_with('(') && !quoted {
+                    names.insert(word.to_owned());
+                }
+                rest = after;
+            }
+        }
+    }
+    names
+}
+
 async fn metrics_text(app: &TestApp) -> String {
     let response = app
         .http
@@ -60,11 +87,24 @@ async fn a_whole_checkout_shows_every_metric(db: Db) {
         .await;
     // One order left authorized: the open-authorization gauges count it once refreshed.
     app.authorized().await;
+    // And one forged delivery: the verification-failure panel's series exist.
+    let forged = app
+        .post_json("/webhooks/antom/payments", &json!({"notifyType": "PAYMENT_RESULT"}))
+        .await;
+    assert_eq!(forged.status(), 401);
     antom_checkout::services::ops_gauges::refresh(app.app().state()).await;
 
     let text = metrics_text(&app).await;
     for name in EXPORTED {
         assert!(!samples(&text, name).is_empty(), "{name} is not exported:\n{text}");
+    }
+    let queried = dashboard_metrics();
+    assert!(queried.len() >= 8, "{queried:?}");
+    for name in &queried {
+        assert!(
+            !samples(&text, name).is_empty(),
+            "deploy/grafana/antom-checkout.json queries {name}, which the server does not export"
+        );
     }
     assert!(
         text.contains(r#"http_request_duration_seconds_bucket{route="/sessions",method="POST",le="#),
