@@ -62,6 +62,8 @@ struct Raw {
     pci_direct_vaulting: Option<String>,
     rust_log: Option<String>,
     log_format: Option<String>,
+    otel_exporter_otlp_endpoint: Option<String>,
+    otel_service_name: Option<String>,
     session_retry_budget_ms: Option<String>,
     rate_limits: Option<String>,
     trusted_proxies: Option<String>,
@@ -231,6 +233,11 @@ pub struct Settings {
     pub pci_direct_vaulting: bool,
     pub log_filter: String,
     pub log_format: LogFormat,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: export traces over OTLP/HTTP (protobuf) to
+    /// `{endpoint}/v1/traces`; unset (the default) exports nothing.
+    pub otel_exporter_otlp_endpoint: Option<String>,
+    /// `OTEL_SERVICE_NAME` of exported traces (default `antom-checkout`).
+    pub otel_service_name: String,
     /// How long `POST /sessions` keeps resending an unknown createPaymentSession before 504.
     pub session_retry_budget: Duration,
     /// Per-IP and per-buyer request limits (`RATE_LIMITS`, on by default).
@@ -549,6 +556,15 @@ impl Settings {
             pci_direct_vaulting,
             log_filter: raw.rust_log.unwrap_or_else(|| "info".into()),
             log_format,
+            otel_exporter_otlp_endpoint: raw
+                .otel_exporter_otlp_endpoint
+                .map(|e| e.trim().to_owned())
+                .filter(|e| !e.is_empty()),
+            otel_service_name: raw
+                .otel_service_name
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "antom-checkout".into()),
             session_retry_budget,
             rate_limits,
             trusted_proxies,

@@ -95,7 +95,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let settings = Settings::load().context("invalid configuration")?;
-    telemetry::init(&settings.log_filter, settings.log_format);
+    // Held to the end of `run`: buffered spans are exported when it drops.
+    let _telemetry = telemetry::init(
+        &settings.log_filter,
+        settings.log_format,
+        settings.otel_exporter_otlp_endpoint.as_deref(),
+        &settings.otel_service_name,
+    )?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => {

@@ -167,7 +167,8 @@ impl Default for Metrics {
             "Result-page loads that inquired Antom (sent) or found a recent inquiry (skipped)",
             buyer_inquiries.clone(),
         );
-        let notification_delay: Histograms<WebhookRouteLabels> = Family::new_with_constructor(latency_histogram);
+        let notification_delay: Histograms<WebhookRouteLabels> =
+            Family::new_with_constructor(latency_histogram);
         registry.register(
             "notification_apply_delay_seconds",
             "From a verified notification's arrival to its facts applied to the order, by webhook route",

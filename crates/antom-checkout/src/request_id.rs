@@ -61,16 +61,18 @@ pub fn current() -> Option<RequestContext> {
     CURRENT.try_with(Clone::clone).ok()
 }
 
-/// Gives the Antom client the served request's trace and id for each call.
+/// Gives the Antom client, for each call, the span it is made from and the served request's id:
+/// the exported span (the Antom call's own) when traces are exported, else a child of the
+/// request's span in the trace.
 #[derive(Debug, Default)]
 pub struct CurrentRequest;
 
 impl OutboundContext for CurrentRequest {
     fn current(&self) -> (Option<TraceParent>, Option<String>) {
-        match current() {
-            Some(context) => (Some(context.trace), Some(context.request_id)),
-            None => (None, None),
-        }
+        let context = current();
+        let span = crate::telemetry::exported_span(&tracing::Span::current())
+            .or_else(|| context.as_ref().map(|c| c.trace.child()));
+        (span, context.map(|c| c.request_id))
     }
 }
 

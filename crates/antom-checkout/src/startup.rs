@@ -23,6 +23,7 @@ use crate::response_audit::{Exchange, ResponseAudit};
 use crate::routes;
 use crate::sdk_file;
 use crate::state::{AppState, SdkInfo};
+use crate::telemetry;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -391,6 +392,8 @@ fn http_server(
                     header(antom_client::trace_context::TRACEPARENT),
                 );
                 let request_id = context.request_id.clone();
+                let caller = header(antom_client::trace_context::TRACEPARENT)
+                    .and_then(antom_client::trace_context::TraceParent::parse);
                 let span = tracing::info_span!(
                     "http",
                     method,
@@ -401,6 +404,7 @@ fn http_server(
                     order_id = %order_id,
                     payment_request_id = tracing::field::Empty,
                 );
+                telemetry::continue_trace(&span, caller.as_ref());
                 let audited = audit.clone().map(|audit| AuditedRequest {
                     audit,
                     method: req.method().to_string(),
@@ -446,7 +450,10 @@ struct AuditedRequest {
 
 impl AuditedRequest {
     /// Buffers the body, shows it to the audit, and answers with the same bytes.
-    async fn check<B>(self, response: ServiceResponse<B>) -> Result<ServiceResponse<BoxBody>, actix_web::Error>
+    async fn check<B>(
+        self,
+        response: ServiceResponse<B>,
+    ) -> Result<ServiceResponse<BoxBody>, actix_web::Error>
     where
         B: MessageBody + 'static,
     {

@@ -258,9 +258,9 @@ impl Client {
             .header("request-time", &time)
             .header("signature", signature);
         if let Some(trace) = &self.config.trace {
-            let (parent, request_id) = trace.current();
-            // The call is a span of its own, child of the caller's: the simulator continues it.
-            let call = parent.map_or_else(TraceParent::root, |p| p.child());
+            // The span this call is made from; the simulator continues the trace under it.
+            let (span, request_id) = trace.current();
+            let call = span.unwrap_or_else(TraceParent::root);
             tracing::debug!(trace_id = %call.trace_id, span_id = %call.span_id, "Antom call");
             request = request.header(TRACEPARENT, call.header_value());
             if let Some(id) = request_id {

@@ -21,7 +21,9 @@ pub struct TraceParent {
 
 fn hex(len: usize, value: &str) -> bool {
     value.len() == len
-        && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         && value.bytes().any(|b| b != b'0')
 }
 
@@ -38,7 +40,8 @@ impl TraceParent {
     /// A `traceparent` header value, if it is a valid version-00 one.
     pub fn parse(header: &str) -> Option<TraceParent> {
         let mut parts = header.trim().split('-');
-        let (version, trace_id, span_id, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let (version, trace_id, span_id, flags) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() || version != "00" || !hex(32, trace_id) || !hex(16, span_id) {
             return None;
         }
@@ -81,7 +84,7 @@ impl TraceParent {
 /// What the client sends beside each Antom call to keep the trace: set by the server per
 /// request (`ClientConfig::trace`).
 pub trait OutboundContext: Send + Sync {
-    /// The caller's current span (the Antom call becomes its child), and its request id.
+    /// The span the Antom call is made from (sent as `traceparent`), and the request id.
     fn current(&self) -> (Option<TraceParent>, Option<String>);
 }
 
@@ -95,7 +98,10 @@ mod tests {
         assert_eq!(tp.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
         assert_eq!(tp.span_id, "00f067aa0ba902b7");
         assert!(tp.sampled);
-        assert_eq!(tp.header_value(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assert_eq!(
+            tp.header_value(),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        );
         for bad in [
             "",
             "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",

@@ -14,8 +14,8 @@
 //! and Antom.
 
 use futures_util::FutureExt;
-use tracing::Instrument;
 use std::future::Future;
+use tracing::Instrument;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};

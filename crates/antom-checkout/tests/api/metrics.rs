@@ -26,7 +26,10 @@ pub const EXPORTED: [&str; 10] = [
 /// The metric names the Grafana dashboard's queries read: identifiers with an underscore that
 /// are not PromQL functions (not followed by `(`).
 fn dashboard_metrics() -> BTreeSet<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/grafana/antom-checkout.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/grafana/antom-checkout.json"
+    );
     let dashboard: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut names = BTreeSet::new();
     for panel in dashboard["panels"].as_array().unwrap() {
@@ -65,7 +68,10 @@ async fn metrics_text(app: &TestApp) -> String {
 fn samples<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
-        .filter(|l| l.strip_prefix(name).is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' ')))
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        })
         .collect()
 }
 
@@ -89,14 +95,20 @@ async fn a_whole_checkout_shows_every_metric(db: Db) {
     app.authorized().await;
     // And one forged delivery: the verification-failure panel's series exist.
     let forged = app
-        .post_json("/webhooks/antom/payments", &json!({"notifyType": "PAYMENT_RESULT"}))
+        .post_json(
+            "/webhooks/antom/payments",
+            &json!({"notifyType": "PAYMENT_RESULT"}),
+        )
         .await;
     assert_eq!(forged.status(), 401);
     antom_checkout::services::ops_gauges::refresh(app.app().state()).await;
 
     let text = metrics_text(&app).await;
     for name in EXPORTED {
-        assert!(!samples(&text, name).is_empty(), "{name} is not exported:\n{text}");
+        assert!(
+            !samples(&text, name).is_empty(),
+            "{name} is not exported:\n{text}"
+        );
     }
     let queried = dashboard_metrics();
     assert!(queried.len() >= 8, "{queried:?}");
@@ -110,7 +122,10 @@ async fn a_whole_checkout_shows_every_metric(db: Db) {
         text.contains(r#"http_request_duration_seconds_bucket{route="/sessions",method="POST",le="#),
         "{text}"
     );
-    assert!(text.contains(r#"antom_call_duration_seconds_count{endpoint="createPaymentSession",outcome="S"}"#), "{text}");
+    assert!(
+        text.contains(r#"antom_call_duration_seconds_count{endpoint="createPaymentSession",outcome="S"}"#),
+        "{text}"
+    );
     assert!(text.contains(r#"open_authorizations{age="lt_1d"} 1"#), "{text}");
     // The tests' simulated time runs 100× fast: Antom's 7-day authorization lapses within hours.
     assert!(text.contains("authorizations_expiring_24h 1"), "{text}");
@@ -147,8 +162,15 @@ async fn garbage_paths_and_methods_add_no_label_values(db: Db) {
     assert!(new.len() <= 4, "new series: {new:#?}");
     assert!(!after.contains("/nope/"), "a path became a label value");
     assert!(!after.contains("garbage"), "a path became a label value");
-    assert!(after.len() < before.len() + 8 * 1024, "the exposition grew by {} bytes", after.len() - before.len());
+    assert!(
+        after.len() < before.len() + 8 * 1024,
+        "the exposition grew by {} bytes",
+        after.len() - before.len()
+    );
     app.stop().await;
 }
 
-on_both_databases!(a_whole_checkout_shows_every_metric, garbage_paths_and_methods_add_no_label_values);
+on_both_databases!(
+    a_whole_checkout_shows_every_metric,
+    garbage_paths_and_methods_add_no_label_values
+);

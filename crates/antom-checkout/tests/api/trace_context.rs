@@ -31,10 +31,16 @@ async fn a_session_carries_its_request_id_and_trace_to_antom(db: Db) {
         .find(|c| c["requestId"] == session["paymentRequestId"])
         .expect("the session's Antom call");
     assert_eq!(call["merchantRequestId"], "checkout-req:42", "{call}");
-    assert_eq!(call["traceId"], CALLER_TRACE, "the simulator continues the caller's trace: {call}");
+    assert_eq!(
+        call["traceId"], CALLER_TRACE,
+        "the simulator continues the caller's trace: {call}"
+    );
     let parent = call["parentSpanId"].as_str().unwrap();
     assert_eq!(parent.len(), 16, "{call}");
-    assert_ne!(parent, CALLER_SPAN, "the Antom call is a span of its own under the server's: {call}");
+    assert_ne!(
+        parent, CALLER_SPAN,
+        "the Antom call is a span of its own under the server's: {call}"
+    );
     app.stop().await;
 }
 

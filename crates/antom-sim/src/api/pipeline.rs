@@ -7,16 +7,17 @@ use std::time::Duration;
 
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
-use antom_client::trace_context::{TraceParent, REQUEST_ID, TRACEPARENT};
-use tracing::Instrument;
 use antom_client::model::{
     CancelRequest, CaptureRequest, CreatePaymentSessionRequest, CreateVaultingSessionRequest,
     InquireVaultingRequest, InquiryPaymentRequest, InquiryRefundRequest, PayRequest, RefundRequest,
     VaultPaymentMethodRequest,
 };
 use antom_client::time::{iso8601, parse_time};
+use antom_client::trace_context::{TraceParent, REQUEST_ID, TRACEPARENT};
 use antom_client::{AntomResponse, Endpoint, Message, ResultInfo, SignatureHeader};
 use serde_json::json;
+use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use super::operation::{Checks, Operation, Shape};
 use crate::faults::Mode;
@@ -65,7 +66,28 @@ async fn entry(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpR
         parent_span_id = caller.as_ref().map_or("", |c| c.span_id.as_str()),
         request_id = header(&req, REQUEST_ID).unwrap_or(""),
     );
+    if let Some(parent) = caller.as_ref().and_then(remote_parent) {
+        // Exported traces (when the process exports them) show this span under the caller's.
+        let _ = span.set_parent(parent);
+    }
     handle(req, body, sim).instrument(span).await
+}
+
+/// The caller's span as an OpenTelemetry parent.
+fn remote_parent(caller: &TraceParent) -> Option<opentelemetry::Context> {
+    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+    let remote = SpanContext::new(
+        TraceId::from_hex(&caller.trace_id).ok()?,
+        SpanId::from_hex(&caller.span_id).ok()?,
+        if caller.sampled {
+            TraceFlags::SAMPLED
+        } else {
+            TraceFlags::default()
+        },
+        true,
+        TraceState::default(),
+    );
+    Some(opentelemetry::Context::new().with_remote_span_context(remote))
 }
 
 async fn handle(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {

@@ -20,8 +20,14 @@ fn the_route_table_and_the_document_agree() {
     let served: BTreeSet<String> = ROUTES.iter().map(|(m, p)| format!("{m} {p}")).collect();
     let undocumented: Vec<_> = served.difference(&documented).collect();
     let unserved: Vec<_> = documented.difference(&served).collect();
-    assert!(undocumented.is_empty(), "served but not in the OpenAPI document: {undocumented:?}");
-    assert!(unserved.is_empty(), "in the OpenAPI document but not served: {unserved:?}");
+    assert!(
+        undocumented.is_empty(),
+        "served but not in the OpenAPI document: {undocumented:?}"
+    );
+    assert!(
+        unserved.is_empty(),
+        "in the OpenAPI document but not served: {unserved:?}"
+    );
     assert!(served.len() >= 30, "{served:?}");
 }
 
@@ -30,7 +36,11 @@ pub async fn admin_token(app: &TestApp) -> String {
     app.app()
         .state()
         .store
-        .insert_admin_token(NewAdminToken::new("contract", "operator", &tokens::hash_token(&token)))
+        .insert_admin_token(NewAdminToken::new(
+            "contract",
+            "operator",
+            &tokens::hash_token(&token),
+        ))
         .await
         .unwrap();
     token
@@ -99,18 +109,34 @@ async fn every_operation_is_driven_and_answers_as_documented(db: Db) {
     let session = app.authorized().await;
     let order_id = session["orderId"].as_str().unwrap();
     let token = session["orderToken"].as_str().unwrap();
-    assert_eq!(get(&app, &format!("/api/orders/{order_id}"), Some(token)).await.status(), 200);
-    let status = get(&app, &format!("/checkout/result/status?orderId={order_id}"), Some(token)).await;
+    assert_eq!(
+        get(&app, &format!("/api/orders/{order_id}"), Some(token))
+            .await
+            .status(),
+        200
+    );
+    let status = get(
+        &app,
+        &format!("/checkout/result/status?orderId={order_id}"),
+        Some(token),
+    )
+    .await;
     assert_eq!(status.status(), 200);
     get(&app, &format!("/checkout/result?orderId={order_id}"), None).await;
 
     for route in ["payments", "refunds", "vaulting"] {
         let response = app
-            .post_json(&format!("/webhooks/antom/{route}"), &json!({"notifyType": "PAYMENT_RESULT"}))
+            .post_json(
+                &format!("/webhooks/antom/{route}"),
+                &json!({"notifyType": "PAYMENT_RESULT"}),
+            )
             .await;
         assert_eq!(response.status(), 401, "unsigned delivery to {route}");
     }
-    assert_eq!(app.post_json("/vaulting/sessions", &json!({})).await.status(), 201);
+    assert_eq!(
+        app.post_json("/vaulting/sessions", &json!({})).await.status(),
+        201
+    );
     assert_eq!(app.post_json("/api/cards", &json!({})).await.status(), 404);
     let deleted = app
         .http
@@ -122,9 +148,17 @@ async fn every_operation_is_driven_and_answers_as_documented(db: Db) {
 
     let admin = admin_token(&app).await;
     assert_eq!(get(&app, "/admin/api/orders", Some(&admin)).await.status(), 200);
-    assert_eq!(get(&app, &format!("/admin/api/orders/{order_id}"), Some(&admin)).await.status(), 200);
+    assert_eq!(
+        get(&app, &format!("/admin/api/orders/{order_id}"), Some(&admin))
+            .await
+            .status(),
+        200
+    );
     let action = |name: &str| format!("/admin/api/orders/{order_id}/{name}");
-    assert_eq!(admin_post(&app, &admin, &action("capture"), json!({})).await.0, 202);
+    assert_eq!(
+        admin_post(&app, &admin, &action("capture"), json!({})).await.0,
+        202
+    );
     wait_admin(&app, &admin, order_id, "CAPTURED").await;
     let refund = json!({"amount": {"currency": "SGD", "value": "100"}, "reason": "contract"});
     assert_eq!(admin_post(&app, &admin, &action("refund"), refund).await.0, 202);
@@ -132,8 +166,22 @@ async fn every_operation_is_driven_and_answers_as_documented(db: Db) {
     let other = app.authorized().await;
     let cancel = format!("/admin/api/orders/{}/cancel", other["orderId"].as_str().unwrap());
     assert_eq!(admin_post(&app, &admin, &cancel, json!({})).await.0, 202);
-    assert_eq!(get(&app, "/admin/api/deliveries?kind=rejected", Some(&admin)).await.status(), 200);
-    assert_eq!(get(&app, "/admin/api/security-events?kind=ADMIN_LOGIN_FAILED", Some(&admin)).await.status(), 200);
+    assert_eq!(
+        get(&app, "/admin/api/deliveries?kind=rejected", Some(&admin))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        get(
+            &app,
+            "/admin/api/security-events?kind=ADMIN_LOGIN_FAILED",
+            Some(&admin)
+        )
+        .await
+        .status(),
+        200
+    );
 
     let seen = app.audit.seen();
     let undriven: Vec<String> = app

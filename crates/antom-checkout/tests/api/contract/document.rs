@@ -64,6 +64,12 @@ fn undocumented_statuses_and_types_are_refused() {
     assert!(problem.contains("text/html"), "{problem}");
     let error = json!({"error": {"code": "ORDER_NOT_FOUND"}}).to_string();
     assert!(audit
-        .check("GET", "/api/orders/{order_id}", 404, Some("application/json"), error.as_bytes())
+        .check(
+            "GET",
+            "/api/orders/{order_id}",
+            404,
+            Some("application/json"),
+            error.as_bytes()
+        )
         .is_err());
 }

@@ -49,7 +49,14 @@ impl SpecAudit {
     }
 
     /// Checks one answer; `Err` says what does not match the document.
-    pub fn check(&self, method: &str, pattern: &str, status: u16, content_type: Option<&str>, body: &[u8]) -> Result<(), String> {
+    pub fn check(
+        &self,
+        method: &str,
+        pattern: &str,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<(), String> {
         let operation = &self.spec["paths"][pattern][method.to_ascii_lowercase()];
         if operation.is_null() {
             return Err("the operation is not in the OpenAPI document".into());
@@ -61,7 +68,10 @@ impl SpecAudit {
             return if body.is_empty() {
                 Ok(())
             } else {
-                Err(format!("status {status} documents no body, got {} bytes", body.len()))
+                Err(format!(
+                    "status {status} documents no body, got {} bytes",
+                    body.len()
+                ))
             };
         };
         let media = content_type
@@ -73,7 +83,9 @@ impl SpecAudit {
             .to_ascii_lowercase();
         let Some(entry) = content.get(&media) else {
             let documented: Vec<&String> = content.keys().collect();
-            return Err(format!("content type {media:?} is not documented ({documented:?})"));
+            return Err(format!(
+                "content type {media:?} is not documented ({documented:?})"
+            ));
         };
         if media != "application/json" {
             return Ok(());
