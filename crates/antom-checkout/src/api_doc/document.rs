@@ -1,12 +1,14 @@
-//! The OpenAPI document: which handlers it describes, its security schemes, and the answers every
+//! The OpenAPI document (served at `GET /openapi.json` by [`serve`]): which handlers it describes, its security schemes, and the answers every
 //! operation may give (500, and the contract's error body for them).
 
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::schemas::{admin, buyer, common, health, webhooks};
-use crate::routes;
+use crate::api_doc::schemas::{admin, buyer, common, health, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,38 +21,38 @@ use crate::routes;
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     paths(
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::health::metrics,
-        super::serve::openapi_json,
-        super::serve::reference_page,
-        super::serve::reference_asset,
-        routes::pages::checkout,
-        routes::products::list,
-        routes::pages::account_cards,
-        routes::sessions::create,
-        routes::orders::get,
-        routes::result_page::show,
-        routes::result_page::status,
-        routes::redirect::show,
-        routes::webhooks::payments,
-        routes::webhooks::refunds,
-        routes::webhooks::vaulting,
-        routes::vaulting::create_session,
-        routes::cards::list,
-        routes::cards::create,
-        routes::cards::delete,
-        routes::admin::page,
-        routes::admin::orders::list,
-        routes::admin::orders::show,
-        routes::admin::actions::capture,
-        routes::admin::actions::cancel,
-        routes::admin::actions::refund,
-        routes::admin::actions::sync,
-        routes::admin::deliveries::list,
-        routes::admin::deliveries::security_events,
-        routes::pages::self_hosted_sdk,
-        routes::pages::asset,
+        crate::routes::health::healthz,
+        crate::routes::health::readyz,
+        crate::routes::health::metrics,
+        crate::api_doc::document::serve,
+        crate::api_doc::serve::reference_page,
+        crate::api_doc::serve::reference_asset,
+        crate::routes::pages::checkout,
+        crate::routes::products::list,
+        crate::routes::pages::account_cards,
+        crate::routes::sessions::create,
+        crate::routes::orders::get,
+        crate::routes::result_page::show,
+        crate::routes::result_page::status,
+        crate::routes::redirect::show,
+        crate::routes::webhooks::payments,
+        crate::routes::webhooks::refunds,
+        crate::routes::webhooks::vaulting,
+        crate::routes::vaulting::create_session,
+        crate::routes::cards::list,
+        crate::routes::cards::create,
+        crate::routes::cards::delete,
+        crate::routes::admin::page,
+        crate::routes::admin::orders::list,
+        crate::routes::admin::orders::show,
+        crate::routes::admin::actions::capture,
+        crate::routes::admin::actions::cancel,
+        crate::routes::admin::actions::refund,
+        crate::routes::admin::actions::sync,
+        crate::routes::admin::deliveries::list,
+        crate::routes::admin::deliveries::security_events,
+        crate::routes::pages::self_hosted_sdk,
+        crate::routes::pages::asset,
     ),
     components(schemas(
         common::Money,
@@ -150,4 +152,14 @@ pub fn openapi_json() -> String {
         .expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+/// The OpenAPI 3.1 document of this server.
+#[utoipa::path(get, path = "/openapi.json", tag = "docs",
+    responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json", body = Object)))]
+pub async fn serve() -> HttpResponse {
+    static JSON: OnceLock<String> = OnceLock::new();
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(JSON.get_or_init(openapi_json).as_str())
 }

@@ -1,23 +1,11 @@
-//! `GET /openapi.json` (the document) and `GET /docs/api` (swagger-ui rendering it, offline).
-
-use std::sync::OnceLock;
+//! `GET /docs/api`: swagger-ui rendering `/openapi.json`, offline (every file from this origin).
 
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{web, HttpResponse};
 
-use super::{document, swagger_ui};
+use crate::api_doc::swagger_ui;
 use crate::routes::error::error_body;
 use crate::routes::pages::page_headers;
-
-/// The OpenAPI 3.1 document of this server.
-#[utoipa::path(get, path = "/openapi.json", tag = "docs",
-    responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json", body = Object)))]
-pub async fn openapi_json() -> HttpResponse {
-    static JSON: OnceLock<String> = OnceLock::new();
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(JSON.get_or_init(document::openapi_json).as_str())
-}
 
 /// The API reference: swagger-ui over `/openapi.json`, every file from this origin.
 #[utoipa::path(get, path = "/docs/api", tag = "docs",

@@ -46,7 +46,7 @@ route_table! {
     get "/healthz" => health::healthz,
     get "/readyz" => health::readyz,
     get "/metrics" => health::metrics,
-    get "/openapi.json" => api_doc::serve::openapi_json,
+    get "/openapi.json" => api_doc::document::serve,
     get "/docs/api" => api_doc::serve::reference_page,
     get "/docs/api/{file}" => api_doc::serve::reference_asset,
     get "/" => pages::checkout,
