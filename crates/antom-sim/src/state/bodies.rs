@@ -68,6 +68,13 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    fn hashes(bodies: &RequestBodies, endpoint: &str) -> Option<usize> {
+        bodies
+            .all()
+            .find(|(e, id, _)| *e == endpoint && *id == "c1")
+            .map(|(_, _, h)| h.len())
+    }
+
     #[test]
     fn formatting_is_not_a_different_body_but_a_changed_field_is() {
         let mut bodies = RequestBodies::default();
@@ -78,16 +85,10 @@ mod tests {
             b"{\n  \"b\": {\"y\": 3, \"x\": \"2\"},\n  \"a\": 1\n}",
         );
         bodies.record("refund", "c1", br#"{"a":1}"#);
-        let hashes = |endpoint: &str| {
-            bodies
-                .all()
-                .find(|(e, id, _)| *e == endpoint && *id == "c1")
-                .map(|(_, _, h)| h.len())
-        };
-        assert_eq!(hashes("capture"), Some(1));
+        assert_eq!(hashes(&bodies, "capture"), Some(1));
         bodies.record("capture", "c1", br#"{"a":2,"b":{"x":"2","y":3}}"#);
-        assert_eq!(hashes("capture"), Some(2));
-        assert_eq!(hashes("refund"), Some(1));
+        assert_eq!(hashes(&bodies, "capture"), Some(2));
+        assert_eq!(hashes(&bodies, "refund"), Some(1));
     }
 
     #[test]
