@@ -71,7 +71,7 @@ fn bodies(st: &State) -> Vec<Value> {
         .all()
         .map(|(endpoint, id, hashes)| json!({"endpoint": endpoint, "requestId": id, "bodyHashes": hashes}))
         .collect();
-    out.sort_by(|a, b| a.to_string().cmp(&b.to_string()));
+    out.sort_by_key(|v| v.to_string());
     out
 }
 
