@@ -124,7 +124,12 @@ impl Bins {
                 sim: dir.join("antom-sim"),
             };
             if bins.server.is_file() && bins.sim.is_file() {
-                return Ok(bins);
+                // Absolute: the server runs in its own directory, where a relative path
+                // (say BENCH_BIN_DIR=target/debug) would name nothing.
+                return Ok(Bins {
+                    server: bins.server.canonicalize()?,
+                    sim: bins.sim.canonicalize()?,
+                });
             }
         }
         let flag = if profile == "release" { " --release" } else { "" };
