@@ -70,6 +70,23 @@ impl Cluster {
         })?;
         let keys = Keys::fixture()?;
         let db = RunDatabase::create(kind, &dir, "soak").await?;
+        let started = Self::start_on(dir, db.clone(), bins, keys, replicas, timings, http).await;
+        if started.is_err() {
+            // Nothing will stop this cluster: leave no database behind.
+            db.drop_database().await;
+        }
+        started
+    }
+
+    async fn start_on(
+        dir: PathBuf,
+        db: RunDatabase,
+        bins: Bins,
+        keys: Keys,
+        replicas: usize,
+        timings: Timings,
+        http: &reqwest::Client,
+    ) -> Result<Cluster> {
         let sim_port = procs::free_port()?;
         let sim_url = format!("http://127.0.0.1:{sim_port}");
         let mut sim = Proc::spawn(
