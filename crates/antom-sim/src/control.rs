@@ -10,6 +10,7 @@
 //! | `POST /__sim/notifications/flush` | releases notifications held by `reorder` |
 //! | `GET`/`POST`/`DELETE /__sim/faults` | see `faults`; bad input is 400 `INVALID_FAULTS` naming the field |
 //! | `GET`/`POST /__sim/merchant` | the merchant's contract settings, see `merchant` (e.g. `{"settlementCurrencies": ["SGD", "USD"]}`); a POST replaces the fields it names; bad input is 400 `INVALID_MERCHANT` |
+//! | `GET /__sim/ledger` | per payment the authorized, captured and refunded amounts with every capture and refund, every body each idempotency key came with, every notification with its body hash and acknowledgement (see `export`; an extension beyond the contract) |
 //! | `POST /__sim/reset` | forgets everything (state, logs, faults, merchant settings, clock offset) → 204 |
 //! | `GET /__sim/clock`, `POST /__sim/clock/advance` `{"seconds": N}` | simulated time |
 
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/faults", web::delete().to(clear_faults))
             .route("/merchant", web::get().to(get_merchant))
             .route("/merchant", web::post().to(set_merchant))
+            .route("/ledger", web::get().to(ledger))
             .route("/reset", web::post().to(reset))
             .route("/clock", web::get().to(clock))
             .route("/clock/advance", web::post().to(advance_clock))
@@ -235,6 +237,10 @@ async fn clear_faults(sim: web::Data<Sim>) -> HttpResponse {
         sim.release_held_notifications();
     }
     HttpResponse::Ok().json(lock(&sim.faults).view())
+}
+
+async fn ledger(sim: web::Data<Sim>) -> HttpResponse {
+    HttpResponse::Ok().json(crate::export::ledger(&sim))
 }
 
 async fn get_merchant(sim: web::Data<Sim>) -> HttpResponse {

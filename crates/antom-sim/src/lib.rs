@@ -146,6 +146,7 @@ mod cards;
 mod clock;
 mod config;
 mod control;
+mod export;
 mod faults;
 mod hosted;
 mod ids;

@@ -340,6 +340,26 @@ impl Notifier {
             .collect()
     }
 
+    /// For `GET /__sim/ledger`: every notification with the SHA-256 of its exact body (what
+    /// the merchant's inbox keys deliveries by) and whether any attempt was acknowledged.
+    pub fn deliveries(&self) -> Vec<serde_json::Value> {
+        let log = lock(&self.log);
+        log.items
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id,
+                    "notifyType": r.notify_type,
+                    "status": r.state,
+                    "bodySha256": crate::state::sha256_hex(&r.body),
+                    "attempts": r.attempts.len(),
+                    "acknowledged": r.attempts.iter().any(|a| a.acknowledged),
+                    "duplicateOf": r.duplicate_of,
+                })
+            })
+            .collect()
+    }
+
     /// Forgets every notification; attempts still in flight are not recorded.
     pub fn reset(&self) {
         let mut log = lock(&self.log);

@@ -17,7 +17,6 @@
 //! processes on a fresh database; with `--runs N` the medians are printed.
 
 mod load;
-mod procs;
 mod scenarios;
 
 use std::process::ExitCode;
@@ -27,8 +26,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::load::Pace;
-use crate::procs::{Bins, DbKind, Keys, Stack};
 use crate::scenarios::{Idle, Measured, Plan};
+use bench::procs::{Bins, DbKind, Keys, Stack};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ScenarioArg {

@@ -1,12 +1,14 @@
-//! The processes under test: a standalone `antom-sim` and an `antom-checkout` server in live
+//! The processes under test: a standalone `antom-sim` and `antom-checkout` servers in live
 //! mode pointed at it, on a fresh SQLite file or a fresh PostgreSQL database, all on loopback.
-//! Also what the benchmark reads about them from `/proc`.
+//! Also what is read about them from `/proc`. Shared by `bench` (one server) and `soak`
+//! (replicas that are killed and restarted), so the pieces are public: [`Proc`], the commands
+//! ([`sim_command`], [`server_command`]), [`RunDatabase`], and [`Stack`], which puts them
+//! together for one server.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
@@ -17,7 +19,42 @@ const TEST_KEYS: &str = include_str!("../../antom-checkout/tests/fixtures/test-k
 /// A fixed 32-byte test key (base64).
 const DATA_ENCRYPTION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 /// Where the PostgreSQL runs create their databases, unless `BENCH_POSTGRES_URL` says otherwise.
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// What can go wrong starting, watching or stopping the processes.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcError {
+    #[error("test-keys.json: {0}")]
+    Keys(String),
+    #[error("{names} not found (looked in {dirs:?}); build them first: {hint}")]
+    BinariesMissing {
+        names: String,
+        dirs: Vec<PathBuf>,
+        hint: String,
+    },
+    #[error("starting {name}: {source}")]
+    Spawn { name: String, source: std::io::Error },
+    #[error("{name} exited ({status}):\n{tail}")]
+    Exited {
+        name: String,
+        status: std::process::ExitStatus,
+        tail: String,
+    },
+    #[error("{name} was not ready at {url} within 60 s")]
+    NotReady { name: String, url: String },
+    #[error("admin create-token failed: {0}")]
+    Token(String),
+    #[error("PostgreSQL at {url}: {source}")]
+    Database { url: String, source: sea_orm::DbErr },
+    #[error("simulator: {0}")]
+    Simulator(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+}
+
+type Result<T, E = ProcError> = std::result::Result<T, E>;
 
 /// The fixture keys.
 #[derive(Debug, Clone)]
@@ -30,12 +67,12 @@ pub struct Keys {
 
 impl Keys {
     pub fn fixture() -> Result<Keys> {
-        let v: Value = serde_json::from_str(TEST_KEYS).context("test-keys.json")?;
+        let v: Value = serde_json::from_str(TEST_KEYS).map_err(|e| ProcError::Keys(e.to_string()))?;
         let get = |who: &str, what: &str| {
             v[who][what]
                 .as_str()
                 .map(str::to_owned)
-                .with_context(|| format!("test-keys.json: {who}.{what}"))
+                .ok_or_else(|| ProcError::Keys(format!("{who}.{what} missing")))
         };
         Ok(Keys {
             merchant_private: get("merchant", "private_key_pkcs8_base64")?,
@@ -46,7 +83,7 @@ impl Keys {
     }
 }
 
-/// The two release binaries the benchmark runs.
+/// The two binaries that are run.
 #[derive(Debug, Clone)]
 pub struct Bins {
     pub server: PathBuf,
@@ -54,9 +91,15 @@ pub struct Bins {
 }
 
 impl Bins {
-    /// `$BENCH_BIN_DIR` if set, else next to this executable (`target/release/bench`), else
-    /// `$CARGO_TARGET_DIR/release`, else the workspace's `target/release`. Nothing is built here.
+    /// The release binaries (see [`Bins::locate_profile`]).
     pub fn locate() -> Result<Bins> {
+        Bins::locate_profile("release")
+    }
+
+    /// `$BENCH_BIN_DIR` if set, else next to this executable, else
+    /// `$CARGO_TARGET_DIR/{profile}`, else the workspace's `target/{profile}`. Nothing is built
+    /// here, and nothing missing is skipped: the error says what to build.
+    pub fn locate_profile(profile: &str) -> Result<Bins> {
         let mut dirs = Vec::new();
         if let Some(dir) = std::env::var_os("BENCH_BIN_DIR") {
             dirs.push(PathBuf::from(dir));
@@ -68,22 +111,33 @@ impl Bins {
             dirs.push(dir);
         }
         if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-            dirs.push(PathBuf::from(dir).join("release"));
+            dirs.push(PathBuf::from(dir).join(profile));
         }
-        dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release"));
+        dirs.push(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target")
+                .join(profile),
+        );
         for dir in &dirs {
             let bins = Bins {
                 server: dir.join("antom-checkout"),
                 sim: dir.join("antom-sim"),
             };
             if bins.server.is_file() && bins.sim.is_file() {
-                return Ok(bins);
+                // Absolute: the server runs in its own directory, where a relative path
+                // (say BENCH_BIN_DIR=target/debug) would name nothing.
+                return Ok(Bins {
+                    server: bins.server.canonicalize()?,
+                    sim: bins.sim.canonicalize()?,
+                });
             }
         }
-        bail!(
-            "target/release/antom-checkout and target/release/antom-sim not found (looked in {dirs:?}); \
-             build them first: cargo build --release -p antom-checkout -p antom-sim"
-        )
+        let flag = if profile == "release" { " --release" } else { "" };
+        Err(ProcError::BinariesMissing {
+            names: format!("target/{profile}/antom-checkout and target/{profile}/antom-sim"),
+            dirs,
+            hint: format!("cargo build{flag} -p antom-checkout -p antom-sim"),
+        })
     }
 }
 
@@ -103,66 +157,196 @@ impl DbKind {
     }
 }
 
-/// A child process, killed when dropped.
+/// A child process, killed when dropped; its stderr goes to `{dir}/{name}.log` (appended, so
+/// a restarted process keeps its predecessor's log).
 #[derive(Debug)]
-struct Proc {
-    name: &'static str,
+pub struct Proc {
+    name: String,
     child: Child,
     log: PathBuf,
 }
 
 impl Proc {
-    fn spawn(name: &'static str, mut cmd: Command, dir: &Path) -> Result<Proc> {
+    pub fn spawn(name: &str, mut cmd: Command, dir: &Path) -> Result<Proc> {
         let log = dir.join(format!("{name}.log"));
-        let file = std::fs::File::create(&log)?;
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(&log)?;
         let child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
-            .with_context(|| format!("starting {name}"))?;
-        Ok(Proc { name, child, log })
+            .map_err(|source| ProcError::Spawn {
+                name: name.to_owned(),
+                source,
+            })?;
+        Ok(Proc {
+            name: name.to_owned(),
+            child,
+            log,
+        })
     }
 
-    fn pid(&self) -> u32 {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Fails with the end of the log when the process has exited.
-    fn check_alive(&mut self) -> Result<()> {
+    pub fn check_alive(&mut self) -> Result<()> {
         if let Some(status) = self.child.try_wait()? {
             let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-            let tail: String = log
-                .lines()
-                .rev()
-                .take(20)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect::<Vec<_>>()
-                .join("\n");
-            bail!("{} exited ({status}):\n{tail}", self.name);
+            let mut tail: Vec<&str> = log.lines().rev().take(20).collect();
+            tail.reverse();
+            return Err(ProcError::Exited {
+                name: self.name.clone(),
+                status,
+                tail: tail.join("\n"),
+            });
         }
         Ok(())
     }
-}
 
-impl Drop for Proc {
-    fn drop(&mut self) {
+    /// SIGKILL (no chance to clean up), and reap it.
+    pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn free_port() -> Result<u16> {
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// A fresh database for one run.
-#[derive(Debug)]
-enum Database {
-    Sqlite,
-    Postgres { admin_url: String, name: String },
+/// A fresh database for one run: a SQLite file in `dir`, or `CREATE DATABASE {prefix}_…`.
+#[derive(Debug, Clone)]
+pub struct RunDatabase {
+    pub kind: DbKind,
+    /// What the server is given as `DATABASE_URL`.
+    pub url: String,
+    /// PostgreSQL: the database to connect to for administration, and the run's database name.
+    pub admin: Option<(String, String)>,
+}
+
+impl RunDatabase {
+    pub async fn create(kind: DbKind, dir: &Path, prefix: &str) -> Result<RunDatabase> {
+        match kind {
+            DbKind::Sqlite => Ok(RunDatabase {
+                kind,
+                url: format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.join(format!("{prefix}.sqlite")).display()
+                ),
+                admin: None,
+            }),
+            DbKind::Postgres => {
+                let admin_url =
+                    std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+                let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+                let db_err = |source| ProcError::Database {
+                    url: admin_url.clone(),
+                    source,
+                };
+                let conn = sea_orm::Database::connect(&admin_url).await.map_err(db_err)?;
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .map_err(db_err)?;
+                conn.close().await.map_err(db_err)?;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                Ok(RunDatabase {
+                    kind,
+                    url: format!("{base}/{name}"),
+                    admin: Some((admin_url, name)),
+                })
+            }
+        }
+    }
+
+    /// The SQLite file, for SQLite runs.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.url.strip_prefix("sqlite://")?;
+        Some(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+    }
+
+    /// Drops a PostgreSQL database (SQLite files go with their directory).
+    pub async fn drop_database(&self) {
+        if let Some((admin_url, name)) = &self.admin {
+            if let Ok(conn) = sea_orm::Database::connect(admin_url).await {
+                let _ = conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = conn.close().await;
+            }
+        }
+    }
+}
+
+/// The standalone simulator on `port`, with Antom's delays multiplied by `time_scale`.
+pub fn sim_command(bins: &Bins, keys: &Keys, port: u16, time_scale: f64) -> Command {
+    let mut sim = Command::new(&bins.sim);
+    sim.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SIMULATOR_BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("SIMULATOR_CLIENT_ID", CLIENT_ID)
+        .env("SIMULATOR_MERCHANT_PUBLIC_KEY", &keys.merchant_public)
+        .env("SIMULATOR_ANTOM_PRIVATE_KEY", &keys.antom_private)
+        .env("SIMULATOR_TIME_SCALE", time_scale.to_string())
+        .env("RUST_LOG", "warn");
+    sim
+}
+
+/// `antom-checkout` in live mode against the simulator at `sim_url`, on `database_url`, run
+/// in `dir`; the caller adds the subcommand (and for `serve`, `BIND_ADDR`/`PUBLIC_BASE_URL`).
+pub fn server_command(bins: &Bins, keys: &Keys, dir: &Path, database_url: &str, sim_url: &str) -> Command {
+    let mut cmd = Command::new(&bins.server);
+    cmd.env_clear()
+        .current_dir(dir)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("DATA_DIR", dir.display().to_string())
+        .env("ANTOM_MODE", "live")
+        .env("ANTOM_GATEWAY_URL", sim_url)
+        .env("ANTOM_CLIENT_ID", CLIENT_ID)
+        .env("ANTOM_MERCHANT_PRIVATE_KEY", &keys.merchant_private)
+        .env("ANTOM_PUBLIC_KEY", &keys.antom_public)
+        .env("ANTOM_SDK_SCRIPT_URL", format!("{sim_url}/sdk/ams-checkout.js"))
+        .env("DATA_ENCRYPTION_KEY", DATA_ENCRYPTION_KEY)
+        .env("RECONCILE_INTERVAL_SECS", "10")
+        // One load generator on loopback: every request comes from one IP.
+        .env("RATE_LIMITS", "off")
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+/// Runs `antom-checkout admin create-token` and returns the token it printed.
+pub fn create_operator_token(mut cmd: Command, name: &str) -> Result<String> {
+    let out = cmd
+        .args(["admin", "create-token", "--name", name, "--role", "operator"])
+        .output()
+        .map_err(|source| ProcError::Spawn {
+            name: "antom-checkout admin create-token".into(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(ProcError::Token(
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(ProcError::Token("it printed no single token".into()));
+    }
+    Ok(token)
 }
 
 /// A running simulator and server on a fresh database, with a temporary directory.
@@ -173,8 +357,7 @@ pub struct Stack {
     pub sim_url: String,
     pub operator_token: String,
     dir: PathBuf,
-    database: Database,
-    database_url: String,
+    database: RunDatabase,
     bins: Bins,
     keys: Keys,
     server: Option<Proc>,
@@ -185,28 +368,7 @@ impl Stack {
     pub async fn start(bins: &Bins, keys: &Keys, db: DbKind, http: &reqwest::Client) -> Result<Stack> {
         let dir = std::env::temp_dir().join(format!("antom-bench-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir)?;
-        let (database, database_url) = match db {
-            DbKind::Sqlite => (
-                Database::Sqlite,
-                format!("sqlite://{}?mode=rwc", dir.join("bench.sqlite").display()),
-            ),
-            DbKind::Postgres => {
-                let admin_url =
-                    std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
-                let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-                let conn = sea_orm::Database::connect(&admin_url)
-                    .await
-                    .with_context(|| format!("PostgreSQL at {admin_url}"))?;
-                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await?;
-                conn.close().await?;
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
-                let url = format!("{base}/{name}");
-                (Database::Postgres { admin_url, name }, url)
-            }
-        };
+        let database = RunDatabase::create(db, &dir, "bench").await?;
         let mut stack = Stack {
             db,
             server_url: String::new(),
@@ -214,7 +376,6 @@ impl Stack {
             operator_token: String::new(),
             dir,
             database,
-            database_url,
             bins: bins.clone(),
             keys: keys.clone(),
             server: None,
@@ -227,15 +388,7 @@ impl Stack {
     async fn start_processes(&mut self, http: &reqwest::Client) -> Result<()> {
         let sim_port = free_port()?;
         self.sim_url = format!("http://127.0.0.1:{sim_port}");
-        let mut sim = Command::new(&self.bins.sim);
-        sim.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SIMULATOR_BIND_ADDR", format!("127.0.0.1:{sim_port}"))
-            .env("SIMULATOR_CLIENT_ID", CLIENT_ID)
-            .env("SIMULATOR_MERCHANT_PUBLIC_KEY", &self.keys.merchant_public)
-            .env("SIMULATOR_ANTOM_PRIVATE_KEY", &self.keys.antom_private)
-            .env("SIMULATOR_TIME_SCALE", "1")
-            .env("RUST_LOG", "warn");
+        let sim = sim_command(&self.bins, &self.keys, sim_port, 1.0);
         let mut sim = Proc::spawn("antom-sim", sim, &self.dir)?;
         wait_ready(&mut sim, http, &format!("{}/__sim/requests", self.sim_url)).await?;
         self.sim = Some(sim);
@@ -250,47 +403,18 @@ impl Stack {
         let mut server = Proc::spawn("antom-checkout", server, &self.dir)?;
         wait_ready(&mut server, http, &format!("{}/readyz", self.server_url)).await?;
         self.server = Some(server);
-
-        let out = self
-            .server_command()
-            .args(["admin", "create-token", "--name", "bench", "--role", "operator"])
-            .output()
-            .context("antom-checkout admin create-token")?;
-        if !out.status.success() {
-            bail!(
-                "admin create-token failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        self.operator_token = String::from_utf8(out.stdout)?.trim().to_owned();
-        if self.operator_token.is_empty() || self.operator_token.contains(char::is_whitespace) {
-            bail!("admin create-token printed no single token");
-        }
+        self.operator_token = create_operator_token(self.server_command(), "bench")?;
         Ok(())
     }
 
     fn server_command(&self) -> Command {
-        let mut cmd = Command::new(&self.bins.server);
-        cmd.env_clear()
-            .current_dir(&self.dir)
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &self.database_url)
-            .env("DATA_DIR", self.dir.display().to_string())
-            .env("ANTOM_MODE", "live")
-            .env("ANTOM_GATEWAY_URL", &self.sim_url)
-            .env("ANTOM_CLIENT_ID", CLIENT_ID)
-            .env("ANTOM_MERCHANT_PRIVATE_KEY", &self.keys.merchant_private)
-            .env("ANTOM_PUBLIC_KEY", &self.keys.antom_public)
-            .env(
-                "ANTOM_SDK_SCRIPT_URL",
-                format!("{}/sdk/ams-checkout.js", self.sim_url),
-            )
-            .env("DATA_ENCRYPTION_KEY", DATA_ENCRYPTION_KEY)
-            .env("RECONCILE_INTERVAL_SECS", "10")
-            // One load generator on loopback: every request comes from one IP.
-            .env("RATE_LIMITS", "off")
-            .env("RUST_LOG", "warn");
-        cmd
+        server_command(
+            &self.bins,
+            &self.keys,
+            &self.dir,
+            &self.database.url,
+            &self.sim_url,
+        )
     }
 
     pub fn server_pid(&self) -> u32 {
@@ -305,7 +429,7 @@ impl Stack {
     pub async fn reset_simulator(&self, http: &reqwest::Client) -> Result<()> {
         let r = http.post(format!("{}/__sim/reset", self.sim_url)).send().await?;
         if !r.status().is_success() {
-            bail!("simulator reset: {}", r.status());
+            return Err(ProcError::Simulator(format!("reset: {}", r.status())));
         }
         Ok(())
     }
@@ -325,14 +449,7 @@ impl Stack {
     pub async fn stop(mut self) {
         self.server.take();
         self.sim.take();
-        if let Database::Postgres { admin_url, name } = &self.database {
-            if let Ok(conn) = sea_orm::Database::connect(admin_url).await {
-                let _ = conn
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                let _ = conn.close().await;
-            }
-        }
+        self.database.drop_database().await;
         if std::env::var_os("BENCH_KEEP_DIR").is_some() {
             eprintln!("  kept {}", self.dir.display());
         } else {
@@ -341,7 +458,8 @@ impl Stack {
     }
 }
 
-async fn wait_ready(proc: &mut Proc, http: &reqwest::Client, url: &str) -> Result<()> {
+/// Polls `url` until it answers 2xx; fails at once if the process dies, or after 60 s.
+pub async fn wait_ready(proc: &mut Proc, http: &reqwest::Client, url: &str) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         proc.check_alive()?;
@@ -351,7 +469,10 @@ async fn wait_ready(proc: &mut Proc, http: &reqwest::Client, url: &str) -> Resul
             }
         }
         if Instant::now() > deadline {
-            bail!("{} was not ready at {url} within 60 s", proc.name);
+            return Err(ProcError::NotReady {
+                name: proc.name.clone(),
+                url: url.to_owned(),
+            });
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::load::{drive, LoadResult, Pace, Step};
-use crate::procs::{self, DbKind, Keys, Stack, CLIENT_ID};
+use bench::procs::{self, DbKind, Keys, Stack, CLIENT_ID};
 
 /// The webhook route as Antom signs it (`PUBLIC_BASE_URL` has no path prefix here).
 const PAYMENTS_ROUTE: &str = "/webhooks/antom/payments";

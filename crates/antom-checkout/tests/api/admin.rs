@@ -10,6 +10,7 @@ mod double_clicks;
 mod orders;
 mod refund;
 mod sync;
+mod timeline_events;
 mod validation;
 
 use std::time::Duration;

@@ -135,6 +135,7 @@ async fn handle(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> Http
         true,
         &answer.result,
     );
+    record_body(&sim, endpoint, answer.request_id.as_deref(), &body);
     tracing::info!(
         endpoint = endpoint.map_or("unknown", Endpoint::name),
         request_id = answer.request_id.as_deref().unwrap_or(""),
@@ -339,4 +340,17 @@ fn record(
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     };
     sim.with_state(|tx| tx.st.requests.push(entry));
+}
+
+/// Remembers the body an idempotency key came with (authenticated requests only).
+fn record_body(sim: &Sim, endpoint: Option<Endpoint>, request_id: Option<&str>, body: &[u8]) {
+    let (Some(endpoint), Some(request_id)) = (endpoint, request_id) else {
+        return;
+    };
+    if matches!(
+        endpoint.idempotency(),
+        antom_client::endpoint::Idempotency::KeyedBy(_)
+    ) {
+        sim.with_state(|tx| tx.st.bodies.record(endpoint.name(), request_id, body));
+    }
 }

@@ -6,6 +6,7 @@
 //! and refunds are inserted and changed only through `State` (`insert_*`, `push_*`, `update_*`),
 //! which keeps the timer index (`timers`) in step with them.
 
+mod bodies;
 mod entries;
 mod fingerprint;
 mod ledger;
@@ -16,6 +17,7 @@ mod store;
 mod timers;
 mod vaulting;
 
+pub use bodies::sha256_hex;
 pub use fingerprint::{fingerprint, Fingerprint};
 pub use ledger::{Capture, Refund, Settlement, TxStatus};
 pub use log::RequestRecord;

@@ -8,6 +8,7 @@ use antom_client::model::Sensitive;
 use antom_client::ResultInfo;
 use chrono::{DateTime, Utc};
 
+use super::bodies::RequestBodies;
 use super::entries::Entries;
 use super::fingerprint::Fingerprint;
 use super::ledger::{Capture, Refund};
@@ -45,6 +46,8 @@ pub struct State {
     pub cards: HashMap<Sensitive, VaultedCard>,
     pub rejections: HashMap<(Scope, String), Rejection>,
     pub requests: RequestLog,
+    /// Every body each idempotency key arrived with (`GET /__sim/ledger`).
+    pub bodies: RequestBodies,
 }
 
 impl State {

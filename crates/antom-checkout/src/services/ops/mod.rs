@@ -87,6 +87,10 @@ async fn record_request(
         )));
     }
     locked.record_intent(intent);
+    // The domain event itself goes with the ops details, as every applied fact's entry does,
+    // so the timeline alone replays into the order (the soak's ledger check does).
+    let mut details = details;
+    details["event"] = json!(event);
     let entry = TimelineEntry {
         at: now,
         event_type: event.kind().to_owned(),
