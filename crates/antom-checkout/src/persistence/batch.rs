@@ -17,9 +17,7 @@
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, DeleteStatement, InsertStatement, UpdateStatement, WithClause,
 };
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryTrait, Statement, TransactionTrait, Values,
-};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryTrait, Statement, Values};
 
 #[derive(Debug)]
 pub(super) struct Batch {
@@ -78,21 +76,12 @@ impl Batch {
         Ok(())
     }
 
-    /// Runs the batch as one atomic change outside any transaction: on PostgreSQL the one
-    /// statement is atomic by itself; SQLite's statements are wrapped in BEGIN … COMMIT.
-    pub(super) async fn execute_atomically(self, db: &DatabaseConnection) -> Result<(), DbErr> {
-        match self.backend {
-            DbBackend::Postgres => self.execute(db).await,
-            DbBackend::Sqlite | DbBackend::MySql => {
-                let tx = db.begin().await?;
-                self.execute(&tx).await?;
-                tx.commit().await
-            }
-        }
+    pub(super) fn backend(&self) -> DbBackend {
+        self.backend
     }
 
     /// The one statement that does the whole batch.
-    fn into_statement(self) -> Option<Statement> {
+    pub(super) fn into_statement(self) -> Option<Statement> {
         let backend = self.backend;
         let mut statements = self.statements;
         let last = statements.pop()?;

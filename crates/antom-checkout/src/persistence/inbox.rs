@@ -9,10 +9,7 @@
 use chrono::{DateTime, Utc};
 use domain::OrderId;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    UpdateMany,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, UpdateMany};
 use sha2::{Digest, Sha256};
 
 use super::entities::inbox;
@@ -193,9 +190,9 @@ impl Store {
             inbox::Column::Outcome,
         ]));
         let row = self
-            .write
-            .query_one(self.backend().build(&upsert))
+            .write_statement(self.backend().build(&upsert))
             .await?
+            .pop()
             .ok_or(StoreError::NotFound)?;
         let delivery_count: i32 = row.try_get("", "delivery_count")?;
         let outcome: Option<String> = row.try_get("", "outcome")?;

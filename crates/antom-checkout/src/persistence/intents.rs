@@ -6,12 +6,15 @@
 
 use chrono::{DateTime, Utc};
 use domain::OrderId;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryTrait, Set,
+};
 
 use super::entities::admin_intents;
 use super::error::StoreError;
 use super::store::Store;
 use super::time::db_time;
+use super::write_tx::WriteTx;
 
 /// An intent as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +34,7 @@ pub struct Intent {
 /// The intents of `action` on `order_id` created at or after `since`, or carrying `key_hash`
 /// (whatever their age), newest first. Run on the order's locking transaction.
 pub(super) async fn find(
-    db: &impl ConnectionTrait,
+    tx: &mut WriteTx,
     order_id: &OrderId,
     action: &str,
     since: DateTime<Utc>,
@@ -41,14 +44,19 @@ pub(super) async fn find(
     if let Some(key_hash) = key_hash {
         recent_or_keyed = recent_or_keyed.add(admin_intents::Column::KeyHash.eq(key_hash));
     }
-    Ok(admin_intents::Entity::find()
+    let select = admin_intents::Entity::find()
         .filter(admin_intents::Column::OrderId.eq(order_id.as_str()))
         .filter(admin_intents::Column::Action.eq(action))
         .filter(recent_or_keyed)
         .order_by_desc(admin_intents::Column::CreatedAt)
         .order_by_desc(admin_intents::Column::Id)
-        .all(db)
-        .await?
+        .build(tx.backend());
+    let rows = tx.query_all(select).await?;
+    let rows = rows
+        .iter()
+        .map(|row| admin_intents::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows
         .into_iter()
         .map(|row| Intent {
             action: row.action,

@@ -19,7 +19,8 @@
 //! hand-off to SQLite's single writer, instead of one per row.
 //!
 //! Files: `store` (the handle: connect, migrate, ready), `time`, `entities/` (one per table),
-//! `batch`, `catalog`, `orders` (insert, load, lock, list, projections), `timeline`, `inbox`,
+//! `batch`, `write_tx` (transactions fused with their statements on SQLite), `write_lane`
+//! (the thread those run on), `catalog`, `orders` (insert, load, lock, list, projections), `timeline`, `inbox`,
 //! `idempotency`, `intents`, `claims`, `security_events`, `admin_tokens`, and for saved cards
 //! `buyers`, `cards`, `vaultings`. This file only declares and re-exports them.
 
@@ -42,6 +43,8 @@ mod store;
 mod time;
 mod timeline;
 mod vaultings;
+mod write_lane;
+mod write_tx;
 
 pub use admin_tokens::{AdminToken, NewAdminToken};
 pub use cards::{NewCard, SavedCard};

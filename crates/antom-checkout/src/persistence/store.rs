@@ -7,11 +7,14 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::SqlitePool;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait,
 };
 
 use super::error::StoreError;
+use super::write_lane::WriteLane;
+use super::write_tx;
 
 // Both pools skip sqlx's default ping before every acquire: it is a round trip (a thread hop
 // on SQLite) in front of every statement and transaction, and a connection that has died is
@@ -41,6 +44,11 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     pub(super) read: DatabaseConnection,
     pub(super) write: DatabaseConnection,
+    /// A SQLite file's writer pool, for transactions fused with their statements
+    /// (`write_tx`); `None` on PostgreSQL and for an in-memory database.
+    pub(super) sqlite_writer: Option<SqlitePool>,
+    /// Where units of work holding that writer run (`write_lane`); `None` without one.
+    lane: Option<WriteLane>,
 }
 
 impl Store {
@@ -51,12 +59,24 @@ impl Store {
             // An in-memory database exists once per connection: it must keep to exactly one.
             let in_memory = prepare_sqlite_file(url)?;
             let write = Database::connect(sqlite_options(url, 1)).await?;
-            let read = if in_memory {
-                write.clone()
+            let (read, sqlite_writer) = if in_memory {
+                (write.clone(), None)
             } else {
-                Database::connect(sqlite_options(url, SQLITE_READERS)).await?
+                let read = Database::connect(sqlite_options(url, SQLITE_READERS)).await?;
+                (read, Some(write_tx::sqlite_writer(&write)))
             };
-            Ok(Store { read, write })
+            let lane = match sqlite_writer {
+                Some(_) => Some(WriteLane::start().map_err(|e| {
+                    StoreError::Db(DbErr::Custom(format!("cannot start the SQLite write lane: {e}")))
+                })?),
+                None => None,
+            };
+            Ok(Store {
+                read,
+                write,
+                sqlite_writer,
+                lane,
+            })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url);
             options
@@ -67,6 +87,8 @@ impl Store {
             Ok(Store {
                 read: db.clone(),
                 write: db,
+                sqlite_writer: None,
+                lane: None,
             })
         } else {
             // The URL may hold a password: do not echo it.
@@ -106,6 +128,23 @@ impl Store {
                 "{} database migration(s) pending",
                 pending.len()
             ))))
+        }
+    }
+
+    /// Runs a unit of work that writes (lock → decide → save) to completion even if the caller
+    /// stops waiting: on the SQLite write lane, else as a task of the caller's runtime.
+    pub async fn write_unit<F, T>(&self, unit: F) -> T
+    where
+        F: std::future::Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.lane {
+            Some(lane) => lane.run(unit).await,
+            None => match tokio::spawn(unit).await {
+                Ok(value) => value,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => panic!("a write unit was cancelled: {e}"),
+            },
         }
     }
 

@@ -11,13 +11,15 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::{CardId, RecordStatus, VaultingRequestId};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set};
 
+use super::batch::Batch;
 use super::cards::NewCard;
 use super::entities::{saved_cards, vaultings};
 use super::error::StoreError;
 use super::store::Store;
 use super::time::{db_time, db_time_opt};
+use super::write_tx::WriteTx;
 
 /// A vaulting to store before calling Antom.
 #[derive(Debug, Clone, Copy)]
@@ -59,7 +61,7 @@ pub enum VaultingUpdate {
 /// A vaulting read inside a transaction that holds its row lock.
 #[derive(Debug)]
 pub struct LockedVaulting {
-    tx: DatabaseTransaction,
+    tx: WriteTx,
     pub stored: StoredVaulting,
 }
 
@@ -134,19 +136,20 @@ impl Store {
         &self,
         request_id: &VaultingRequestId,
     ) -> Result<Option<LockedVaulting>, StoreError> {
-        let tx = self.write.begin().await?;
-        let mut rows = vaultings::Entity::update_many()
+        let lock = vaultings::Entity::update_many()
             .col_expr(vaultings::Column::UpdatedAt, Expr::value(db_time(Utc::now())))
             .filter(vaultings::Column::VaultingRequestId.eq(request_id.as_str()))
-            .exec_with_returning(&tx)
-            .await?;
+            .into_query()
+            .returning_all()
+            .to_owned();
+        let (tx, mut rows) = self.begin_write(self.backend().build(&lock)).await?;
         let Some(row) = rows.pop() else {
             tx.rollback().await?;
             return Ok(None);
         };
         Ok(Some(LockedVaulting {
             tx,
-            stored: from_row(row)?,
+            stored: from_row(vaultings::Model::from_query_result(&row, "")?)?,
         }))
     }
 
@@ -178,6 +181,7 @@ impl LockedVaulting {
     pub async fn commit(self, update: VaultingUpdate) -> Result<(), StoreError> {
         let LockedVaulting { tx, stored } = self;
         let now = Utc::now();
+        let mut batch = Batch::new(tx.backend());
         let mut row = vaultings::ActiveModel {
             updated_at: Set(db_time(now)),
             ..Default::default()
@@ -187,9 +191,11 @@ impl LockedVaulting {
                 row.status = Set(RecordStatus::Success.as_str().to_owned());
                 row.card_id = Set(Some(card.id.as_str().to_owned()));
                 row.next_check_at = Set(None);
-                saved_cards::Entity::insert(card.row(&stored.buyer_id, &stored.request_id, now))
-                    .exec_without_returning(&tx)
-                    .await?;
+                batch.push(saved_cards::Entity::insert(card.row(
+                    &stored.buyer_id,
+                    &stored.request_id,
+                    now,
+                )));
             }
             VaultingUpdate::Failed { code, message } => {
                 row.status = Set(RecordStatus::Fail.as_str().to_owned());
@@ -205,12 +211,12 @@ impl LockedVaulting {
                 row.check_attempts = Set(check_attempts);
             }
         }
-        vaultings::Entity::update_many()
-            .set(row)
-            .filter(vaultings::Column::VaultingRequestId.eq(stored.request_id.as_str()))
-            .exec(&tx)
-            .await?;
-        tx.commit().await?;
+        batch.push(
+            vaultings::Entity::update_many()
+                .set(row)
+                .filter(vaultings::Column::VaultingRequestId.eq(stored.request_id.as_str())),
+        );
+        tx.commit_with(batch).await?;
         Ok(())
     }
 

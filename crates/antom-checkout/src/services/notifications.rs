@@ -180,7 +180,15 @@ pub async fn receive(
 
     let handled = match parsed {
         Err(e) => Handled::unrecorded(None, InboxOutcome::Unparseable, Some(e.to_string())),
-        Ok(notification) => apply_notification(state, &notification, record.id, now).await?,
+        Ok(notification) => {
+            let (unit_state, inbox_id) = (state.clone(), record.id);
+            state
+                .store
+                .write_unit(
+                    async move { apply_notification(&unit_state, &notification, inbox_id, now).await },
+                )
+                .await?
+        }
     };
     let Handled {
         order_id,

@@ -80,12 +80,18 @@ pub async fn apply_facts(
     now: DateTime<Utc>,
     schedule: Schedule,
 ) -> Result<Option<SyncReport>, StoreError> {
-    let Some(locked) = store.lock_order(order_id).await? else {
-        return Ok(None);
-    };
-    apply_locked(locked, facts, actor, now, None, schedule)
+    let (unit_store, order_id, facts, actor) =
+        (store.clone(), order_id.clone(), facts.clone(), actor.to_owned());
+    store
+        .write_unit(async move {
+            let Some(locked) = unit_store.lock_order(&order_id).await? else {
+                return Ok(None);
+            };
+            apply_locked(locked, &facts, &actor, now, None, schedule)
+                .await
+                .map(Some)
+        })
         .await
-        .map(Some)
 }
 
 /// Applies `events` to an order already locked, and commits. With `inbox`, the outcome of the

@@ -16,3 +16,4 @@ mod listing;
 mod orders;
 mod schema;
 mod timeline;
+mod write_paths;

@@ -56,7 +56,7 @@ impl Store {
         batch.push(order_items::Entity::insert_many(items));
         projections::stage(&mut batch, None, order, now);
         timeline::stage(&mut batch, order.id(), new.timeline);
-        batch.execute_atomically(&self.write).await?;
+        self.write_atomically(batch).await?;
         Ok(())
     }
 }

@@ -6,15 +6,15 @@
 //! reads the snapshot the first one committed. On SQLite the same write takes the database write
 //! lock immediately (this process has one writer connection; another process, such as the admin
 //! CLI, waits up to the busy timeout); starting with a read instead would let two connections
-//! hold read snapshots and then fail to upgrade. The save is one [`Batch`] and the commit.
+//! hold read snapshots and then fail to upgrade. The save is one [`Batch`] and the commit; on a
+//! SQLite file BEGIN travels with the lock and COMMIT with the save (`write_tx`).
 //! Dropping a [`LockedOrder`] without committing rolls back.
 
 use chrono::{DateTime, Utc};
 use domain::{Order, OrderId, PaymentRequestId};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait, UpdateMany,
+    ActiveValue, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set, UpdateMany,
 };
 
 use super::super::batch::Batch;
@@ -25,6 +25,7 @@ use super::super::intents::{self, Intent};
 use super::super::store::Store;
 use super::super::time::{db_time, db_time_opt};
 use super::super::timeline::TimelineEntry;
+use super::super::write_tx::WriteTx;
 use super::super::{inbox, timeline};
 use super::projections;
 use super::stored::{snapshot_json, stored_order, StoredOrder};
@@ -32,7 +33,7 @@ use super::stored::{snapshot_json, stored_order, StoredOrder};
 /// An order read inside a transaction that holds its row lock.
 #[derive(Debug)]
 pub struct LockedOrder {
-    tx: DatabaseTransaction,
+    tx: WriteTx,
     pub stored: StoredOrder,
     /// The snapshot as read: what the projections in the database describe.
     before: Order,
@@ -61,17 +62,18 @@ impl Store {
     /// The lock and the read are one statement: `UPDATE … SET version = version + 1 WHERE …
     /// RETURNING *`. `condition` matches at most one row (a primary or unique key).
     async fn lock_order_where(&self, condition: SimpleExpr) -> Result<Option<LockedOrder>, StoreError> {
-        let tx = self.write.begin().await?;
-        let mut rows = orders::Entity::update_many()
+        let lock = orders::Entity::update_many()
             .col_expr(orders::Column::Version, Expr::col(orders::Column::Version).add(1))
             .filter(condition)
-            .exec_with_returning(&tx)
-            .await?;
+            .into_query()
+            .returning_all()
+            .to_owned();
+        let (tx, mut rows) = self.begin_write(self.backend().build(&lock)).await?;
         let (Some(row), true) = (rows.pop(), rows.is_empty()) else {
             tx.rollback().await?;
             return Ok(None);
         };
-        let stored = stored_order(row)?;
+        let stored = stored_order(orders::Model::from_query_result(&row, "")?)?;
         Ok(Some(LockedOrder {
             tx,
             before: stored.order.clone(),
@@ -124,7 +126,7 @@ impl LockedOrder {
             updated_at: Set(db_time(now)),
             ..Default::default()
         };
-        let mut batch = Batch::new(tx.get_database_backend());
+        let mut batch = Batch::new(tx.backend());
         batch.push(
             orders::Entity::update_many()
                 .set(row)
@@ -138,8 +140,7 @@ impl LockedOrder {
         if let Some(intent) = intent {
             batch.push(admin_intents::Entity::insert(intent));
         }
-        batch.execute(&tx).await?;
-        tx.commit().await?;
+        tx.commit_with(batch).await?;
         stored.review_required = !stored.order.review().is_empty();
         stored.next_check_at = next_check_at;
         stored.check_attempts = check_attempts.unwrap_or(stored.check_attempts);
@@ -157,12 +158,12 @@ impl LockedOrder {
     /// The ops intents of `action` on this order since `since`, or with `key_hash` (any age),
     /// newest first: read under the lock, so an intent committed before it is seen.
     pub async fn intents(
-        &self,
+        &mut self,
         action: &str,
         since: DateTime<Utc>,
         key_hash: Option<&str>,
     ) -> Result<Vec<Intent>, StoreError> {
-        intents::find(&self.tx, self.stored.order.id(), action, since, key_hash).await
+        intents::find(&mut self.tx, self.stored.order.id(), action, since, key_hash).await
     }
 
     /// Records an ops intent, written by [`LockedOrder::commit`] with the change.

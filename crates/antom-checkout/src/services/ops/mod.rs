@@ -112,7 +112,7 @@ enum Step {
 /// Applies the double-click rule under the lock: rolls back and names the earlier request when
 /// this one repeats it.
 async fn check_repeat(
-    locked: LockedOrder,
+    mut locked: LockedOrder,
     wanted: &Wanted,
     now: chrono::DateTime<Utc>,
 ) -> Result<Step, ServiceError> {
