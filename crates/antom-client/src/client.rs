@@ -11,7 +11,7 @@ use crate::endpoint::{sandbox_path, Endpoint};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::outcome::{Outcome, Resend, UnknownCause};
 use crate::result::{ResultInfo, ResultStatus};
-use crate::signature::Message;
+use crate::signature::{sign_content, Message};
 use crate::time::request_time;
 use crate::trace_context::{OutboundContext, TraceParent, REQUEST_ID, TRACEPARENT};
 
@@ -242,13 +242,25 @@ impl Client {
         .await
     }
 
+    /// Signs a request on tokio's blocking pool. An RSA-2048 signature is 0.4–1.4 ms of CPU
+    /// depending on the machine; on the async worker it would stall every task of that worker
+    /// (among them tasks holding a database transaction) for as long.
+    async fn sign(&self, message: Message<'_>) -> String {
+        let content = message.content_to_sign();
+        let key = self.config.merchant_key.clone();
+        let version = self.config.key_version;
+        match tokio::task::spawn_blocking(move || sign_content(&content, &key, version)).await {
+            Ok(signature) => signature,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
     /// One signed POST of `body` (already serialised) and the classification of its answer.
     async fn attempt<T: AntomResponse>(&self, endpoint: Endpoint, body: &[u8]) -> Outcome<T> {
         let path = self.path_for(endpoint);
         let time = request_time(chrono::Utc::now());
         let client_id = &self.config.client_id;
-        let signature = Message::post(&path, client_id, &time, body)
-            .sign(&self.config.merchant_key, self.config.key_version);
+        let signature = self.sign(Message::post(&path, client_id, &time, body)).await;
         let started = Instant::now();
         let mut request = self
             .http

@@ -63,12 +63,7 @@ impl<'a> Message<'a> {
 
     /// Signs the message; returns the full `Signature` header value.
     pub fn sign(&self, key: &PrivateKey, key_version: u32) -> String {
-        SignatureHeader {
-            algorithm: ALGORITHM.to_owned(),
-            key_version: key_version.to_string(),
-            signature: key.sign(&self.content_to_sign()),
-        }
-        .to_header_value()
+        sign_content(&self.content_to_sign(), key, key_version)
     }
 
     /// Verifies a `signature` header value against the message.
@@ -80,6 +75,16 @@ impl<'a> Message<'a> {
             Err(SignatureError::Mismatch)
         }
     }
+}
+
+/// The full `Signature` header value for a content to sign (see [`Message::content_to_sign`]).
+pub fn sign_content(content: &[u8], key: &PrivateKey, key_version: u32) -> String {
+    SignatureHeader {
+        algorithm: ALGORITHM.to_owned(),
+        key_version: key_version.to_string(),
+        signature: key.sign(content),
+    }
+    .to_header_value()
 }
 
 /// Why a signature was not accepted.
