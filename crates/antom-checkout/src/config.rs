@@ -66,6 +66,7 @@ struct Raw {
     otel_service_name: Option<String>,
     session_retry_budget_ms: Option<String>,
     rate_limits: Option<String>,
+    bench_floor_route: Option<String>,
     trusted_proxies: Option<String>,
     inbox_retention_days: Option<String>,
     allow_simulator_with_live_keys: Option<String>,
@@ -242,6 +243,9 @@ pub struct Settings {
     pub session_retry_budget: Duration,
     /// Per-IP and per-buyer request limits (`RATE_LIMITS`, on by default).
     pub rate_limits: bool,
+    /// `BENCH_FLOOR_ROUTE=on`: serve `POST /__bench/floor`, the bench's performance floor
+    /// (`services::checkout::floor`). Off by default; not part of the product's API.
+    pub bench_floor_route: bool,
     /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long verified notifications are kept, raw (`INBOX_RETENTION_DAYS`, default 90).
@@ -463,6 +467,21 @@ impl Settings {
             Some(v) if v == "off" => false,
             Some(other) => return Err(invalid("RATE_LIMITS", format!("`{other}` is not on or off"))),
         };
+        let bench_floor_route = match raw
+            .bench_floor_route
+            .as_deref()
+            .map(|v| v.trim().to_ascii_lowercase())
+        {
+            None => false,
+            Some(v) if v == "on" => true,
+            Some(v) if v == "off" => false,
+            Some(other) => {
+                return Err(invalid(
+                    "BENCH_FLOOR_ROUTE",
+                    format!("`{other}` is not on or off"),
+                ))
+            }
+        };
         let trusted_proxies = raw
             .trusted_proxies
             .as_deref()
@@ -567,6 +586,7 @@ impl Settings {
                 .unwrap_or_else(|| "antom-checkout".into()),
             session_retry_budget,
             rate_limits,
+            bench_floor_route,
             trusted_proxies,
             inbox_retention,
             metrics_bind_addr,
@@ -869,9 +889,15 @@ mod tests {
         assert_eq!(s.metrics_bind_addr.unwrap().port(), 9100);
         let defaults = load(&[]).unwrap();
         assert!(defaults.rate_limits && defaults.trusted_proxies.is_empty());
+        assert!(
+            !defaults.bench_floor_route,
+            "the bench's floor route is off unless asked for"
+        );
+        assert!(load(&[("BENCH_FLOOR_ROUTE", "on")]).unwrap().bench_floor_route);
         assert_eq!(defaults.inbox_retention, Duration::from_secs(90 * 86_400));
         for (var, value) in [
             ("RATE_LIMITS", "maybe"),
+            ("BENCH_FLOOR_ROUTE", "yes"),
             ("TRUSTED_PROXIES", "10.0.0.0/99"),
             ("INBOX_RETENTION_DAYS", "0"),
             ("METRICS_BIND_ADDR", "localhost"),

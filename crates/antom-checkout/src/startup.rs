@@ -373,6 +373,12 @@ fn http_server(
     state: AppState,
     audit: Option<Arc<dyn ResponseAudit>>,
 ) -> Result<Server, StartupError> {
+    let bench_floor = state.settings.bench_floor_route;
+    if bench_floor {
+        tracing::warn!(
+            "BENCH_FLOOR_ROUTE=on: serving POST /__bench/floor (a benchmark aid, not for production)"
+        );
+    }
     let data = web::Data::new(state);
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let server = HttpServer::new(move || {
@@ -430,7 +436,7 @@ fn http_server(
                 }
                 .instrument(span)
             })
-            .configure(routes::configure)
+            .configure(|cfg| routes::configure(cfg, bench_floor))
     })
     .listen(listener)
     .map_err(|source| StartupError::Bind { addr, source })?

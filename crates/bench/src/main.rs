@@ -32,6 +32,10 @@ use bench::procs::{Bins, DbKind, Keys, Stack};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ScenarioArg {
     All,
+    /// Floor, sessions and (with `--peer-dir`) the Node peer, closed loop, alternating in
+    /// rounds (`--rounds`) on the same processes: the ratios the issue asks for.
+    Compare,
+    Floor,
     Sessions,
     Webhooks,
     Checkout,
@@ -76,6 +80,16 @@ struct Args {
     /// Distinct orders prepared for the webhook scenario (default: enough for 1,600/s).
     #[arg(long)]
     webhook_orders: Option<usize>,
+    /// The Node.js peer's directory (`../shared/peers/node`, after `npm install`): adds its
+    /// `POST /sessions` beside ours (`--scenario compare` or `all`).
+    #[arg(long, env = "BENCH_PEER_DIR")]
+    peer_dir: Option<std::path::PathBuf>,
+    /// Rounds of `--scenario compare` (each: floor, sessions, peer).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Seconds of rest between phases (the machine settles; page-cache writeback ends).
+    #[arg(long, default_value_t = 2.0)]
+    rest_secs: f64,
     /// CI smoke run: every scenario ~1 s at concurrency 4 on SQLite only; fails on any error
     /// or on a scenario that completed nothing.
     #[arg(long)]
@@ -88,7 +102,9 @@ const WEBHOOKS_TARGET: (f64, f64) = (2000.0, 20.0);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    Floor,
     Sessions,
+    Peer,
     Webhooks,
     Checkout,
 }
@@ -96,6 +112,8 @@ enum Kind {
 impl Kind {
     fn name(self) -> &'static str {
         match self {
+            Kind::Floor => "floor",
+            Kind::Peer => "node peer sessions",
             Kind::Sessions => "sessions",
             Kind::Webhooks => "webhooks",
             Kind::Checkout => "checkout",
@@ -106,7 +124,7 @@ impl Kind {
         match self {
             Kind::Sessions => Some(SESSIONS_TARGET),
             Kind::Webhooks => Some(WEBHOOKS_TARGET),
-            Kind::Checkout => None,
+            Kind::Checkout | Kind::Floor | Kind::Peer => None,
         }
     }
 }
@@ -129,8 +147,21 @@ impl Phase {
 
 /// The phases `args` selects, in the order they run.
 fn phases(args: &Args) -> Vec<Phase> {
+    let closed = |kind| Phase {
+        kind,
+        pace: Pace::Closed,
+    };
+    if args.scenario == ScenarioArg::Compare {
+        let mut round = vec![closed(Kind::Floor), closed(Kind::Sessions)];
+        if args.peer_dir.is_some() {
+            round.push(closed(Kind::Peer));
+        }
+        return round.repeat(args.rounds.max(1));
+    }
     let wanted = |kind: Kind| match args.scenario {
-        ScenarioArg::All => true,
+        ScenarioArg::All => kind != Kind::Peer || args.peer_dir.is_some(),
+        ScenarioArg::Compare => unreachable!("handled above"),
+        ScenarioArg::Floor => kind == Kind::Floor,
         ScenarioArg::Sessions => kind == Kind::Sessions,
         ScenarioArg::Webhooks => kind == Kind::Webhooks,
         ScenarioArg::Checkout => kind == Kind::Checkout,
@@ -138,7 +169,9 @@ fn phases(args: &Args) -> Vec<Phase> {
     };
     let mut out = Vec::new();
     for (kind, rate) in [
+        (Kind::Floor, 0.0),
         (Kind::Sessions, args.sessions_rate),
+        (Kind::Peer, 0.0),
         (Kind::Webhooks, args.webhooks_rate),
         (Kind::Checkout, 0.0),
     ] {
@@ -238,11 +271,28 @@ async fn run_once(
             stack.server_pid(),
             mb(after_start)
         );
-        for phase in phases(args) {
+        let phases = phases(args);
+        if let Some(dir) = args
+            .peer_dir
+            .as_deref()
+            .filter(|_| phases.iter().any(|p| p.kind == Kind::Peer))
+        {
+            stack
+                .start_peer(dir, http)
+                .await
+                .context("starting the Node peer")?;
+            eprintln!("  [{}] node peer pid {} ready", db.name(), stack.peer_pid());
+        }
+        for (i, phase) in phases.into_iter().enumerate() {
+            if i > 0 && !args.quick {
+                tokio::time::sleep(Duration::from_secs_f64(args.rest_secs.max(0.0))).await;
+            }
             // The simulator starts each phase empty, as a fresh sandbox would; the server keeps
             // everything (its database grows from phase to phase, as in production).
             stack.reset_simulator(http).await?;
             let m = match phase.kind {
+                Kind::Floor => scenarios::floor(&stack, http, plan, phase.pace).await,
+                Kind::Peer => scenarios::peer_sessions(&stack, http, plan, phase.pace).await,
                 Kind::Sessions => scenarios::sessions(&stack, http, plan, phase.pace).await,
                 Kind::Webhooks => scenarios::webhooks(&stack, http, plan, phase.pace, keys)
                     .await
@@ -279,7 +329,7 @@ async fn run_once(
 fn line(name: &str, m: &Measured) -> String {
     format!(
         "{name:<18} {:>8.1}/s  p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  n={} errors={}  peak RSS {:.1} MB  \
-         CPU server {:.0}% sim {:.0}% bench {:.0}%, ms/op {:.2} / {:.2} / {:.2}{}{}",
+         CPU server {:.0}% sim {:.0}% bench {:.0}%, ms/op {:.2} / {:.2} / {:.2}{}  written KB/op {:.1}{}{}",
         m.load.per_second(),
         m.load.quantile_ms(0.50),
         m.load.quantile_ms(0.95),
@@ -294,6 +344,10 @@ fn line(name: &str, m: &Measured) -> String {
         m.sim_ms_per_op,
         m.bench_ms_per_op,
         m.postgres_ms_per_op.map(|p| format!(" / postgres {p:.2}")).unwrap_or_default(),
+        m.server_write_per_op / 1024.0,
+        m.postgres_write_per_op
+            .map(|p| format!(" + postgres {:.1}", p / 1024.0))
+            .unwrap_or_default(),
         m.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default()
     )
 }
@@ -310,6 +364,8 @@ struct Row {
     sim_cpu: Vec<f64>,
     bench_cpu: Vec<f64>,
     ms_per_op: [Vec<f64>; 4],
+    /// KB written per operation: the server (or peer), PostgreSQL.
+    written_kb: [Vec<f64>; 2],
     errors: u64,
 }
 
@@ -347,6 +403,10 @@ fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
         if let Some(p) = r.m.postgres_ms_per_op {
             row.ms_per_op[3].push(p);
         }
+        row.written_kb[0].push(r.m.server_write_per_op / 1024.0);
+        if let Some(p) = r.m.postgres_write_per_op {
+            row.written_kb[1].push(p / 1024.0);
+        }
         row.errors += r.m.load.errors;
     }
     let medians = |label: &str, db: &str| {
@@ -363,9 +423,9 @@ fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
     );
     println!();
     println!(
-        "| scenario | database | per second | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU % server / sim / bench | CPU ms per op server / sim / bench / PostgreSQL |"
+        "| scenario | database | per second | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | CPU % server / sim / bench | CPU ms per op server / sim / bench / PostgreSQL | KB written per op server / PostgreSQL |"
     );
-    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |");
     let mut met = true;
     let mut overall_peak: f64 = 0.0;
     let mut targets = Vec::new();
@@ -382,7 +442,7 @@ fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
                 "requests"
             };
             println!(
-                "| {label} | {db} | {:.0} {unit} | {:.2} | {:.2} | {:.2} | {} | {:.1} | {:.0} / {:.0} / {:.0} | {:.2} / {:.2} / {:.2} / {} |",
+                "| {label} | {db} | {:.0} {unit} | {:.2} | {:.2} | {:.2} | {} | {:.1} | {:.0} / {:.0} / {:.0} | {:.2} / {:.2} / {:.2} / {} | {:.1} / {} |",
                 median(row.rps.clone()),
                 median(row.p50.clone()),
                 median(row.p95.clone()),
@@ -399,6 +459,12 @@ fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
                     "–".to_owned()
                 } else {
                     format!("{:.2}", median(row.ms_per_op[3].clone()))
+                },
+                median(row.written_kb[0].clone()),
+                if row.written_kb[1].is_empty() {
+                    "–".to_owned()
+                } else {
+                    format!("{:.1}", median(row.written_kb[1].clone()))
                 },
             );
             // Judge each target once per database, on the closed-loop row.
@@ -427,6 +493,50 @@ fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
                 },
                 if ok { "met" } else { "MISSED" }
             ));
+        }
+    }
+    let closed_row = |kind: Kind, db: &str| {
+        let label = Phase {
+            kind,
+            pace: Pace::Closed,
+        }
+        .label();
+        rows.iter()
+            .find(|((l, d), _)| *l == label && *d == db)
+            .map(|(_, row)| row)
+    };
+    let mut ratios = Vec::new();
+    for db in ["SQLite", "PostgreSQL"] {
+        let Some(sessions) = closed_row(Kind::Sessions, db) else {
+            continue;
+        };
+        let rps = median(sessions.rps.clone());
+        let cpu = median(sessions.ms_per_op[0].clone());
+        if let Some(floor) = closed_row(Kind::Floor, db) {
+            let (floor_rps, floor_cpu) = (median(floor.rps.clone()), median(floor.ms_per_op[0].clone()));
+            ratios.push(format!(
+                "| {db} | sessions ÷ floor | {:.2}× the rate ({rps:.0} / {floor_rps:.0}) | {:.2}× the server CPU per request ({cpu:.2} / {floor_cpu:.2} ms) | wanted ≥ 0.67× the rate, ≤ 1.5× the CPU |",
+                rps / floor_rps.max(1e-9),
+                cpu / floor_cpu.max(1e-9),
+            ));
+        }
+        if let Some(peer) = closed_row(Kind::Peer, db) {
+            let (peer_rps, peer_cpu) = (median(peer.rps.clone()), median(peer.ms_per_op[0].clone()));
+            ratios.push(format!(
+                "| {db} | sessions ÷ Node peer | {:.2}× the rate ({rps:.0} / {peer_rps:.0}) | {:.2}× the CPU per request ({cpu:.2} / {peer_cpu:.2} ms); KB written per session {:.1} / {:.1} | wanted ≥ 1.5× the rate |",
+                rps / peer_rps.max(1e-9),
+                cpu / peer_cpu.max(1e-9),
+                median(sessions.written_kb[0].clone()) + median(sessions.written_kb[1].clone()),
+                median(peer.written_kb[0].clone()),
+            ));
+        }
+    }
+    if !ratios.is_empty() {
+        println!();
+        println!("| database | ratio | throughput | CPU, disk | target |");
+        println!("| --- | --- | --- | --- | --- |");
+        for r in &ratios {
+            println!("{r}");
         }
     }
     if !args.quick && !targets.is_empty() {

@@ -324,8 +324,48 @@ pub fn server_command(bins: &Bins, keys: &Keys, dir: &Path, database_url: &str, 
         .env("RECONCILE_INTERVAL_SECS", "10")
         // One load generator on loopback: every request comes from one IP.
         .env("RATE_LIMITS", "off")
+        // The bench's floor scenario (`POST /__bench/floor`).
+        .env("BENCH_FLOOR_ROUTE", "on")
         .env("RUST_LOG", "warn");
     cmd
+}
+
+/// The Node.js peer (`../shared/peers/node`, `app.mjs`) against the simulator at `sim_url`,
+/// with the same client id and keys as the server, its SQLite file in `dir`.
+pub fn peer_command(
+    peer_dir: &Path,
+    keys: &Keys,
+    dir: &Path,
+    sim_url: &str,
+    port: u16,
+    products: &str,
+) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.arg("app.mjs")
+        .current_dir(peer_dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ANTOM_GATEWAY_URL", sim_url)
+        .env("ANTOM_CLIENT_ID", CLIENT_ID)
+        .env("ANTOM_MERCHANT_PRIVATE_KEY", pkcs8_pem(&keys.merchant_private))
+        .env("ANTOM_PUBLIC_KEY", &keys.antom_public)
+        .env("PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("PEER_DB", dir.join("peer.sqlite").display().to_string())
+        .env("PRODUCTS_JSON", products);
+    cmd
+}
+
+/// A PKCS#8 key given as base64 DER, as PEM.
+fn pkcs8_pem(base64_der: &str) -> String {
+    let body: Vec<String> = base64_der
+        .as_bytes()
+        .chunks(64)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect();
+    format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        body.join("\n")
+    )
 }
 
 /// Runs `antom-checkout admin create-token` and returns the token it printed.
@@ -362,6 +402,9 @@ pub struct Stack {
     keys: Keys,
     server: Option<Proc>,
     sim: Option<Proc>,
+    peer: Option<Proc>,
+    /// The Node.js peer's URL, once [`Stack::start_peer`] has started it.
+    pub peer_url: String,
 }
 
 impl Stack {
@@ -380,6 +423,8 @@ impl Stack {
             keys: keys.clone(),
             server: None,
             sim: None,
+            peer: None,
+            peer_url: String::new(),
         };
         stack.start_processes(http).await?;
         Ok(stack)
@@ -425,6 +470,36 @@ impl Stack {
         self.sim.as_ref().map_or(0, Proc::pid)
     }
 
+    /// The Node.js peer's primary process (its workers are its children); 0 when not started.
+    pub fn peer_pid(&self) -> u32 {
+        self.peer.as_ref().map_or(0, Proc::pid)
+    }
+
+    /// Starts the Node.js peer in `peer_dir` against this stack's simulator, with the server's
+    /// catalog, and waits until it answers.
+    pub async fn start_peer(&mut self, peer_dir: &Path, http: &reqwest::Client) -> Result<()> {
+        let products: Value = http
+            .get(format!("{}/api/products", self.server_url))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let port = free_port()?;
+        let cmd = peer_command(
+            peer_dir,
+            &self.keys,
+            &self.dir,
+            &self.sim_url,
+            port,
+            &products["products"].to_string(),
+        );
+        let mut peer = Proc::spawn("node-peer", cmd, &self.dir)?;
+        self.peer_url = format!("http://127.0.0.1:{port}");
+        wait_ready(&mut peer, http, &format!("{}/api/products", self.peer_url)).await?;
+        self.peer = Some(peer);
+        Ok(())
+    }
+
     /// `POST /__sim/reset`: the simulator forgets every session, request and notification.
     pub async fn reset_simulator(&self, http: &reqwest::Client) -> Result<()> {
         let r = http.post(format!("{}/__sim/reset", self.sim_url)).send().await?;
@@ -442,11 +517,20 @@ impl Stack {
         if let Some(p) = self.server.as_mut() {
             p.check_alive()?;
         }
+        if let Some(p) = self.peer.as_mut() {
+            p.check_alive()?;
+        }
         Ok(())
     }
 
     /// Stops the processes, drops the database and removes the directory.
     pub async fn stop(mut self) {
+        if let Some(peer) = self.peer.as_ref() {
+            // The primary stops its workers on SIGTERM; SIGKILL would orphan them.
+            let _ = Command::new("kill").arg(peer.pid().to_string()).status();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        self.peer.take();
         self.server.take();
         self.sim.take();
         self.database.drop_database().await;
@@ -548,6 +632,75 @@ pub fn postgres_cpu_since(before: &[(u32, Duration)]) -> f64 {
                 .find(|(p, _)| *p == pid)
                 .map_or(Duration::ZERO, |(_, t)| *t);
             now.saturating_sub(start).as_secs_f64()
+        })
+        .sum()
+}
+
+/// `pid` and every process descended from it (the Node peer's cluster workers).
+pub fn process_tree(pid: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return vec![pid];
+    };
+    let parents: Vec<(u32, u32)> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|p| {
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+            let (_, rest) = stat.rsplit_once(')')?;
+            let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+            Some((p, ppid))
+        })
+        .collect();
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        i += 1;
+    }
+    tree
+}
+
+/// CPU time used so far by `pid` and its descendants.
+pub fn tree_cpu_time(pid: u32) -> Duration {
+    if pid == 0 {
+        return cpu_time(0);
+    }
+    process_tree(pid).into_iter().map(cpu_time).sum()
+}
+
+/// Bytes a process has caused to be written to storage so far (`write_bytes` of
+/// `/proc/<pid>/io`: page-cache pages it dirtied, counted when dirtied).
+pub fn write_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("write_bytes:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// [`write_bytes`] of `pid` and its descendants.
+pub fn tree_write_bytes(pid: u32) -> u64 {
+    process_tree(pid).into_iter().map(write_bytes).sum()
+}
+
+/// [`write_bytes`] of every `postgres` process, by pid.
+pub fn postgres_write_bytes() -> Vec<(u32, u64)> {
+    postgres_cpu()
+        .into_iter()
+        .map(|(pid, _)| (pid, write_bytes(pid)))
+        .collect()
+}
+
+/// Bytes the `postgres` processes wrote since `before`.
+pub fn postgres_write_bytes_since(before: &[(u32, u64)]) -> u64 {
+    postgres_write_bytes()
+        .into_iter()
+        .map(|(pid, now)| {
+            let start = before.iter().find(|(p, _)| *p == pid).map_or(0, |(_, b)| *b);
+            now.saturating_sub(start)
         })
         .sum()
 }

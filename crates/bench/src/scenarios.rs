@@ -46,6 +46,11 @@ pub struct Measured {
     /// PostgreSQL's own processes (all of them on the machine), CPU ms per operation; `None`
     /// on SQLite, which runs inside the server.
     pub postgres_ms_per_op: Option<f64>,
+    /// Bytes the server (or the peer, with its workers) caused to be written to disk per
+    /// operation (`write_bytes` of `/proc/<pid>/io`, warm-up included on both sides).
+    pub server_write_per_op: f64,
+    /// The same for PostgreSQL's processes; `None` on SQLite.
+    pub postgres_write_per_op: Option<f64>,
     pub note: Option<String>,
 }
 
@@ -65,12 +70,26 @@ struct RssWatch {
     hwm_reset: bool,
     cpu: [(u32, Duration); 3],
     postgres: Option<Vec<(u32, Duration)>>,
+    written: u64,
+    postgres_written: Option<Vec<(u32, u64)>>,
     started: Instant,
 }
 
+/// What one phase measured around its load: peak RSS, CPU shares and seconds of the target,
+/// the simulator and the bench, PostgreSQL's CPU seconds, bytes written by the target and by
+/// PostgreSQL.
+struct Watched {
+    peak: u64,
+    cpu: [f64; 3],
+    seconds: [f64; 3],
+    postgres: Option<f64>,
+    written: u64,
+    postgres_written: Option<u64>,
+}
+
 impl RssWatch {
-    fn start(stack: &Stack) -> RssWatch {
-        let pid = stack.server_pid();
+    /// Watches `pid` (the server, or the peer's primary with its workers).
+    fn start(stack: &Stack, pid: u32) -> RssWatch {
         let hwm_reset = procs::reset_hwm(pid);
         let max = Arc::new(AtomicU64::new(procs::rss(pid)));
         let stop = Arc::new(AtomicBool::new(false));
@@ -83,8 +102,10 @@ impl RssWatch {
                 }
             })
         };
-        let cpu = [pid, stack.sim_pid(), 0].map(|p| (p, procs::cpu_time(p)));
+        let cpu = [pid, stack.sim_pid(), 0].map(|p| (p, procs::tree_cpu_time(p)));
         let postgres = (stack.db == DbKind::Postgres).then(procs::postgres_cpu);
+        let written = procs::tree_write_bytes(pid);
+        let postgres_written = (stack.db == DbKind::Postgres).then(procs::postgres_write_bytes);
         RssWatch {
             pid,
             max,
@@ -93,17 +114,23 @@ impl RssWatch {
             hwm_reset,
             cpu,
             postgres,
+            written,
+            postgres_written,
             started: Instant::now(),
         }
     }
 
-    /// (peak RSS, CPU shares of server, simulator, benchmark, their CPU seconds, PostgreSQL's)
-    async fn finish(self) -> (u64, [f64; 3], [f64; 3], Option<f64>) {
+    async fn finish(self) -> Watched {
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
         let seconds = self
             .cpu
-            .map(|(pid, before)| procs::cpu_time(pid).saturating_sub(before).as_secs_f64());
+            .map(|(pid, before)| procs::tree_cpu_time(pid).saturating_sub(before).as_secs_f64());
         let postgres = self.postgres.as_deref().map(procs::postgres_cpu_since);
+        let written = procs::tree_write_bytes(self.pid).saturating_sub(self.written);
+        let postgres_written = self
+            .postgres_written
+            .as_deref()
+            .map(procs::postgres_write_bytes_since);
         let cpu = seconds.map(|s| 100.0 * s / elapsed);
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.task.await;
@@ -111,21 +138,46 @@ impl RssWatch {
         if self.hwm_reset {
             peak = peak.max(procs::hwm(self.pid));
         }
-        (peak, cpu, seconds, postgres)
+        Watched {
+            peak,
+            cpu,
+            seconds,
+            postgres,
+            written,
+            postgres_written,
+        }
     }
 }
 
 async fn measured(stack: &Stack, load: impl std::future::Future<Output = LoadResult>) -> Measured {
-    let watch = RssWatch::start(stack);
+    measured_pid(stack, stack.server_pid(), load).await
+}
+
+/// [`measured`] with `pid` in the server's place (the Node peer).
+async fn measured_pid(
+    stack: &Stack,
+    pid: u32,
+    load: impl std::future::Future<Output = LoadResult>,
+) -> Measured {
+    let watch = RssWatch::start(stack, pid);
     eprintln!(
-        "  timed phase starting (server pid {}, simulator pid {})",
-        stack.server_pid(),
+        "  timed phase starting (target pid {pid}, simulator pid {})",
         stack.sim_pid()
     );
     let load = load.await;
-    let (peak_rss, [server_cpu, sim_cpu, bench_cpu], seconds, postgres) = watch.finish().await;
-    let per_op = |s: f64| 1000.0 * s / (load.total_ops.max(1) as f64);
+    let Watched {
+        peak: peak_rss,
+        cpu: [server_cpu, sim_cpu, bench_cpu],
+        seconds,
+        postgres,
+        written,
+        postgres_written,
+    } = watch.finish().await;
+    let ops = load.total_ops.max(1) as f64;
+    let per_op = |s: f64| 1000.0 * s / ops;
     Measured {
+        server_write_per_op: written as f64 / ops,
+        postgres_write_per_op: postgres_written.map(|b| b as f64 / ops),
         postgres_ms_per_op: postgres.map(per_op),
         server_ms_per_op: per_op(seconds[0]),
         sim_ms_per_op: per_op(seconds[1]),
@@ -173,6 +225,43 @@ pub async fn sessions(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: P
         }
     });
     measured(stack, load).await
+}
+
+/// The floor: `POST /__bench/floor`, the same createPaymentSession signed, sent to the same
+/// simulator and its answer verified, by the same binary, with nothing else (no database, no
+/// pricing, no view). 201 with a `paymentSessionData` only.
+pub async fn floor(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: Pace) -> Measured {
+    let url = format!("{}/__bench/floor", stack.server_url);
+    let http = http.clone();
+    let load = drive(pace, plan.concurrency, plan.warmup, plan.duration, move |_| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let r = http.post(&url).send().await.context("POST /__bench/floor")?;
+            let status = r.status();
+            let v: Value = r.json().await.context("POST /__bench/floor: JSON")?;
+            ensure!(
+                status == 201 && v["paymentSessionData"].as_str().is_some_and(|s| !s.is_empty()),
+                "POST /__bench/floor: {status} {v}"
+            );
+            Ok(Step::Done)
+        }
+    });
+    measured(stack, load).await
+}
+
+/// The Node.js peer's `POST /sessions` with the same cart, against the same simulator; its
+/// CPU, memory and disk writes are those of its primary and cluster workers.
+pub async fn peer_sessions(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: Pace) -> Measured {
+    let base = stack.peer_url.clone();
+    let http = http.clone();
+    let load = drive(pace, plan.concurrency, plan.warmup, plan.duration, move |_| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            create_session(&http, &base).await?;
+            Ok(Step::Done)
+        }
+    });
+    measured_pid(stack, stack.peer_pid(), load).await
 }
 
 /// A notification prepared (and signed) before the timed phase.

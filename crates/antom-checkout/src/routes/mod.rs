@@ -8,6 +8,7 @@ use crate::api_doc;
 use error::error_body;
 
 pub mod admin;
+pub mod bench_floor;
 pub mod body;
 pub mod cards;
 pub mod error;
@@ -78,8 +79,14 @@ route_table! {
     get "/static/{file}" => pages::asset,
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Registers every route of [`ROUTES`]; with `bench_floor` (`BENCH_FLOOR_ROUTE=on`) also the
+/// bench's `POST /__bench/floor`, which is kept out of [`ROUTES`] (it is not the product's API);
+/// then the JSON 404 for everything else.
+pub fn configure(cfg: &mut web::ServiceConfig, bench_floor: bool) {
     register(cfg);
+    if bench_floor {
+        cfg.route("/__bench/floor", web::post().to(bench_floor::floor));
+    }
     cfg.default_service(web::to(not_found));
 }
 

@@ -16,6 +16,14 @@ async fn health_readiness_and_metrics(db: Db) {
     assert_eq!(missing.status(), 404);
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "NOT_FOUND");
+    // The bench's floor route exists only with BENCH_FLOOR_ROUTE=on.
+    let floor = app
+        .http
+        .post(format!("{}/__bench/floor", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(floor.status(), 404);
     app.stop().await;
 }
 

@@ -5,8 +5,10 @@
 //!
 //! * [`place_order`]: request checks, pricing and the stored order both paths share.
 //! * [`antom_request`]: what every Antom request made for a buyer shares.
+//! * [`floor`]: the bench's performance floor (the Antom call alone).
 
 pub mod antom_request;
+pub mod floor;
 pub mod place_order;
 pub mod saved_card;
 pub mod session;
