@@ -2,13 +2,14 @@
 
 use antom_checkout::persistence::Store;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::DbBackend;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::builders::*;
 
 on_both!(
     migrations_are_idempotent_and_gate_readiness,
     demo_catalog_seeding_is_idempotent,
+    a_new_sqlite_file_has_small_pages,
 );
 
 async fn migrations_are_idempotent_and_gate_readiness(store: Store) {
@@ -63,4 +64,21 @@ async fn demo_catalog_seeding_is_idempotent(store: Store) {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].name, "Mug, white");
     assert!(store.products_by_sku(&[]).await.unwrap().is_empty());
+}
+
+/// A new SQLite file is created with 1 KiB pages: a commit appends each page it touched to the
+/// WAL, and an order's change touches some 25 table and index pages, so 4 KiB pages wrote
+/// ~124 KB per `POST /sessions` and 1 KiB pages ~56 KB (bench, BENCHMARKS.md).
+async fn a_new_sqlite_file_has_small_pages(store: Store) {
+    if store.backend() != DbBackend::Sqlite {
+        return;
+    }
+    let row = store
+        .connection()
+        .query_one(Statement::from_string(DbBackend::Sqlite, "PRAGMA page_size"))
+        .await
+        .unwrap()
+        .unwrap();
+    let size: i64 = row.try_get_by_index(0).unwrap();
+    assert_eq!(size, 1024);
 }
