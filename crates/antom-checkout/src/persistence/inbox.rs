@@ -189,11 +189,9 @@ impl Store {
             inbox::Column::DeliveryCount,
             inbox::Column::Outcome,
         ]));
-        let row = self
-            .write_statement(self.backend().build(&upsert))
-            .await?
-            .pop()
-            .ok_or(StoreError::NotFound)?;
+        // Committed before this returns (the delivery is on disk before it is acknowledged);
+        // on a SQLite file together with the other deliveries waiting (`group_commit`).
+        let row = self.write_upsert(self.backend().build(&upsert)).await?;
         let delivery_count: i32 = row.try_get("", "delivery_count")?;
         let outcome: Option<String> = row.try_get("", "outcome")?;
         Ok(InboxRecord {

@@ -20,7 +20,7 @@
 //!
 //! Files: `store` (the handle: connect, migrate, ready), `time`, `entities/` (one per table),
 //! `batch`, `write_tx` (transactions fused with their statements on SQLite), `write_lane`
-//! (the thread those run on), `catalog`, `orders` (insert, load, lock, list, projections), `timeline`, `inbox`,
+//! (the thread those run on), `group_commit` (inbox rows arriving together, one commit), `catalog`, `orders` (insert, load, lock, list, projections), `timeline`, `inbox`,
 //! `idempotency`, `intents`, `claims`, `security_events`, `admin_tokens`, and for saved cards
 //! `buyers`, `cards`, `vaultings`. This file only declares and re-exports them.
 
@@ -33,6 +33,7 @@ mod cards;
 mod catalog;
 mod claims;
 mod error;
+mod group_commit;
 mod idempotency;
 mod inbox;
 mod intents;

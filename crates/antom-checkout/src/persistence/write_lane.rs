@@ -34,6 +34,11 @@ impl WriteLane {
         })
     }
 
+    /// The lane's runtime, for tasks that live on it.
+    pub(super) fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
     pub(super) async fn run<F, T>(&self, unit: F) -> T
     where
         F: Future<Output = T> + Send + 'static,

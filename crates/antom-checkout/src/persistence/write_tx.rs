@@ -69,16 +69,9 @@ impl Store {
                     return Ok(());
                 };
                 let pool = pool.clone();
-                self.write_unit(async move {
-                    let mut tx = SqliteTx {
-                        conn: Some(pool.acquire().await.map_err(exec_err)?),
-                    };
-                    tx.run(suffixed(prefixed("BEGIN IMMEDIATE", statement), "COMMIT"))
-                        .await?;
-                    tx.release();
-                    Ok(())
-                })
-                .await
+                let statement = suffixed(prefixed("BEGIN IMMEDIATE", statement), "COMMIT");
+                self.write_unit(async move { run_alone(&pool, statement).await.map(drop) })
+                    .await
             }
             (None, DbBackend::Postgres) => batch.execute(&self.write).await,
             (None, DbBackend::Sqlite | DbBackend::MySql) => {
@@ -91,25 +84,29 @@ impl Store {
 }
 
 impl Store {
-    /// One statement that commits by itself (an upsert, say), with its rows: on a SQLite file,
-    /// run on the write lane, so the writer is not left waiting for a busy worker to poll it.
-    pub(super) async fn write_statement(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        match &self.sqlite_writer {
-            Some(pool) => {
-                let pool = pool.clone();
-                self.write_unit(async move {
-                    let mut tx = SqliteTx {
-                        conn: Some(pool.acquire().await.map_err(exec_err)?),
-                    };
-                    let rows = tx.run(statement).await?;
-                    tx.release();
-                    Ok(rows)
-                })
-                .await
-            }
-            None => self.write.query_all(statement).await,
+    /// An upsert returning exactly one row, committed before this returns: on a SQLite file
+    /// in a group with the others waiting (`group_commit`), else on its own.
+    pub(super) async fn write_upsert(&self, statement: Statement) -> Result<QueryResult, DbErr> {
+        match &self.group_commit {
+            Some(group) => group.upsert(statement).await,
+            None => self
+                .write
+                .query_one(statement)
+                .await?
+                .ok_or_else(|| DbErr::Custom("the upsert returned no row".into())),
         }
     }
+}
+
+/// Runs `statement` (one or several statements that end any transaction they open) on the
+/// SQLite writer, with its rows.
+pub(super) async fn run_alone(pool: &SqlitePool, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+    let mut tx = SqliteTx {
+        conn: Some(pool.acquire().await.map_err(exec_err)?),
+    };
+    let rows = tx.run(statement).await?;
+    tx.release();
+    Ok(rows)
 }
 
 impl WriteTx {

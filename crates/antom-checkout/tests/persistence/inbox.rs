@@ -10,6 +10,7 @@ use crate::builders::*;
 on_both!(
     inbox_stores_a_verified_body_once_and_lists_the_flagged,
     an_inbox_outcome_commits_or_rolls_back_with_its_order_change,
+    deliveries_arriving_together_are_each_recorded_once,
 );
 
 fn delivery<'a>(body: &'a str, at: DateTime<Utc>) -> InboxDelivery<'a> {
@@ -150,4 +151,49 @@ async fn an_inbox_outcome_commits_or_rolls_back_with_its_order_change(store: Sto
     let entries = store.notifications_for_order(&oid("order-1")).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].outcome_detail.as_deref(), Some("AUTHORIZED"));
+}
+
+/// 60 notifications, each delivered 3 times, all at once: on a SQLite file they commit in
+/// groups (`group_commit`), and each caller must still get its own row: exactly one first
+/// delivery per body, counts 1, 2 and 3, and every row on disk when the calls return.
+async fn deliveries_arriving_together_are_each_recorded_once(store: Store) {
+    let bodies: Vec<String> = (0..60)
+        .map(|i| format!(r#"{{"notifyType":"PAYMENT_RESULT","paymentRequestId":"payreq-g{i}"}}"#))
+        .collect();
+    let calls = bodies
+        .iter()
+        .flat_map(|body| std::iter::repeat_n(body.clone(), 3))
+        .map(|body| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let record = store.record_delivery(delivery(&body, t(0))).await.unwrap();
+                (body, record)
+            })
+        });
+    let calls: Vec<_> = calls.collect();
+    let mut seen: std::collections::BTreeMap<String, Vec<(i64, bool, i32)>> = Default::default();
+    for call in calls {
+        let (body, record) = call.await.unwrap();
+        seen.entry(body)
+            .or_default()
+            .push((record.id, record.first_delivery, record.delivery_count));
+    }
+    assert_eq!(seen.len(), 60);
+    for (body, mut records) in seen {
+        records.sort_by_key(|r| r.2);
+        let counts: Vec<i32> = records.iter().map(|r| r.2).collect();
+        assert_eq!(counts, [1, 2, 3], "{body}");
+        assert_eq!(
+            records.iter().filter(|r| r.1).count(),
+            1,
+            "{body}: one first delivery"
+        );
+        assert!(records.iter().all(|r| r.0 == records[0].0), "{body}: one row");
+    }
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let rows = antom_checkout::persistence::entities::inbox::Entity::find()
+        .count(store.connection())
+        .await
+        .unwrap();
+    assert_eq!(rows, 60);
 }
