@@ -435,7 +435,10 @@ fn report(args: &Args, records: &[Record], idles: &[IdleRecord]) -> bool {
             let Some((_, row)) = rows.iter().find(|((l, d), _)| *l == label && *d == db) else {
                 continue;
             };
-            overall_peak = overall_peak.max(row.peak.iter().copied().fold(0.0, f64::max));
+            // The peer's memory is the peer's: the target is ours.
+            if phase.kind != Kind::Peer {
+                overall_peak = overall_peak.max(row.peak.iter().copied().fold(0.0, f64::max));
+            }
             let unit = if phase.kind == Kind::Checkout {
                 "checkouts"
             } else {

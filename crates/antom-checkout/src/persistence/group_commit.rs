@@ -13,7 +13,7 @@ use sea_orm::sqlx::SqlitePool;
 use sea_orm::{DbBackend, DbErr, QueryResult, Statement, Values};
 use tokio::sync::{mpsc, oneshot};
 
-use super::write_tx::run_alone;
+use super::write_tx::{run_alone, Prepared};
 
 /// At most this many statements commit together.
 pub(super) const MAX_GROUP: usize = 64;
@@ -59,7 +59,7 @@ async fn commit_groups(pool: SqlitePool, mut jobs: mpsc::Receiver<(Statement, Re
         }
         if group.len() > 1 {
             let statements: Vec<&Statement> = group.iter().map(|(s, _)| s).collect();
-            if let Ok(rows) = run_alone(&pool, together(&statements)).await {
+            if let Ok(rows) = run_alone(&pool, together(&statements), Prepared::Once).await {
                 if rows.len() == group.len() {
                     for ((_, reply), row) in group.into_iter().zip(rows) {
                         let _ = reply.send(Ok(row));
@@ -70,15 +70,14 @@ async fn commit_groups(pool: SqlitePool, mut jobs: mpsc::Receiver<(Statement, Re
         }
         // One statement, or a group that failed: each on its own.
         for (statement, reply) in group {
-            let row =
-                run_alone(&pool, statement)
-                    .await
-                    .and_then(|mut rows| match (rows.pop(), rows.is_empty()) {
-                        (Some(row), true) => Ok(row),
-                        _ => Err(DbErr::Custom(
-                            "a grouped upsert did not return exactly one row".into(),
-                        )),
-                    });
+            let row = run_alone(&pool, statement, Prepared::Cached)
+                .await
+                .and_then(|mut rows| match (rows.pop(), rows.is_empty()) {
+                    (Some(row), true) => Ok(row),
+                    _ => Err(DbErr::Custom(
+                        "a grouped upsert did not return exactly one row".into(),
+                    )),
+                });
             let _ = reply.send(row);
         }
     }

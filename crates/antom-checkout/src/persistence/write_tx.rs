@@ -70,7 +70,7 @@ impl Store {
                 };
                 let pool = pool.clone();
                 let statement = suffixed(prefixed("BEGIN IMMEDIATE", statement), "COMMIT");
-                self.write_unit(async move { run_alone(&pool, statement).await.map(drop) })
+                self.write_unit(async move { run_alone(&pool, statement, Prepared::Cached).await.map(drop) })
                     .await
             }
             (None, DbBackend::Postgres) => batch.execute(&self.write).await,
@@ -98,13 +98,27 @@ impl Store {
     }
 }
 
+/// Whether sqlx keeps a statement prepared on the connection for next time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Prepared {
+    /// The usual: the same SQL text comes again.
+    Cached,
+    /// SQL text that rarely repeats (a group of N statements): caching every N would keep
+    /// thousands of prepared statements in the writer's memory.
+    Once,
+}
+
 /// Runs `statement` (one or several statements that end any transaction they open) on the
 /// SQLite writer, with its rows.
-pub(super) async fn run_alone(pool: &SqlitePool, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+pub(super) async fn run_alone(
+    pool: &SqlitePool,
+    statement: Statement,
+    prepared: Prepared,
+) -> Result<Vec<QueryResult>, DbErr> {
     let mut tx = SqliteTx {
         conn: Some(pool.acquire().await.map_err(exec_err)?),
     };
-    let rows = tx.run(statement).await?;
+    let rows = tx.run_prepared(statement, prepared).await?;
     tx.release();
     Ok(rows)
 }
@@ -162,11 +176,20 @@ impl SqliteTx {
     /// Runs `statement` (one or several `;`-separated statements, their `?` parameters bound in
     /// order) on the connection. On failure the connection is closed (see the module docs).
     async fn run(&mut self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.run_prepared(statement, Prepared::Cached).await
+    }
+
+    async fn run_prepared(
+        &mut self,
+        statement: Statement,
+        prepared: Prepared,
+    ) -> Result<Vec<QueryResult>, DbErr> {
         let Some(conn) = self.conn.as_mut() else {
             return Err(DbErr::Custom("the SQLite transaction has already ended".into()));
         };
         let values = statement.values.unwrap_or(sea_orm::Values(Vec::new()));
         match sqlx::query_with(&statement.sql, SqlxValues(values))
+            .persistent(prepared == Prepared::Cached)
             .fetch_all(&mut **conn)
             .await
         {
