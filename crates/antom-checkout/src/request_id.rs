@@ -56,6 +56,20 @@ pub async fn scope<F: std::future::Future>(context: RequestContext, fut: F) -> F
     CURRENT.scope(context, fut).await
 }
 
+/// `fut` carrying this task's request context and tracing span, for work handed to another task
+/// (an idempotent request's own task, a unit on the SQLite write lane): its logs and Antom calls
+/// keep the request id and the trace.
+/// (No `async` block here: it would hold `fut` twice, and a request's future is large.)
+pub fn carried<F: std::future::Future>(fut: F) -> impl std::future::Future<Output = F::Output> {
+    use futures_util::future::Either;
+    use tracing::Instrument;
+    match current() {
+        Some(context) => Either::Left(CURRENT.scope(context, fut)),
+        None => Either::Right(fut),
+    }
+    .instrument(tracing::Span::current())
+}
+
 /// The request being served, if any (work spawned for it carries it on: see `routes::idempotency`).
 pub fn current() -> Option<RequestContext> {
     CURRENT.try_with(Clone::clone).ok()

@@ -15,22 +15,31 @@ use std::future::Future;
 use std::sync::Arc;
 
 use tokio::runtime::{Builder, Handle};
+use tokio::sync::oneshot;
 
-/// A handle to the lane's runtime (cheap to clone). The thread lives as long as the process.
+/// A handle to the lane's runtime (cheap to clone). The thread ends, dropping whatever is left
+/// on it, when the last handle is dropped.
 #[derive(Clone, Debug)]
 pub(super) struct WriteLane {
-    handle: Arc<Handle>,
+    handle: Handle,
+    /// Dropped with the last handle, which lets the thread finish.
+    _alive: Arc<oneshot::Sender<()>>,
 }
 
 impl WriteLane {
     pub(super) fn start() -> std::io::Result<WriteLane> {
         let runtime = Builder::new_current_thread().enable_all().build()?;
         let handle = runtime.handle().clone();
+        let (alive, gone) = oneshot::channel::<()>();
         std::thread::Builder::new()
             .name("sqlite-write-lane".into())
-            .spawn(move || runtime.block_on(std::future::pending::<()>()))?;
+            .spawn(move || {
+                // Resolves (with an error) once every handle is gone.
+                let _ = runtime.block_on(gone);
+            })?;
         Ok(WriteLane {
-            handle: Arc::new(handle),
+            handle,
+            _alive: Arc::new(alive),
         })
     }
 

@@ -81,9 +81,7 @@ impl Store {
             }
         }
     }
-}
 
-impl Store {
     /// An upsert returning exactly one row, committed before this returns: on a SQLite file
     /// in a group with the others waiting (`group_commit`), else on its own.
     pub(super) async fn write_upsert(&self, statement: Statement) -> Result<QueryResult, DbErr> {

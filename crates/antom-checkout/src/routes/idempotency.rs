@@ -15,7 +15,6 @@
 
 use futures_util::FutureExt;
 use std::future::Future;
-use tracing::Instrument;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -180,12 +179,7 @@ where
     F: Future<Output = Result<(StatusCode, Value), ApiError>> + 'static,
 {
     // The work is still this request's: its logs and Antom calls keep the request id and trace.
-    let work = work.instrument(tracing::Span::current());
-    let spawned = match crate::request_id::current() {
-        Some(context) => actix_web::rt::spawn(crate::request_id::scope(context, work).boxed_local()),
-        None => actix_web::rt::spawn(work.boxed_local()),
-    };
-    spawned
+    actix_web::rt::spawn(crate::request_id::carried(work).boxed_local())
         .await
         .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
 }

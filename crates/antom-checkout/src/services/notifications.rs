@@ -184,9 +184,9 @@ pub async fn receive(
             let (unit_state, inbox_id) = (state.clone(), record.id);
             state
                 .store
-                .write_unit(
-                    async move { apply_notification(&unit_state, &notification, inbox_id, now).await },
-                )
+                .write_unit(crate::request_id::carried(async move {
+                    apply_notification(&unit_state, &notification, inbox_id, now).await
+                }))
                 .await?
         }
     };

@@ -83,14 +83,14 @@ pub async fn apply_facts(
     let (unit_store, order_id, facts, actor) =
         (store.clone(), order_id.clone(), facts.clone(), actor.to_owned());
     store
-        .write_unit(async move {
+        .write_unit(crate::request_id::carried(async move {
             let Some(locked) = unit_store.lock_order(&order_id).await? else {
                 return Ok(None);
             };
             apply_locked(locked, &facts, &actor, now, None, schedule)
                 .await
                 .map(Some)
-        })
+        }))
         .await
 }
 
