@@ -13,7 +13,7 @@ use sea_orm::sqlx::SqlitePool;
 use sea_orm::{DbBackend, DbErr, QueryResult, Statement, Values};
 use tokio::sync::{mpsc, oneshot};
 
-use super::write_tx::{run_alone, Prepared};
+use super::sqlite_writer::{run_alone, Prepared};
 
 /// At most this many statements commit together.
 pub(super) const MAX_GROUP: usize = 64;

@@ -19,7 +19,8 @@
 //! hand-off to SQLite's single writer, instead of one per row.
 //!
 //! Files: `store` (the handle: connect, migrate, ready), `time`, `entities/` (one per table),
-//! `batch`, `write_tx` (transactions fused with their statements on SQLite), `write_lane`
+//! `batch`, `write_tx` (transactions fused with their statements on SQLite), `sqlite_writer` (the
+//! SQLite writer driven in SQL text), `write_lane`
 //! (the thread those run on), `group_commit` (inbox rows arriving together, one commit), `catalog`, `orders` (insert, load, lock, list, projections), `timeline`, `inbox`,
 //! `idempotency`, `intents`, `claims`, `security_events`, `admin_tokens`, and for saved cards
 //! `buyers`, `cards`, `vaultings`. This file only declares and re-exports them.
@@ -40,6 +41,7 @@ mod intents;
 mod ops_gauges;
 mod orders;
 mod security_events;
+mod sqlite_writer;
 mod store;
 mod time;
 mod timeline;

@@ -14,8 +14,8 @@ use sea_orm::{
 
 use super::error::StoreError;
 use super::group_commit::GroupCommit;
+use super::sqlite_writer;
 use super::write_lane::WriteLane;
-use super::write_tx;
 
 // Both pools skip sqlx's default ping before every acquire: it is a round trip (a thread hop
 // on SQLite) in front of every statement and transaction, and a connection that has died is
@@ -67,7 +67,7 @@ impl Store {
                 (write.clone(), None)
             } else {
                 let read = Database::connect(sqlite_options(url, SQLITE_READERS)).await?;
-                (read, Some(write_tx::sqlite_writer(&write)))
+                (read, Some(sqlite_writer::sqlite_writer(&write)))
             };
             let lane = match sqlite_writer {
                 Some(_) => Some(WriteLane::start().map_err(|e| {
