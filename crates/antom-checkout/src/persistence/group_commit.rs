@@ -97,3 +97,60 @@ fn together(statements: &[&Statement]) -> Statement {
     sql.push_str(";\nCOMMIT");
     Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+    use sea_orm::sqlx::{self, SqlitePool};
+    use sea_orm::{DbBackend, Statement};
+
+    use super::GroupCommit;
+
+    fn upsert(key: &str) -> Statement {
+        Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "INSERT INTO t (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = n + 1 RETURNING n",
+            [key.into()],
+        )
+    }
+
+    /// A group with one statement that fails is retried one by one: the others still commit
+    /// and get their rows, the bad one gets its error.
+    #[tokio::test]
+    async fn a_failing_statement_does_not_fail_its_group() {
+        let dir = std::env::temp_dir().join(format!("group-commit-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let options =
+            SqliteConnectOptions::from_str(&format!("sqlite://{}/g.sqlite?mode=rwc", dir.display())).unwrap();
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        sqlx::query("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let group = GroupCommit::start(&tokio::runtime::Handle::current(), pool.clone());
+        let bad = Statement::from_string(
+            DbBackend::Sqlite,
+            "INSERT INTO missing (k) VALUES ('x') RETURNING k",
+        );
+        // Joined, the three are queued before the committer runs: they form one group.
+        let (a, b, c) = tokio::join!(
+            group.upsert(upsert("a")),
+            group.upsert(bad),
+            group.upsert(upsert("a"))
+        );
+        let n = |row: sea_orm::QueryResult| row.try_get_by_index::<i64>(0).unwrap();
+        let mut counts = [n(a.unwrap()), n(c.unwrap())];
+        counts.sort();
+        assert_eq!(counts, [1, 2], "both good upserts committed, in turn");
+        assert!(b.is_err(), "the bad statement gets its own error");
+        let stored: i64 = sqlx::query_scalar("SELECT n FROM t WHERE k = 'a'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, 2);
+        pool.close().await;
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
