@@ -215,7 +215,19 @@ async fn create_session(http: &reqwest::Client, base: &str) -> Result<Value> {
 
 /// Scenario 1: `POST /sessions` at `pace`.
 pub async fn sessions(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: Pace) -> Measured {
-    let base = stack.server_url.clone();
+    sessions_of(stack, &stack.server_url, stack.server_pid(), http, plan, pace).await
+}
+
+/// `POST {base}/sessions` at `pace`, measured on process `pid` (with its children).
+async fn sessions_of(
+    stack: &Stack,
+    base: &str,
+    pid: u32,
+    http: &reqwest::Client,
+    plan: Plan,
+    pace: Pace,
+) -> Measured {
+    let base = base.to_owned();
     let http = http.clone();
     let load = drive(pace, plan.concurrency, plan.warmup, plan.duration, move |_| {
         let (http, base) = (http.clone(), base.clone());
@@ -224,7 +236,7 @@ pub async fn sessions(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: P
             Ok(Step::Done)
         }
     });
-    measured(stack, load).await
+    measured_pid(stack, pid, load).await
 }
 
 /// The floor: `POST /__bench/floor`, the same createPaymentSession signed, sent to the same
@@ -252,16 +264,7 @@ pub async fn floor(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: Pace
 /// The Node.js peer's `POST /sessions` with the same cart, against the same simulator; its
 /// CPU, memory and disk writes are those of its primary and cluster workers.
 pub async fn peer_sessions(stack: &Stack, http: &reqwest::Client, plan: Plan, pace: Pace) -> Measured {
-    let base = stack.peer_url.clone();
-    let http = http.clone();
-    let load = drive(pace, plan.concurrency, plan.warmup, plan.duration, move |_| {
-        let (http, base) = (http.clone(), base.clone());
-        async move {
-            create_session(&http, &base).await?;
-            Ok(Step::Done)
-        }
-    });
-    measured_pid(stack, stack.peer_pid(), load).await
+    sessions_of(stack, &stack.peer_url, stack.peer_pid(), http, plan, pace).await
 }
 
 /// A notification prepared (and signed) before the timed phase.

@@ -27,14 +27,16 @@ pub async fn floor_session(state: &AppState) -> Result<String, ServiceError> {
     }
 }
 
-fn usd(minor: i64) -> Amount {
+/// The demo catalog's currency, as `POST /sessions` prices the bench's cart.
+fn sgd(minor: i64) -> Amount {
     Amount {
-        currency: "USD".into(),
+        currency: "SGD".into(),
         value: minor.to_string(),
     }
 }
 
-/// The request `POST /sessions` sends for 2 × TSHIRT-BLK-M and 1 × MUG-WHT, with fresh ids.
+/// The request `POST /sessions` sends for 2 × TSHIRT-BLK-M and 1 × MUG-WHT at the demo
+/// catalog's prices (SGD 21.00 and 12.50), with fresh ids.
 fn floor_request(state: &AppState) -> CreatePaymentSessionRequest {
     let id = Uuid::new_v4().simple().to_string();
     let order_id = format!("ord_{id}");
@@ -46,7 +48,7 @@ fn floor_request(state: &AppState) -> CreatePaymentSessionRequest {
     .map(|(sku, name, unit, quantity)| Goods {
         reference_goods_id: sku.into(),
         goods_name: name.into(),
-        goods_unit_amount: Some(usd(unit)),
+        goods_unit_amount: Some(sgd(unit)),
         goods_quantity: Some(quantity.to_string()),
         ..Default::default()
     })
@@ -56,7 +58,7 @@ fn floor_request(state: &AppState) -> CreatePaymentSessionRequest {
         client_ip: Some("127.0.0.1".into()),
         ..Default::default()
     };
-    let total = usd(6200);
+    let total = sgd(2 * 2100 + 1250);
     CreatePaymentSessionRequest {
         payment_request_id: format!("pay_{id}"),
         payment_amount: total.clone(),
